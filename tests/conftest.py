@@ -1,0 +1,16 @@
+"""Shared test set-up: the xblock-sdk workbench (Django) and the browser fixtures."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wb_settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+call_command("migrate", run_syncdb=True, verbosity=0)  # the workbench ships no migrations
+
+from support.browser import *  # noqa: E402,F401,F403  (fixtures: browser, page, static_server, workbench_server)

@@ -1,0 +1,1 @@
+"""Helpers more than one block needs: located problems, i18n, rendering, platform access."""

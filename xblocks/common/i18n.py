@@ -1,0 +1,69 @@
+"""Interface strings in English and Spanish.
+
+The catalogues are gettext `.po` files under `xblocks/translations/<lang>/LC_MESSAGES/`, one per
+part (roleplay.po, journal.po, rubric.po, player.po, ...) so that parts never edit the same file.
+They are read with Babel at first use; no compile step, so a fresh clone works as it is.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+DEFAULT_LANGUAGE = "en"
+SUPPORTED_LANGUAGES = ("en", "es")
+
+
+def normalize_language(code: str | None) -> str:
+    """'es-419', 'es_MX', 'ES' -> 'es'; anything unsupported -> 'en'."""
+    base = (code or "").replace("_", "-").split("-")[0].lower()
+    return base if base in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+
+
+@functools.lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    """msgid -> translated text for a language (empty for English, whose msgids are the text)."""
+    lang = normalize_language(lang)
+    folder = TRANSLATIONS_DIR / lang / "LC_MESSAGES"
+    strings: dict[str, str] = {}
+    for po_file in sorted(folder.glob("*.po")):
+        with po_file.open("rb") as handle:
+            for message in read_po(handle, locale=lang):
+                if message.id and message.string and not message.fuzzy and isinstance(message.id, str):
+                    strings[message.id] = message.string
+    return strings
+
+
+class _CatalogueTranslations(Translations):
+    """A gettext translations object backed by `catalogue()` (what Jinja's i18n extension wants)."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._strings = catalogue(lang)
+
+    def gettext(self, message):
+        return self._strings.get(message, message)
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+    ugettext = gettext
+    ungettext = ngettext
+
+
+@functools.lru_cache(maxsize=None)
+def translations(lang: str) -> Translations:
+    return _CatalogueTranslations(normalize_language(lang))
+
+
+def gettext(text: str, lang: str) -> str:
+    return catalogue(lang).get(text, text)
+
+
+def js_catalogue(lang: str, msgids) -> dict[str, str]:
+    """The translations a script needs, keyed by English text (the script falls back to the key)."""
+    strings = catalogue(lang)
+    return {msgid: strings[msgid] for msgid in msgids if msgid in strings}

@@ -1,0 +1,53 @@
+"""The one place that knows about the hosting runtime (Open edX, or the xblock-sdk workbench).
+
+Blocks ask these questions here so that `block.py` files never reach into platform internals.
+"""
+from __future__ import annotations
+
+from .i18n import normalize_language
+
+
+def current_language() -> str:
+    """The learner's interface language as Django knows it (Open edX sets it per user)."""
+    try:
+        from django.utils import translation
+    except ImportError:  # a runtime without Django
+        return "en"
+    try:
+        return normalize_language(translation.get_language())
+    except Exception:  # Django installed but not configured
+        return "en"
+
+
+def _user(block):
+    service = block.runtime.service(block, "user") if _has_service(block, "user") else None
+    return service.get_current_user() if service else None
+
+
+def _has_service(block, name: str) -> bool:
+    try:
+        return block.runtime.service(block, name) is not None
+    except Exception:
+        return False
+
+
+def username(block) -> str:
+    """The current user's username (in the workbench, the ?student= id)."""
+    user = _user(block)
+    if user is not None:
+        name = user.opt_attrs.get("edx-platform.username") or user.opt_attrs.get("xblock-workbench.user_id")
+        if name:
+            return str(name)
+    return str(getattr(block.runtime, "user_id", None) or getattr(block.scope_ids, "user_id", "") or "")
+
+
+def user_is_staff(block) -> bool:
+    """Course staff or instructor. Open edX answers through the user service; in the workbench a
+    student id starting with 'staff' is staff (used by tests and demos)."""
+    user = _user(block)
+    if user is not None and "edx-platform.user_is_staff" in user.opt_attrs:
+        return bool(user.opt_attrs.get("edx-platform.user_is_staff"))
+    legacy = getattr(block.runtime, "user_is_staff", None)
+    if isinstance(legacy, bool) and legacy:
+        return True
+    return username(block).startswith("staff")

@@ -1,0 +1,80 @@
+/* The one interface a block script reaches learner state through (see docs/decisions/0001).
+ *
+ *   store.call(handler, payload) -> Promise of the handler's JSON answer;
+ *   a refused request rejects with {status, message} and changes nothing.
+ *
+ * P2PStore.server(runtime, element): Open edX / workbench; POSTs to the block's JSON handlers,
+ *   the server is authoritative.
+ * P2PStore.offline(rules, content, slot): SCORM or no LMS; applies the block's own JavaScript
+ *   rules (the twin of model.py + block.py handlers) and persists through `slot`, which the
+ *   player provides: slot.load() -> saved state or null; slot.save(state) -> {ok, message}.
+ *   A save that cannot be made (suspend_data full) refuses the request: state stays as it was.
+ */
+(function (global) {
+  "use strict";
+
+  function csrfToken() {
+    var match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(global.document ? document.cookie : "");
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function server(runtime, element) {
+    return {
+      kind: "server",
+      call: function (handler, payload) {
+        return fetch(runtime.handlerUrl(element, handler), {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+          body: JSON.stringify(payload || {})
+        }).then(function (response) {
+          return response.text().then(function (text) {
+            var body = {};
+            try { body = text ? JSON.parse(text) : {}; } catch (e) { body = { error: text }; }
+            if (!response.ok) {
+              throw { status: response.status, message: body.error || body.message || response.statusText };
+            }
+            return body;
+          });
+        }, function () {
+          throw { status: 0, message: "network" };
+        });
+      }
+    };
+  }
+
+  function clone(value) {
+    return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+  }
+
+  function offline(rules, content, slot) {
+    var state = rules.restore(clone(slot.load()), content);
+    return {
+      kind: "offline",
+      state: function () { return clone(state); },
+      call: function (handler, payload) {
+        var rule = rules.handlers[handler];
+        if (!rule) { return Promise.reject({ status: 404, message: "unknown handler " + handler }); }
+        var outcome;
+        try {
+          outcome = rule(clone(state), clone(payload || {}), content);
+        } catch (error) {
+          return Promise.reject(error && error.status ? error : { status: 500, message: String(error) });
+        }
+        var saved = slot.save(outcome.state, handler);
+        if (!saved || !saved.ok) {
+          return Promise.reject({ status: 507, message: (saved && saved.message) || "not saved" });
+        }
+        state = outcome.state;
+        return Promise.resolve(clone(outcome.response));
+      }
+    };
+  }
+
+  /* A refused request, thrown by rules the way a JSON handler answers 400. */
+  function refuse(message, status) {
+    return { status: status || 400, message: message };
+  }
+
+  global.P2PStore = { server: server, offline: offline, refuse: refuse };
+})(typeof window !== "undefined" ? window : this);
