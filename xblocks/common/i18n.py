@@ -7,6 +7,8 @@ They are read with Babel at first use; no compile step, so a fresh clone works a
 from __future__ import annotations
 
 import functools
+import json
+import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -67,3 +69,20 @@ def js_catalogue(lang: str, msgids) -> dict[str, str]:
     """The translations a script needs, keyed by English text (the script falls back to the key)."""
     strings = catalogue(lang)
     return {msgid: strings[msgid] for msgid in msgids if msgid in strings}
+
+
+# Scripts mark interface strings as t("English text") (a double-quoted literal, nothing else),
+# so the strings a script needs can be read off the script itself.
+_SCRIPT_STRING = re.compile(r'\bt\("((?:[^"\\]|\\.)*)"')
+
+
+@functools.lru_cache(maxsize=None)
+def script_msgids(script_path: str) -> tuple[str, ...]:
+    text = Path(script_path).read_text(encoding="utf-8")
+    return tuple(sorted({json.loads(f'"{raw}"') for raw in _SCRIPT_STRING.findall(text)}))
+
+
+def script_catalogue(lang: str, *script_paths) -> dict[str, str]:
+    """The translations the given scripts need, for `data.i18n` (English -> {} : keys are the text)."""
+    msgids = [m for path in script_paths for m in script_msgids(str(path))]
+    return js_catalogue(lang, msgids)
