@@ -1,0 +1,1 @@
+"""Scenario role-play: a branching conversation scored on the five partnership dimensions."""
