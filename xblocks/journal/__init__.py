@@ -1,0 +1,1 @@
+"""reflection_journal: private reflections saved as the learner types, gathered into a course journal."""
