@@ -1,0 +1,1 @@
+"""facilitation_rubric: self-assessment, rater calibration and trainer certification."""
