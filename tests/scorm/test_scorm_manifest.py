@@ -1,0 +1,50 @@
+"""Manifests for both SCORM versions are valid against the official schemas, and the check bites."""
+import hashlib
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from builder.targets.scorm_manifest import (SCHEMAS_DIR, VERSIONS, PackageSpec, Sco, manifest_xml,
+                                            validate_manifest)
+
+SCOS = (Sco("ch1", "Chapter one: Ms. Pérez & the IEP", "ch1.html", ("ch1.html", "static/a.png")),
+        Sco("ch2", "Chapter <two>", "ch2.html", ("ch2.html",)))
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("mastery", [None, 0.8])
+@pytest.mark.parametrize("in_order", [False, True])
+def test_manifest_is_schema_valid(version, mastery, in_order):
+    spec = PackageSpec(version, "p2p-demo", "Demo & <course>", SCOS, mastery, in_order, ("player/player.js",))
+    xml = manifest_xml(spec)
+    assert validate_manifest(xml, version) == []
+    root = etree.fromstring(xml)
+    assert root.findtext("{*}organizations/{*}organization/{*}title") == "Demo & <course>"
+    assert "hideLMSUI" not in xml.decode()
+
+
+def test_mastery_score_per_version():
+    xml12 = manifest_xml(PackageSpec("scorm12", "m", "t", SCOS[:1], 0.75))
+    assert etree.fromstring(xml12).findtext(".//{http://www.adlnet.org/xsd/adlcp_rootv1p2}masteryscore") == "75"
+    xml04 = manifest_xml(PackageSpec("scorm2004", "m", "t", SCOS[:1], 0.75))
+    found = etree.fromstring(xml04).find(".//{http://www.imsglobal.org/xsd/imsss}primaryObjective")
+    assert found.get("satisfiedByMeasure") == "true"
+    assert found.findtext("{http://www.imsglobal.org/xsd/imsss}minNormalizedMeasure") == "0.75"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_an_invalid_manifest_is_reported_with_its_line(version):
+    xml = manifest_xml(PackageSpec(version, "p2p-demo", "t", SCOS))
+    root = etree.fromstring(xml)
+    resource = root.find("{*}resources/{*}resource")
+    resource.attrib.pop("identifier")
+    errors = validate_manifest(etree.tostring(root), version)
+    assert errors and errors[0].startswith("imsmanifest.xml:") and "identifier" in " ".join(errors)
+
+
+def test_schema_copies_are_the_pinned_originals():
+    for line in (SCHEMAS_DIR / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split(maxsplit=1)
+        data = (SCHEMAS_DIR / name.lstrip("*")).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest, name
