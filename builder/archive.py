@@ -1,0 +1,84 @@
+"""Deterministic archives: the same files give byte-identical .tar.gz and .zip output.
+
+Entries are sorted, and every entry gets the same time, owner (0:0, no names) and mode
+(0644 files, 0755 folders). The gzip header carries no name and no time.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import tarfile
+import time
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+
+
+def tree_entries(folder: Path, prefix: str = "") -> list[tuple[str, Path]]:
+    """(archive name, file) for every file under `folder`, names '/'-separated and prefixed."""
+    folder = Path(folder)
+    entries = []
+    for path in folder.rglob("*"):
+        if path.is_file():
+            name = path.relative_to(folder).as_posix()
+            entries.append((f"{prefix.rstrip('/')}/{name}" if prefix else name, path))
+    return sorted(entries)
+
+
+def _content(source: Path | bytes) -> bytes:
+    return source if isinstance(source, bytes) else Path(source).read_bytes()
+
+
+def _folders_of(names: Iterable[str]) -> list[str]:
+    folders = set()
+    for name in names:
+        parts = name.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folders.add("/".join(parts[:depth]))
+    return sorted(folders)
+
+
+def write_tar_gz(dest: Path, entries: Iterable[tuple[str, Path | bytes]], mtime: int) -> None:
+    """Write a .tar.gz of `entries` (archive name -> file path or bytes), folders included."""
+    files = sorted(entries, key=lambda entry: entry[0])
+    names = [name for name, _ in files]
+    if len(set(names)) != len(names):
+        raise ValueError("duplicate archive entry names")
+    members: list[tuple[str, bytes | None]] = [(name, None) for name in _folders_of(names)]
+    members += [(name, _content(source)) for name, source in files]
+    members.sort(key=lambda member: member[0])
+    with open(dest, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                                               compresslevel=9) as gz:
+        with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            for name, data in members:
+                info = tarfile.TarInfo(name)
+                info.mtime = mtime
+                info.uid = info.gid = 0
+                info.uname = info.gname = ""
+                if data is None:
+                    info.type = tarfile.DIRTYPE
+                    info.mode = DIR_MODE
+                    tar.addfile(info)
+                else:
+                    info.mode = FILE_MODE
+                    info.size = len(data)
+                    tar.addfile(info, io.BytesIO(data))
+
+
+def write_zip(dest: Path, entries: Iterable[tuple[str, Path | bytes]], mtime: int) -> None:
+    """Write a .zip of `entries` (archive name -> file path or bytes); files only, deflated."""
+    files = sorted(entries, key=lambda entry: entry[0])
+    names = [name for name, _ in files]
+    if len(set(names)) != len(names):
+        raise ValueError("duplicate archive entry names")
+    date_time = time.gmtime(mtime)[:6]
+    with zipfile.ZipFile(dest, "w") as archive:
+        for name, source in files:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # unix, so the mode below is read the same everywhere
+            info.external_attr = (0o100000 | FILE_MODE) << 16
+            archive.writestr(info, _content(source), compresslevel=9)

@@ -1,0 +1,95 @@
+"""What every target shares: its options, what it returns, how it fails, and atomic publishing.
+
+A target writes only inside the work folder it is given. The CLI moves the artifacts into the
+output folder after every course and every target succeeded, so `dist/` never holds a partial build.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xblocks.common.problems import Problem
+
+# Fixed time for every archive entry (1980-01-01, the earliest a zip can hold), so the same input
+# gives byte-identical output; SOURCE_DATE_EPOCH (the reproducible-builds convention) overrides it.
+DEFAULT_SOURCE_DATE_EPOCH = 315532800
+
+
+def source_date_epoch() -> int:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return max(int(value), DEFAULT_SOURCE_DATE_EPOCH) if value.isdigit() else DEFAULT_SOURCE_DATE_EPOCH
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Options every target receives. `mtime` is the timestamp written into archives."""
+
+    mtime: int = field(default_factory=source_date_epoch)
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One file a target produced, inside the work folder until published."""
+
+    path: Path
+    size: int
+    units: int  # units (verticals) the artifact holds
+
+    @classmethod
+    def of(cls, path: Path, units: int) -> Artifact:
+        return cls(Path(path), Path(path).stat().st_size, units)
+
+
+class BuildError(Exception):
+    """A target found problems it can only see while building; nothing is published."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; the message names it and says how to fix it."""
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse an --out that is a file or that we cannot write, before any work is done."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file — give a folder path (it is created if missing)")
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(f"--out {out}: {existing} is a file — give a folder path under a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {out} is not writable — choose a folder you can write to, or fix its permissions")
+
+
+@contextmanager
+def staging_folder(out: Path):
+    """A fresh work folder next to `out` (same file system, so publishing is a rename).
+
+    Removed on exit whatever happens; `out` itself is only created by `publish`.
+    """
+    parent = out.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=parent))
+    try:
+        yield workdir
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def publish(artifacts: list[Artifact], out: Path) -> list[Artifact]:
+    """Move finished artifacts into `out`, each by an atomic rename; return them at their new paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    published = []
+    for artifact in artifacts:
+        target = out / artifact.path.name
+        os.replace(artifact.path, target)
+        published.append(Artifact(target, artifact.size, artifact.units))
+    return published
