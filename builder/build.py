@@ -71,13 +71,15 @@ def check_output_folder(out: Path) -> None:
 
 @contextmanager
 def staging_folder(out: Path):
-    """A fresh work folder next to `out` (same file system, so publishing is a rename).
+    """A fresh work folder on the same file system as `out`, so publishing is a rename.
 
-    Removed on exit whatever happens; `out` itself is only created by `publish`.
+    It sits inside `out` if that exists, else in its nearest existing ancestor, and is removed on
+    exit whatever happens: a failed build creates nothing.
     """
-    parent = out.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=parent))
+    base = out.absolute()
+    while not base.is_dir():
+        base = base.parent
+    workdir = Path(tempfile.mkdtemp(prefix=".p2p-build-", dir=base))
     try:
         yield workdir
     finally:

@@ -1,0 +1,193 @@
+"""The `p2p` command: `p2p validate` and `p2p build`.
+
+Exit codes: 0 success, 1 the courses have problems (or a target failed), 2 usage errors (a
+course folder that does not exist, an unknown target, an unusable --out).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from builder.build import BuildError, BuildOptions, OutputError, check_output_folder, publish, staging_folder
+from builder.course import Course, load_course
+from builder.targets import TARGETS
+from xblocks.common.problems import Problem
+
+COURSES_DIR = Path("courses")
+
+
+class UsageProblem(click.ClickException):
+    """A one-line usage error: exit 2, `p2p: <what> — <how to fix>`, no traceback."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"p2p: {self.message}", err=True)
+
+
+def course_folders(names: tuple[str, ...], courses_dir: Path) -> list[Path]:
+    """The folders to work on: the ones named, or every folder of `courses_dir` with a course.xml."""
+    if names:
+        folders = []
+        for name in names:
+            path = Path(name)
+            if path.is_dir():
+                folders.append(path)
+            elif (courses_dir / name).is_dir():
+                folders.append(courses_dir / name)
+            else:
+                raise UsageProblem(f"course folder {name!r} not found (looked for {path} and {courses_dir / name})"
+                                   f" — give a course folder path or the name of a folder in {courses_dir}/")
+        return folders
+    if not courses_dir.is_dir():
+        raise UsageProblem(f"no {courses_dir}/ folder here — run p2p from the repository root, or pass --courses DIR")
+    folders = []
+    for path in sorted(courses_dir.iterdir()):
+        if not path.is_dir() or path.name.startswith("."):
+            continue
+        if (path / "course.xml").is_file():
+            folders.append(path)
+        else:
+            click.echo(f"{path}: skipped — no course.xml yet (add one to include this course)", err=True)
+    return folders
+
+
+def load_all(folders: list[Path]) -> list[tuple[Path, Course | None, list[Problem]]]:
+    return [(folder, *load_course(folder)) for folder in folders]
+
+
+def unit_count(course: Course | None) -> int | None:
+    return sum(1 for _ in course.units()) if course is not None else None
+
+
+def human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+courses_option = click.option(
+    "--courses", "courses_dir", type=click.Path(path_type=Path), default=COURSES_DIR, show_default=True,
+    help="Folder whose sub-folders are the courses (used when no COURSE is given).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Validate P2P courses (Open edX OLX) and build them for Open edX and SCORM."""
+
+
+@main.command()
+@click.argument("courses", nargs=-1)
+@courses_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: one document on stdout for machines.")
+def validate(courses: tuple[str, ...], courses_dir: Path, output_format: str) -> None:
+    """Check COURSE folders (default: every course) and report every problem at once."""
+    results = load_all(course_folders(courses, courses_dir))
+    failed = any(problems for _, _, problems in results)
+    if output_format == "json":
+        click.echo(json.dumps({"ok": not failed, "courses": [
+            {"course": folder.name, "folder": str(folder), "units": unit_count(course),
+             "problems": [problem.as_dict() for problem in problems]}
+            for folder, course, problems in results]}, indent=2, ensure_ascii=False))
+    else:
+        if not results:
+            click.echo(f"No courses to validate: no folder in {courses_dir}/ has a course.xml yet.")
+        for folder, course, problems in results:
+            for problem in problems:
+                click.echo(str(problem))
+            if problems:
+                click.echo(f"{folder}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+            else:
+                click.echo(f"{folder}: OK ({unit_count(course)} units)")
+    sys.exit(1 if failed else 0)
+
+
+def chosen_targets(names: tuple[str, ...]) -> list[str]:
+    if not names or "all" in names:
+        return list(TARGETS)
+    for name in names:
+        if name not in TARGETS:
+            raise UsageProblem(f"unknown target {name!r} — choose one of: {', '.join([*TARGETS, 'all'])}")
+    return list(dict.fromkeys(names))
+
+
+@main.command()
+@click.argument("courses", nargs=-1)
+@courses_option
+@click.option("--target", "targets", multiple=True, metavar="NAME",
+              help=f"Output format, repeatable: {', '.join(TARGETS)} or all (default: all).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
+              help="Folder the packages are written to; created if missing.")
+def build(courses: tuple[str, ...], courses_dir: Path, targets: tuple[str, ...], out: Path) -> None:
+    """Validate COURSE folders (default: every course), then build each target into --out.
+
+    Nothing is written to --out unless every course and every target succeeds.
+    """
+    target_names = chosen_targets(targets)
+    try:
+        check_output_folder(out)
+    except OutputError as error:
+        raise UsageProblem(str(error)) from None
+    folders = course_folders(courses, courses_dir)
+    if not folders:
+        click.echo(f"No courses to build: no folder in {courses_dir}/ has a course.xml yet. Nothing written.")
+        return
+    results = load_all(folders)
+    problems = [problem for _, _, found in results for problem in found]
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise_failed(len(problems), out)
+    options = BuildOptions()
+    jobs = [(course, name) for _, course, _ in results for name in target_names]
+    artifacts, failures = [], []
+    try:
+        with staging_folder(out) as workdir:
+            with progress(jobs) as bar:
+                for course, name in bar:
+                    job_dir = workdir / f"{course.name}.{name}"
+                    job_dir.mkdir()
+                    try:
+                        artifacts += TARGETS[name](course, job_dir, options)
+                    except BuildError as error:
+                        failures += error.problems
+            if failures:
+                for problem in failures:
+                    click.echo(str(problem), err=True)
+                raise_failed(len(failures), out)
+            published = publish(artifacts, out)
+    except OSError as error:
+        raise UsageProblem(f"cannot write to {out}: {error.strerror} — free some space or choose another --out") from None
+    for artifact in published:
+        click.echo(f"{artifact.path}  {human_size(artifact.size)}  {artifact.units} units")
+
+
+def raise_failed(count: int, out: Path):
+    click.echo(f"p2p: {count} problem{'s' if count != 1 else ''} — nothing written to {out}/", err=True)
+    sys.exit(1)
+
+
+class _Quiet:
+    """Stands in for a progress bar when stderr is not a terminal (CI logs, pipes)."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc):
+        return False
+
+
+def progress(jobs):
+    if sys.stderr.isatty() and len(jobs) > 1:
+        return click.progressbar(jobs, label="Building", file=sys.stderr,
+                                 item_show_func=lambda job: f"{job[0].name} ({job[1]})" if job else "")
+    return _Quiet(jobs)
