@@ -23,12 +23,14 @@ from pathlib import Path
 
 from builder.build import Artifact, BuildError, BuildOptions
 from builder.course import Course
-from builder.targets import olx
+from builder.targets import olx, scorm
 
 BuildFunction = Callable[[Course, Path, BuildOptions], list[Artifact]]
 
 TARGETS: dict[str, BuildFunction] = {
     "olx": olx.build,
+    "scorm12": scorm.build_scorm12,
+    "scorm2004": scorm.build_scorm2004,
 }
 
 __all__ = ["TARGETS", "BuildFunction", "Artifact", "BuildError", "BuildOptions"]

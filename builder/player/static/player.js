@@ -1,0 +1,100 @@
+/* The player shell: table of contents, previous/next, progress, bookmark; mounts every block
+ * with an offline store whose slot is the SCORM runtime (see docs/decisions/0001). */
+(function (global) {
+  "use strict";
+
+  var doc = global.document;
+  var data = JSON.parse(doc.getElementById("p2p-data").textContent);
+  var i18n = data.i18n || {};
+  function t(text) { return i18n[text] || text; }
+  function format(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
+
+  var sections = Array.prototype.slice.call(doc.querySelectorAll(".p2p-unit"));
+  var links = Array.prototype.slice.call(doc.querySelectorAll(".p2p-toc a[data-unit]"));
+  var prev = doc.getElementById("p2p-prev");
+  var next = doc.getElementById("p2p-next");
+  var position = doc.getElementById("p2p-position");
+  var bar = doc.getElementById("p2p-progress-bar");
+  var percent = doc.getElementById("p2p-progress-text");
+  var toc = doc.getElementById("p2p-toc");
+  var tocToggle = doc.getElementById("p2p-toc-toggle");
+  var noticeBox = doc.getElementById("p2p-notice");
+  var errorBox = doc.getElementById("p2p-error");
+  var current = 0;
+
+  function notice(text) { noticeBox.textContent = text; }
+  function error(text) { errorBox.textContent = text; }
+
+  function changed(state) {
+    var value = Math.round(state.progress * 100);
+    bar.value = value;
+    percent.textContent = value + "%";
+    links.forEach(function (link, index) {
+      var done = !!(state.unitsDone && state.unitsDone[index]);
+      link.classList.toggle("p2p-done", done);
+      link.querySelector(".p2p-toc-mark").textContent = done ? "✓" : "";
+      if (done) { link.setAttribute("title", t("Done")); } else { link.removeAttribute("title"); }
+    });
+  }
+
+  var runtime = global.P2PScorm.start(data, {notice: notice, error: error, changed: changed});
+
+  function show(index, moveFocus) {
+    if (index < 0 || index >= sections.length) { return; }
+    current = index;
+    sections.forEach(function (section, n) { section.hidden = n !== index; });
+    links.forEach(function (link, n) {
+      if (n === index) { link.setAttribute("aria-current", "page"); } else { link.removeAttribute("aria-current"); }
+    });
+    prev.disabled = index === 0;
+    next.disabled = index === sections.length - 1;
+    position.textContent = format(t("Unit {n} of {total}"), {n: index + 1, total: sections.length});
+    runtime.visit(index);
+    if (moveFocus) {
+      global.scrollTo(0, 0);
+      sections[index].querySelector("h1").focus();
+    }
+  }
+
+  prev.addEventListener("click", function () { show(current - 1, true); });
+  next.addEventListener("click", function () { show(current + 1, true); });
+  links.forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      show(parseInt(link.getAttribute("data-unit"), 10), true);
+      if (tocToggle.getAttribute("aria-expanded") === "true") { tocToggle.click(); }
+    });
+  });
+  tocToggle.addEventListener("click", function () {
+    var open = tocToggle.getAttribute("aria-expanded") !== "true";
+    tocToggle.setAttribute("aria-expanded", String(open));
+    toc.classList.toggle("p2p-open", open);
+  });
+
+  var mounting = [];
+  data.blocks.forEach(function (block) {
+    var element = doc.querySelector('.p2p-block[data-block="' + block.id.replace(/["\\]/g, "\\$&") + '"]');
+    var script = global[block.global];
+    if (!element || !script) {
+      error(format(t("Part of this unit could not start ({name}). Tell your administrator."), {name: block.global}));
+      return;
+    }
+    runtime.register(block.id, script.rules, block.content, block.unit);
+    mounting.push(function () {
+      var store = global.P2PStore.offline(script.rules, block.content, runtime.slot(block.id));
+      return store.call("state", {}).then(function (state) {
+        script.mount(element, store, {content: block.content, state: state, i18n: block.i18n, lang: data.lang});
+      }, function (failure) {
+        error(String(failure && failure.message || failure));
+      });
+    });
+  });
+
+  var bookmark = runtime.begin();
+  show(bookmark >= 0 ? bookmark : 0, false);
+  Promise.all(mounting.map(function (mount) { return mount(); })).then(function () {
+    doc.body.setAttribute("data-p2p-ready", "true");
+  });
+})(window);

@@ -1,0 +1,373 @@
+/* The SCORM runtime of a package: finds the LMS, keeps every block's state in one versioned
+ * document in cmi.suspend_data, and reports bookmark, score, status and interactions.
+ *
+ *   var runtime = P2PScorm.start(config, ui);   // config: the page's p2p-data; ui: {notice, error, changed}
+ *   runtime.register(blockId, rules, content);  // every block, before begin()
+ *   runtime.begin();                            // first report; returns the bookmarked unit index or -1
+ *   runtime.slot(blockId)                       // {load, save} for P2PStore.offline
+ *   runtime.visit(unitIndex)                    // bookmark + progress (a learner action)
+ *   runtime.status()                            // {progress, completed, unitsDone}
+ *
+ * Commits are debounced: at most one per learner action, none while idle. Without an LMS the
+ * same document goes to localStorage, and the page says so.
+ */
+(function (global) {
+  "use strict";
+
+  var DOC_VERSION = 1;
+  var COMMIT_DELAY_MS = 800;
+  var i18n = {};
+  function t(text) { return i18n[text] || text; }
+
+  var VERSIONS = {
+    scorm12: {
+      api: "API", initialize: "LMSInitialize", terminate: "LMSFinish", get: "LMSGetValue",
+      set: "LMSSetValue", commit: "LMSCommit", lastError: "LMSGetLastError", errorString: "LMSGetErrorString",
+      location: "cmi.core.lesson_location", exit: "cmi.core.exit", session: "cmi.core.session_time",
+      score: "cmi.core.score", response: "student_response", incorrect: "wrong", textLimit: 255,
+      time: "time"
+    },
+    scorm2004: {
+      api: "API_1484_11", initialize: "Initialize", terminate: "Terminate", get: "GetValue",
+      set: "SetValue", commit: "Commit", lastError: "GetLastError", errorString: "GetErrorString",
+      location: "cmi.location", exit: "cmi.exit", session: "cmi.session_time",
+      score: "cmi.score", response: "learner_response", incorrect: "incorrect", textLimit: 4000,
+      time: "timestamp"
+    }
+  };
+
+  /* The standard's search: up the parent chain, then up the opener's. */
+  function findIn(win, name) {
+    for (var hops = 0; win && hops < 500; hops++) {
+      try { if (win[name]) { return win[name]; } } catch (e) { /* another origin: keep climbing */ }
+      var parent = null;
+      try { parent = win.parent; } catch (e2) { parent = null; }
+      if (!parent || parent === win) { break; }
+      win = parent;
+    }
+    return null;
+  }
+
+  function findApi(name) {
+    var api = findIn(global, name);
+    var openers = [];
+    try { if (global.top) { openers.push(global.top.opener); } } catch (e) { /* cross-origin top */ }
+    try { openers.push(global.opener); } catch (e2) { /* none */ }
+    for (var i = 0; !api && i < openers.length; i++) {
+      if (openers[i]) { api = findIn(openers[i], name); }
+    }
+    return api;
+  }
+
+  function hash(text) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h.toString(36);
+  }
+
+  function pad(n, width) { n = String(n); while (n.length < width) { n = "0" + n; } return n; }
+
+  function sessionTime(version, ms) {
+    var seconds = Math.max(0, ms) / 1000;
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    if (version === "scorm12") {  // CMITimespan HHHH:MM:SS.SS
+      return pad(Math.min(h, 9999), 4) + ":" + pad(m, 2) + ":" + pad(s.toFixed(2), 5);
+    }
+    return "PT" + h + "H" + m + "M" + s.toFixed(2) + "S";
+  }
+
+  function clockTime(version, date) {
+    var iso = date.toISOString();  // 1.2 wants HH:MM:SS; 2004 a timestamp to the second
+    return version === "scorm12" ? iso.slice(11, 19) : iso.slice(0, 19);
+  }
+
+  /* SCORM 1.2 choice and likert responses are one character 0-9 or a-z. */
+  var ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
+  function singleCharacter(interaction) {
+    var response = String(interaction.response);
+    if (/^[0-9a-z]$/.test(response)) { return response; }
+    var options = interaction.choices || interaction.options;
+    if (options && options.indexOf(interaction.response) >= 0 && options.length <= 36) {
+      return ALPHABET.charAt(options.indexOf(interaction.response));
+    }
+    return ALPHABET.charAt(parseInt(hash(response), 36) % 36);
+  }
+
+  function identifier(text, limit) {  // CMIIdentifier / short_identifier_type: no spaces
+    return String(text).replace(/[^A-Za-z0-9_.:\-]/g, "_").slice(0, limit);
+  }
+
+  function start(config, ui) {
+    i18n = config.i18n || {};
+    var v = VERSIONS[config.version];
+    var version = config.version;
+    var api = findApi(v.api);
+    var startedAt = Date.now();
+    var blocks = {};          // id -> {rules, content, unit}
+    var doc = {v: DOC_VERSION, b: {}, u: [], i: {}};
+    var written = "";         // the suspend_data the LMS (or localStorage) holds now
+    var commitTimer = null, dirty = false, live = false, finished = false;
+    var interactionIndex = {}, interactionCount = 0;
+    var storageKey = "p2p-scorm:" + config.package + ":" + config.sco;
+    var unitIds = config.units.map(function (u) { return u.id; });
+    var reported = {};
+
+    function lmsError(what) {
+      var code = String(api[v.lastError]());
+      var text = "";
+      try { text = String(api[v.errorString](code)); } catch (e) { text = ""; }
+      ui.error(t("The LMS refused a request; your work on this page is kept, but tell your administrator.") +
+        " (" + what + ": " + code + (text ? " " + text : "") + ")");
+      return false;
+    }
+
+    function call(method, argument, what) {
+      if (!api) { return true; }
+      var result;
+      try { result = api[method](argument); } catch (e) { ui.error(String(e)); return false; }
+      return String(result) === "true" ? true : lmsError(what || method);
+    }
+
+    function get(key) {
+      if (!api) { return ""; }
+      var value = api[v.get](key);
+      var code = String(api[v.lastError]());
+      return code === "0" ? String(value) : "";
+    }
+
+    function set(key, value) {
+      if (!api) { return true; }
+      var result;
+      try { result = api[v.set](key, String(value)); } catch (e) { ui.error(String(e)); return false; }
+      return String(result) === "true" ? true : lmsError(key);
+    }
+
+    function readSaved() {
+      if (api) { return get("cmi.suspend_data"); }
+      try { return global.localStorage.getItem(storageKey) || ""; } catch (e) { return ""; }
+    }
+
+    function writeSaved(text) {
+      if (api) { return set("cmi.suspend_data", text); }
+      try { global.localStorage.setItem(storageKey, text); return true; } catch (e) {
+        ui.error(t("This browser does not let the course keep your progress; it will be lost when you close the page."));
+        return false;
+      }
+    }
+
+    function scheduleCommit() {
+      dirty = true;
+      if (commitTimer || !api) { return; }
+      commitTimer = global.setTimeout(function () { commitTimer = null; flush(); }, COMMIT_DELAY_MS);
+    }
+
+    function flush() {
+      if (commitTimer) { global.clearTimeout(commitTimer); commitTimer = null; }
+      if (!dirty || !api || finished) { return; }
+      dirty = false;
+      call(v.commit, "", "Commit");
+    }
+
+    function report() {
+      var earned = 0, possible = 0, scored = false, blocksDone = {}, interactions = [];
+      Object.keys(blocks).forEach(function (id) {
+        var block = blocks[id];
+        var outcome = block.rules.report(block.rules.restore(doc.b[id] || null, block.content), block.content, id);
+        if (outcome.score && outcome.score.possible > 0) {
+          scored = true;
+          earned += outcome.score.earned;
+          possible += outcome.score.possible;
+        }
+        blocksDone[id] = !!outcome.completed;
+        interactions = interactions.concat(outcome.interactions || []);
+      });
+      var unitsDone = unitIds.map(function (unitId, index) {
+        if (doc.u.indexOf(unitId) < 0) { return false; }
+        return Object.keys(blocks).every(function (id) { return blocks[id].unit !== index || blocksDone[id]; });
+      });
+      var done = unitsDone.filter(Boolean).length;
+      return {
+        progress: unitIds.length ? done / unitIds.length : 1,
+        completed: done === unitIds.length,
+        unitsDone: unitsDone,
+        scaled: scored ? earned / possible : null,
+        earned: earned, possible: possible,
+        interactions: interactions
+      };
+    }
+
+    function sendScoreAndStatus(state) {
+      var passed = state.scaled === null || config.mastery === null ? null : state.scaled >= config.mastery;
+      if (state.scaled !== null) {  // score before status: some LMSs read the score when the status arrives
+        if (version === "scorm12") {
+          set("cmi.core.score.min", "0");
+          set("cmi.core.score.max", "100");
+          set("cmi.core.score.raw", String(Math.round(state.scaled * 10000) / 100));
+        } else {
+          set("cmi.score.min", "0");
+          set("cmi.score.max", String(state.possible));
+          set("cmi.score.raw", String(state.earned));
+          set("cmi.score.scaled", String(Math.round(state.scaled * 10000) / 10000));
+        }
+      }
+      if (version === "scorm12") {
+        // A masteryscore in the manifest makes an LMS report passed/failed, so send the same.
+        var status = !state.completed ? "incomplete" : passed === null ? "completed" : passed ? "passed" : "failed";
+        set("cmi.core.lesson_status", status);
+      } else {
+        set("cmi.progress_measure", String(Math.round(state.progress * 10000) / 10000));
+        set("cmi.completion_status", state.completed ? "completed" : "incomplete");
+        set("cmi.success_status", !state.completed ? "unknown" : passed === false ? "failed" : "passed");
+      }
+    }
+
+    function sendInteraction(item) {
+      var type = item.type;
+      if (version === "scorm12" && type === "long-fill-in") { return; }  // 1.2 has no long text
+      if (version === "scorm12" && type === "other") { type = "performance"; }
+      var response = (type === "choice" || type === "likert")
+        ? (version === "scorm12" ? singleCharacter(item) : identifier(item.response, 250))
+        : String(item.response).slice(0, v.textLimit);
+      var result = item.result === "incorrect" ? v.incorrect : item.result;
+      var id = identifier(item.id, 255);
+      var signature = hash(JSON.stringify([type, response, result]));
+      if (doc.i[id] === signature) { return; }
+      var index = version === "scorm2004" && id in interactionIndex ? interactionIndex[id] : interactionCount++;
+      interactionIndex[id] = index;
+      var base = "cmi.interactions." + index + ".";
+      set(base + "id", id);
+      set(base + "type", type);
+      if (version === "scorm2004" && item.description) { set(base + "description", String(item.description).slice(0, 250)); }
+      if (item.weighting !== undefined && item.weighting !== null) { set(base + "weighting", String(item.weighting)); }
+      set(base + v.response, response);
+      if (result) { set(base + "result", result); }
+      set(base + v.time, clockTime(version, new Date()));
+      doc.i[id] = signature;
+    }
+
+    /* Write the document if it fits; report; schedule one commit. false = nothing written. */
+    function persist() {
+      var text = global.P2PStateCodec.encode(doc);
+      if (text.length > config.capacity) { return false; }
+      if (text !== written) {
+        if (!writeSaved(text)) { return false; }
+        written = text;
+      }
+      var state = report();
+      reported = state;
+      if (api) {
+        sendScoreAndStatus(state);
+        state.interactions.forEach(sendInteraction);
+        // Interactions' signatures live in the document: write it again if they changed.
+        var after = global.P2PStateCodec.encode(doc);
+        if (after !== written && after.length <= config.capacity && writeSaved(after)) { written = after; }
+      }
+      scheduleCommit();
+      ui.changed(state);
+      return true;
+    }
+
+    function load() {
+      var saved = readSaved();
+      if (!saved) { return; }
+      var restored = null;
+      try { restored = global.P2PStateCodec.decode(saved); } catch (e) { restored = null; }
+      if (!restored || typeof restored !== "object" || restored.v !== DOC_VERSION) {
+        ui.error(t("Your saved progress could not be read, so this course starts from the beginning."));
+        return;
+      }
+      written = saved;
+      doc = {v: DOC_VERSION, b: restored.b || {}, u: restored.u || [], i: restored.i || {}};
+      if (restored.l) { doc.l = restored.l; }
+    }
+
+    function readInteractions() {
+      if (!api) { return; }
+      interactionCount = parseInt(get("cmi.interactions._count"), 10) || 0;
+      if (version !== "scorm2004") { return; }  // 1.2 ids are write-only: its records are a journal
+      for (var n = 0; n < interactionCount; n++) { interactionIndex[get("cmi.interactions." + n + ".id")] = n; }
+    }
+
+    function finish() {
+      if (finished || !live) { return; }
+      if (api) {
+        var state = report();
+        set(v.exit, state.completed ? (version === "scorm12" ? "" : "normal") : "suspend");
+        set(v.session, sessionTime(version, Date.now() - startedAt));
+        dirty = true;
+        flush();
+        call(v.terminate, "", "Terminate");
+      }
+      finished = true;
+    }
+
+    if (api) {
+      live = call(v.initialize, "", "Initialize");
+      if (!live) { api = null; }
+    } else {
+      live = true;
+    }
+    if (!api) {
+      ui.notice(t("No LMS connection: your progress is saved in this browser only."));
+    }
+    load();
+    readInteractions();
+    global.addEventListener("pagehide", finish);
+    global.addEventListener("beforeunload", finish);
+
+    return {
+      mode: api ? "lms" : "local",
+      register: function (id, rules, content, unit) {
+        blocks[id] = {rules: rules, content: content, unit: unit};
+      },
+      begin: function () {
+        // A re-published package: forget blocks and units that no longer exist.
+        Object.keys(doc.b).forEach(function (id) { if (!blocks[id]) { delete doc.b[id]; } });
+        doc.u = doc.u.filter(function (id) { return unitIds.indexOf(id) >= 0; });
+        var state = report();
+        reported = state;
+        if (api) { sendScoreAndStatus(state); }
+        ui.changed(state);
+        var bookmark = api ? get(v.location) : doc.l;
+        return unitIds.indexOf(bookmark);
+      },
+      slot: function (id) {
+        return {
+          load: function () { return doc.b[id] || null; },
+          save: function (state, handler) {
+            if (handler === "state") { return {ok: true}; }  // read-only by contract
+            var before = doc.b[id];
+            doc.b[id] = state;
+            if (persist()) { return {ok: true}; }
+            if (before === undefined) { delete doc.b[id]; } else { doc.b[id] = before; }
+            return {ok: false, message: t("This change does not fit in the space the LMS keeps for your course, so it was not saved. Download your journal to keep your text, then shorten an entry.")};
+          }
+        };
+      },
+      visit: function (index) {
+        var unitId = unitIds[index];
+        if (unitId === undefined) { return; }
+        var before = doc.l, firstVisit = doc.u.indexOf(unitId) < 0;
+        if (api) { set(v.location, unitId); } else { doc.l = unitId; }
+        if (firstVisit) { doc.u.push(unitId); }
+        if (firstVisit || !api) {
+          if (!persist()) {
+            if (firstVisit) { doc.u.pop(); }
+            doc.l = before;
+            ui.error(t("Your progress no longer fits in the space the LMS keeps for this course. Download your journal to keep your text."));
+          }
+        } else {
+          scheduleCommit();
+        }
+      },
+      status: function () { return reported; },
+      finish: finish,
+      document: function () { return JSON.parse(JSON.stringify(doc)); }
+    };
+  }
+
+  global.P2PScorm = {start: start, findApi: findApi, sessionTime: sessionTime};
+})(typeof window !== "undefined" ? window : this);
