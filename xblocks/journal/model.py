@@ -1,0 +1,371 @@
+"""reflection_journal: the OLX format, its validation, and the journal's rules (the twin of journal.js).
+
+OLX:
+
+    <reflection_journal url_name="after_meeting" display_name="Pause and reflect"
+                        section="Listening to families" min_words="40" points="0"
+                        shared_with_staff="false">
+      <guidance>Think of one meeting from this school year.</guidance>
+      <prompt id="notice">What did you notice about how the family was invited to speak?</prompt>
+      <prompt id="next_step" shared_with_staff="true">What will you try at the next meeting?</prompt>
+    </reflection_journal>
+
+A learner's state for one block (the same JSON in Python, in the script, and in SCORM suspend_data):
+
+    {"entries": {"<prompt id>": {"draft": "text not yet submitted",          # absent when none
+                                  "versions": [{"text": "...", "at": "2026-11-24T10:00:00Z"}]}}}
+
+A draft equal to the latest submitted version is not kept (no text is stored twice). Every submit
+that changes the text adds a version; earlier versions are never dropped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from xblocks.common.problems import Problem, located
+
+TAG = "reflection_journal"
+MAX_ENTRY_CHARS = 10_000  # per entry, counted in Unicode code points (Python len, JS Array.from)
+MAX_MIN_WORDS = 2_000
+MAX_POINTS = 100
+MAX_PROMPTS = 10
+DEFAULT_DISPLAY_NAME = "Pause and reflect"
+PROMPT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+BLOCK_ATTRIBUTES = ("url_name", "display_name", "section", "min_words", "points", "shared_with_staff")
+PROMPT_ATTRIBUTES = ("id", "shared_with_staff")
+# The same whitespace characters as WHITESPACE in journal.js, so both count words alike.
+_WHITESPACE = re.compile("[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    text: str
+    shared_with_staff: bool = False
+
+
+@dataclass(frozen=True)
+class Journal:
+    prompts: tuple[Prompt, ...]
+    display_name: str = DEFAULT_DISPLAY_NAME
+    section: str = ""
+    guidance: str = ""
+    min_words: int = 0
+    points: int = 0  # 0: not graded; otherwise points for complete entries, shared across prompts
+    shared_with_staff: bool = False  # the default for prompts that do not say
+    url_name: str = ""
+
+
+# ---------------------------------------------------------------- parse / serialize
+
+def _bool(value: str | None, default: bool, where, source, name, problems) -> bool:
+    if value is None:
+        return default
+    if value in ("true", "false"):
+        return value == "true"
+    problems.append(located(source, where, f'{name}="{value}" is not a boolean', f'write {name}="true" or {name}="false"'))
+    return default
+
+
+def _int(value: str | None, where, source, name, highest, problems) -> int:
+    if value is None:
+        return 0
+    if re.fullmatch(r"[0-9]{1,6}", value.strip()) and int(value) <= highest:
+        return int(value)
+    problems.append(located(source, where, f'{name}="{value}" is not a whole number from 0 to {highest}',
+                            f'write e.g. {name}="{min(40, highest)}"'))
+    return 0
+
+
+def _plain_text(element, source, what, problems) -> str:
+    """An element's text; child markup is refused (prompts and guidance are plain text)."""
+    if len(element):
+        problems.append(located(source, element, f"<{what}> contains markup <{element[0].tag}>",
+                                f"write the {what} as plain text (no tags inside)"))
+    return " ".join("".join(element.itertext()).split())
+
+
+def parse(element, source: str):
+    """An lxml element -> (Journal or None, [Problem]); every problem says where and how to fix it."""
+    problems: list[Problem] = []
+    if element.tag != TAG:
+        return None, [located(source, element, f"expected <{TAG}>, found <{element.tag}>", f"use <{TAG}>")]
+    for name in element.attrib:
+        if name not in BLOCK_ATTRIBUTES:
+            problems.append(located(source, element, f'<{TAG}> has an unknown attribute "{name}"',
+                                    "use only: " + ", ".join(BLOCK_ATTRIBUTES)))
+    block_shared = _bool(element.get("shared_with_staff"), False, element, source, "shared_with_staff", problems)
+    min_words = _int(element.get("min_words"), element, source, "min_words", MAX_MIN_WORDS, problems)
+    points = _int(element.get("points"), element, source, "points", MAX_POINTS, problems)
+    display_name = " ".join((element.get("display_name") or DEFAULT_DISPLAY_NAME).split())
+    section = " ".join((element.get("section") or "").split())
+    guidance = ""
+    prompts: list[Prompt] = []
+    seen: set[str] = set()
+    for child in element:
+        if not isinstance(child.tag, str):  # comments and processing instructions
+            continue
+        if child.tag == "guidance":
+            if guidance:
+                problems.append(located(source, child, "a second <guidance>", "merge the guidance into one element"))
+            guidance = _plain_text(child, source, "guidance", problems)
+            continue
+        if child.tag != "prompt":
+            problems.append(located(source, child, f"<{child.tag}> is not allowed in <{TAG}>",
+                                    "use <guidance> (optional) and one or more <prompt id=\"...\">"))
+            continue
+        for name in child.attrib:
+            if name not in PROMPT_ATTRIBUTES:
+                problems.append(located(source, child, f'<prompt> has an unknown attribute "{name}"',
+                                        "use only: id, shared_with_staff"))
+        prompt_id = child.get("id") or ""
+        if not PROMPT_ID.match(prompt_id):
+            problems.append(located(source, child, f'prompt id "{prompt_id}" is missing or not a short id',
+                                    'give every prompt a stable id of lowercase letters, digits, "-" or "_" '
+                                    '(at most 40), e.g. id="next_step"'))
+        elif prompt_id in seen:
+            problems.append(located(source, child, f'prompt id "{prompt_id}" is used twice',
+                                    "give each prompt its own id"))
+        seen.add(prompt_id)
+        text = _plain_text(child, source, "prompt", problems)
+        if not text:
+            problems.append(located(source, child, f'prompt "{prompt_id}" has no text', "write the question inside <prompt>"))
+        shared = _bool(child.get("shared_with_staff"), block_shared, child, source, "shared_with_staff", problems)
+        prompts.append(Prompt(prompt_id, text, shared))
+    if not prompts:
+        problems.append(located(source, element, f"<{TAG}> has no <prompt>", 'add <prompt id="...">your question</prompt>'))
+    if len(prompts) > MAX_PROMPTS:
+        problems.append(located(source, element, f"<{TAG}> has {len(prompts)} prompts",
+                                f"split it into blocks of at most {MAX_PROMPTS} prompts"))
+    if problems:
+        return None, problems
+    return Journal(tuple(prompts), display_name, section, guidance, min_words, points, block_shared,
+                   element.get("url_name") or ""), []
+
+
+def serialize(model: Journal):
+    element = etree.Element(TAG)
+    if model.url_name:
+        element.set("url_name", model.url_name)
+    element.set("display_name", model.display_name)
+    if model.section:
+        element.set("section", model.section)
+    element.set("min_words", str(model.min_words))
+    element.set("points", str(model.points))
+    element.set("shared_with_staff", "true" if model.shared_with_staff else "false")
+    if model.guidance:
+        etree.SubElement(element, "guidance").text = model.guidance
+    for prompt in model.prompts:
+        child = etree.SubElement(element, "prompt", id=prompt.id)
+        if prompt.shared_with_staff != model.shared_with_staff:
+            child.set("shared_with_staff", "true" if prompt.shared_with_staff else "false")
+        child.text = prompt.text
+    return element
+
+
+def view_content(model: Journal) -> dict:
+    return {
+        "id": model.url_name,
+        "display_name": model.display_name,
+        "section": model.section,
+        "guidance": model.guidance,
+        "min_words": model.min_words,
+        "points": model.points,
+        "max_chars": MAX_ENTRY_CHARS,
+        "prompts": [{"id": p.id, "text": p.text, "shared_with_staff": p.shared_with_staff} for p in model.prompts],
+    }
+
+
+def static_files(model: Journal) -> list[str]:
+    return []
+
+
+# ---------------------------------------------------------------- rules (twin of P2PJournal.rules)
+
+class Refused(Exception):
+    """A request the rules refuse: the handler answers 400 with this message and changes nothing."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def word_count(text: str) -> int:
+    """Runs of non-space characters that hold at least one letter or digit."""
+    return sum(1 for token in _WHITESPACE.split(text) if any(ch.isalnum() for ch in token))
+
+
+def char_count(text: str) -> int:
+    return len(text)
+
+
+def _prompt(content: dict, prompt_id) -> dict | None:
+    return next((p for p in content["prompts"] if p["id"] == prompt_id), None)
+
+
+def restore(saved, content: dict) -> dict:
+    """A saved state (or None) made valid for this content: unknown prompts and malformed parts dropped."""
+    entries = saved.get("entries") if isinstance(saved, dict) else None
+    restored: dict = {}
+    for prompt in content["prompts"]:
+        entry = entries.get(prompt["id"]) if isinstance(entries, dict) else None
+        if not isinstance(entry, dict):
+            continue
+        versions = [{"text": v["text"], "at": v["at"]} for v in entry.get("versions") or []
+                    if isinstance(v, dict) and isinstance(v.get("text"), str) and isinstance(v.get("at"), str)]
+        kept: dict = {}
+        if isinstance(entry.get("draft"), str):
+            kept["draft"] = entry["draft"]
+        if versions:
+            kept["versions"] = versions
+        if kept:
+            restored[prompt["id"]] = kept
+    return {"entries": restored}
+
+
+def _current_text(entry: dict) -> str:
+    if "draft" in entry:
+        return entry["draft"]
+    versions = entry.get("versions") or []
+    return versions[-1]["text"] if versions else ""
+
+
+def _prompt_complete(entry: dict | None, content: dict) -> bool:
+    versions = (entry or {}).get("versions") or []
+    return bool(versions) and word_count(versions[-1]["text"]) >= max(content["min_words"], 1)
+
+
+def entry_view(entry: dict | None, content: dict) -> dict:
+    entry = entry or {}
+    text = _current_text(entry)
+    return {
+        "draft": entry.get("draft"),
+        "versions": [{"text": v["text"], "at": v["at"], "words": word_count(v["text"])}
+                     for v in entry.get("versions") or []],
+        "words": word_count(text),
+        "chars": char_count(text),
+        "complete": _prompt_complete(entry, content),
+    }
+
+
+def completion(state: dict, content: dict) -> float:
+    """The share of prompts with a submitted entry of at least min_words words."""
+    done = sum(1 for p in content["prompts"] if _prompt_complete(state["entries"].get(p["id"]), content))
+    return done / len(content["prompts"])
+
+
+def score(state: dict, content: dict):
+    if not content["points"]:
+        return None
+    done = sum(1 for p in content["prompts"] if _prompt_complete(state["entries"].get(p["id"]), content))
+    return {"earned": content["points"] * done / len(content["prompts"]), "possible": content["points"]}
+
+
+def view_state(state: dict, content: dict) -> dict:
+    return {
+        "entries": {p["id"]: entry_view(state["entries"].get(p["id"]), content) for p in content["prompts"]},
+        "completed": completion(state, content) == 1,
+        "score": score(state, content),
+    }
+
+
+def _checked_text_payload(payload, content: dict) -> tuple[str, str]:
+    if not isinstance(payload, dict) or set(payload) != {"prompt_id", "text"}:
+        raise Refused("send exactly {prompt_id, text}")
+    prompt_id, text = payload["prompt_id"], payload["text"]
+    if not isinstance(prompt_id, str) or _prompt(content, prompt_id) is None:
+        raise Refused("unknown prompt")
+    if not isinstance(text, str):
+        raise Refused("text must be a string")
+    if char_count(text) > content["max_chars"]:
+        raise Refused(f"an entry holds at most {content['max_chars']} characters")
+    return prompt_id, text
+
+
+def save_draft(state: dict, payload, content: dict, now: str):
+    prompt_id, text = _checked_text_payload(payload, content)
+    entry = dict(state["entries"].get(prompt_id) or {})
+    versions = entry.get("versions") or []
+    if (versions and versions[-1]["text"] == text) or (not versions and text == ""):
+        entry.pop("draft", None)  # nothing new to keep: the text is already stored (or empty)
+    else:
+        entry["draft"] = text
+    entries = dict(state["entries"])
+    if entry:
+        entries[prompt_id] = entry
+    else:
+        entries.pop(prompt_id, None)
+    new_state = {"entries": entries}
+    return new_state, {"prompt_id": prompt_id, "entry": entry_view(entry, content)}
+
+
+def submit(state: dict, payload, content: dict, now: str):
+    prompt_id, text = _checked_text_payload(payload, content)
+    if not text.strip():
+        raise Refused("write something before submitting")
+    entry = dict(state["entries"].get(prompt_id) or {})
+    versions = list(entry.get("versions") or [])
+    if not versions or versions[-1]["text"] != text:
+        versions.append({"text": text, "at": now})
+    entry = {"versions": versions}
+    entries = dict(state["entries"], **{prompt_id: entry})
+    new_state = {"entries": entries}
+    view = entry_view(entry, content)
+    return new_state, {"prompt_id": prompt_id, "entry": view, "met_min_words": view["complete"],
+                       "completed": completion(new_state, content) == 1, "score": score(new_state, content)}
+
+
+def read_state(state: dict, payload, content: dict, now: str):
+    return state, view_state(state, content)
+
+
+def journal_entries(state: dict, content: dict) -> list[dict]:
+    """This block's part of the course journal: one item per prompt the learner has written for."""
+    items = []
+    for prompt in content["prompts"]:
+        entry = state["entries"].get(prompt["id"])
+        if not entry:
+            continue
+        view = entry_view(entry, content)
+        items.append({"block": content["id"], "section": content["section"], "title": content["display_name"],
+                      "prompt_id": prompt["id"], "prompt": prompt["text"],
+                      "shared_with_staff": prompt["shared_with_staff"],
+                      "draft": view["draft"], "versions": view["versions"]})
+    return items
+
+
+def own_journal(state: dict, payload, content: dict, now: str):
+    return state, {"entries": journal_entries(state, content)}
+
+
+HANDLERS = {"state": read_state, "save_draft": save_draft, "submit": submit, "journal": own_journal}
+
+
+def apply(handler: str, state: dict, payload, content: dict, now: str):
+    """Run one rule: (new state, response) or Refused. The given state is never mutated."""
+    if handler not in HANDLERS:
+        raise Refused(f"unknown handler {handler}", 404)
+    return HANDLERS[handler](state, payload, content, now)
+
+
+def report(state: dict, content: dict) -> dict:
+    """What the SCORM player reports. Private prompts report only a word count, never the text:
+    LMS administrators can read interactions, and private entries are for the learner alone."""
+    interactions = []
+    for prompt in content["prompts"]:
+        versions = (state["entries"].get(prompt["id"]) or {}).get("versions") or []
+        if not versions:
+            continue
+        text = versions[-1]["text"]
+        interactions.append({
+            "id": f"{content['id']}-{prompt['id']}",
+            "type": "long-fill-in",
+            "description": prompt["text"],
+            "response": text if prompt["shared_with_staff"] else f"private entry, {word_count(text)} words",
+            "result": "neutral",
+        })
+    return {"completed": completion(state, content) == 1, "score": score(state, content), "interactions": interactions}
