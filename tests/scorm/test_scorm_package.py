@@ -1,0 +1,81 @@
+"""SCORM packages: deterministic zips, a valid manifest at the root listing every file, and the
+build refusing what a package cannot play — every place listed, nothing written."""
+import zipfile
+
+import pytest
+from lxml import etree
+
+from builder.build import BuildError
+from builder.targets.scorm import build_package, mastery_score
+from builder.build import BuildOptions
+from builder.targets.scorm_manifest import validate_manifest
+from scorm_helpers import DATA, build, copy_course, load
+
+VERSIONS = ("scorm12", "scorm2004")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("sco_per", ["course", "chapter"])
+def test_same_input_gives_identical_bytes(tmp_path, version, sco_per):
+    first = build(DATA / "html_course", version, tmp_path / "a", sco_per).read_bytes()
+    second = build(DATA / "html_course", version, tmp_path / "b", sco_per).read_bytes()
+    assert first == second
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("sco_per", ["course", "chapter"])
+def test_manifest_at_root_lists_every_file_and_validates(tmp_path, version, sco_per):
+    package = build(DATA / "html_course", version, tmp_path, sco_per)
+    with zipfile.ZipFile(package) as archive:
+        names = archive.namelist()
+        manifest = archive.read("imsmanifest.xml")
+        infos = archive.infolist()
+    assert validate_manifest(manifest, version) == []
+    assert all(not n.startswith("/") and ".." not in n.split("/") for n in names)
+    assert len({i.date_time for i in infos}) == 1
+    listed = {f.get("href") for f in etree.fromstring(manifest).iter("{*}file")}
+    assert listed == set(names) - {"imsmanifest.xml"}
+    launch = [r.get("href") for r in etree.fromstring(manifest).iter("{*}resource") if r.get("href")]
+    assert launch == (["index.html"] if sco_per == "course" else ["chapter-01.html", "chapter-02.html"])
+    assert "static/meeting-table.svg" in names
+
+
+def test_mastery_score_comes_from_the_grading_policy(tmp_path):
+    course = load(DATA / "html_course")
+    assert mastery_score(course) == 0.5
+    with zipfile.ZipFile(build(DATA / "html_course", "scorm12", tmp_path)) as archive:
+        manifest = etree.fromstring(archive.read("imsmanifest.xml"))
+    assert manifest.findtext(".//{*}masteryscore") == "50"
+
+
+def test_unsupported_types_are_refused_with_every_place(tmp_path):
+    folder = copy_course("html_course", tmp_path)
+    source = folder / "course" / "2026.xml"
+    text = source.read_text()
+    text = text.replace('<vertical url_name="u_two" display_name="The agenda">',
+                        '<vertical url_name="u_two" display_name="The agenda">\n'
+                        '        <problem url_name="q1" display_name="Check"><multiplechoiceresponse/></problem>')
+    text = text.replace('<vertical url_name="u_three" display_name="The notes">',
+                        '<vertical url_name="u_three" display_name="The notes">\n'
+                        '        <video url_name="v1" display_name="Clip"/>')
+    source.write_text(text)
+    course = load(folder)
+    with pytest.raises(BuildError) as refused:
+        build_package(course, tmp_path / "out", BuildOptions(), "scorm12")
+    messages = [str(p) for p in refused.value.problems]
+    lines = text.splitlines()
+    problem_line = next(n for n, line in enumerate(lines, 1) if "<problem" in line)
+    video_line = next(n for n, line in enumerate(lines, 1) if "<video" in line)
+    assert f"{source}:{problem_line}: <problem> cannot be played in a SCORM package" in "\n".join(messages)
+    assert f"{source}:{video_line}: <video> cannot be played in a SCORM package" in "\n".join(messages)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_html_that_reaches_the_network_is_refused(tmp_path):
+    folder = copy_course("html_course", tmp_path)
+    source = folder / "course" / "2026.xml"
+    source.write_text(source.read_text().replace(
+        '<p>Send the agenda', '<img src="https://example.org/x.png" alt="x"/><p>Send the agenda'))
+    with pytest.raises(BuildError) as refused:
+        build_package(load(folder), tmp_path, BuildOptions(), "scorm2004")
+    assert any("https://example.org/x.png" in str(p) for p in refused.value.problems)
