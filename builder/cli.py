@@ -63,6 +63,10 @@ def unit_count(course: Course | None) -> int | None:
     return sum(1 for _ in course.units()) if course is not None else None
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def human_size(size: int) -> str:
     for unit in ("B", "KB", "MB"):
         if size < 1024 or unit == "MB":
@@ -102,9 +106,9 @@ def validate(courses: tuple[str, ...], courses_dir: Path, output_format: str) ->
             for problem in problems:
                 click.echo(str(problem))
             if problems:
-                click.echo(f"{folder}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+                click.echo(f"{folder}: {plural(len(problems), 'problem')}")
             else:
-                click.echo(f"{folder}: OK ({unit_count(course)} units)")
+                click.echo(f"{folder}: OK ({plural(unit_count(course), 'unit')})")
     sys.exit(1 if failed else 0)
 
 
@@ -165,11 +169,11 @@ def build(courses: tuple[str, ...], courses_dir: Path, targets: tuple[str, ...],
     except OSError as error:
         raise UsageProblem(f"cannot write to {out}: {error.strerror} — free some space or choose another --out") from None
     for artifact in published:
-        click.echo(f"{artifact.path}  {human_size(artifact.size)}  {artifact.units} units")
+        click.echo(f"{artifact.path}  {human_size(artifact.size)}  {plural(artifact.units, 'unit')}")
 
 
 def raise_failed(count: int, out: Path):
-    click.echo(f"p2p: {count} problem{'s' if count != 1 else ''} — nothing written to {out}/", err=True)
+    click.echo(f"p2p: {plural(count, 'problem')} — nothing written to {out}/", err=True)
     sys.exit(1)
 
 

@@ -218,6 +218,7 @@ class _Loader:
         return root, target, url_name
 
     def register(self, category: str, url_name: str, file: Path, line: int) -> None:
+        """Note where a url_name is used (the pointer or inline element), reporting a second use."""
         first = self.url_names.setdefault((category, url_name), (str(file), line))
         if first != (str(file), line):
             self.problem(file, line, f'duplicate url_name "{url_name}" for <{category}> (first used at {first[0]}:{first[1]})',
@@ -242,7 +243,7 @@ class _Loader:
             resolved = self.resolve(child, file, expected)
             if resolved is not None:
                 definition, def_file, url_name = resolved
-                self.register(expected, url_name, def_file, definition.sourceline)
+                self.register(expected, url_name, file, child.sourceline)
                 items.append(load(definition, def_file, url_name))
         return items
 
@@ -266,7 +267,7 @@ class _Loader:
             if resolved is None:
                 continue
             definition, def_file, child_url_name = resolved
-            self.register(child.tag, child_url_name, def_file, definition.sourceline)
+            self.register(child.tag, child_url_name, file, child.sourceline)
             component = self.component(definition, def_file, child_url_name)
             if component is not None:
                 components.append(component)
@@ -287,6 +288,9 @@ class _Loader:
                          "fix the block's model.py (or reinstall the package)")
             return None
         if module is not None:
+            # The definition file of Studio's pointer form has no url_name; give the model the same
+            # element either way, so a course and its export load equal.
+            element.set("url_name", url_name)
             model, problems = module.parse(element, str(file))
             self.problems.extend(problems)
             component.block = model
@@ -400,7 +404,7 @@ class _Loader:
                 resolved = self.resolve(child, definition_file, "chapter")
                 if resolved is not None:
                     element, file, url_name = resolved
-                    self.register("chapter", url_name, file, element.sourceline)
+                    self.register("chapter", url_name, definition_file, child.sourceline)
                     chapters.append(self.chapter(element, file, url_name))
             elif child.tag == "wiki":
                 extras.append(etree.tostring(child, encoding="unicode", with_tail=False))
@@ -454,7 +458,7 @@ class _Loader:
             line = json_line(text, name) if name in course.course_policy() else 1
             where = path if name in course.course_policy() or name not in course.attrs else definition_file
             if value in (None, ""):
-                self.problem(path, 1, f'the course has no "{name}" date',
+                self.problem(path, json_line(text, key), f'the course has no "{name}" date',
                              f'add "{name}": "2026-01-01T00:00:00Z" to "{key}" in policy.json')
                 continue
             parsed = parse_date(str(value))

@@ -31,9 +31,12 @@ def _pointer(parent, tag: str, url_name: str) -> None:
     etree.SubElement(parent, tag).set("url_name", url_name)
 
 
-def _write_xml(path: Path, element) -> None:
+def _write_xml(path: Path, element, indent: bool = True) -> None:
+    """Structure files are indented; component definitions are written exactly as produced,
+    because indenting would change the whitespace inside their content."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    etree.indent(element, space="  ")
+    if indent:
+        etree.indent(element, space="  ")
     path.write_bytes(etree.tostring(element, encoding="utf-8") + b"\n")
 
 
@@ -87,7 +90,8 @@ def export_folder(course: Course, dest: Path) -> None:
                         _write_xml(dest / "html" / f"{component.url_name}.xml", html)
                         (dest / "html" / f"{component.url_name}.html").write_text(component.html or "", encoding="utf-8")
                     else:
-                        _write_xml(dest / component.category / f"{component.url_name}.xml", _component_element(component))
+                        _write_xml(dest / component.category / f"{component.url_name}.xml",
+                                   _component_element(component), indent=False)
                 _write_xml(dest / "vertical" / f"{unit.url_name}.xml", vertical)
             _write_xml(dest / "sequential" / f"{subsection.url_name}.xml", sequential)
         _write_xml(dest / "chapter" / f"{chapter.url_name}.xml", chapter_element)
