@@ -1,6 +1,221 @@
-"""The scenario_roleplay XBlock (built out in the following commits)."""
+"""The scenario_roleplay XBlock: a branching role-play scored on partnership dimensions.
+
+The scenario is kept as its authored XML (`data`) and read with `model.py`; the learner's state
+lives in separate user_state fields and every request goes through the same rules as the
+offline script (`model.handle`), so the server never trusts a score sent by a browser.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from lxml import etree
+from web_fragments.fragment import Fragment
 from xblock.core import XBlock
+from xblock.exceptions import JsonHandlerError
+from xblock.fields import Integer, List, Scope, String
+
+from xblocks.common import platform
+from xblocks.common.i18n import gettext, script_catalogue
+from xblocks.common.rendering import XBLOCKS_DIR, render, static_text
+
+from . import model
+
+SCRIPT = XBLOCKS_DIR / "roleplay" / "static" / "roleplay.js"
+STUDIO_SCRIPT = XBLOCKS_DIR / "roleplay" / "static" / "roleplay-studio.js"
+REPO_ROOT = XBLOCKS_DIR.parent
+WORKBENCH_SCENARIO = REPO_ROOT / "courses" / "cultural_competency" / "scenario_roleplay" / "ms_perez.xml"
+EDITOR_SOURCE = "scenario.xml"
+MAX_XML_CHARS = 500_000  # a studio save larger than this is refused, not parsed
+
+
+def _(text: str) -> str:
+    """Marks a string for translation; the block translates it with `gettext(text, lang)`."""
+    return text
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(xml: str) -> tuple[model.Scenario | None, tuple]:
+    scenario, problems = model.parse_text(xml, EDITOR_SOURCE)
+    return scenario, tuple(problems)
+
+
+def _problem_lines(problems) -> list[dict]:
+    return [{"line": p.line, "message": p.message, "fix": p.fix, "text": str(p)} for p in problems]
 
 
 class ScenarioRoleplayBlock(XBlock):
-    """A branching role-play scored on partnership dimensions."""
+    """A branching role-play: scenes, personas, choices with feedback and points, endings with a debrief."""
+
+    has_score = True
+    icon_class = "problem"
+    editable_fields = ("display_name",)
+
+    display_name = String(display_name=_("Display name"), default=_("Role-play"), scope=Scope.settings,
+                          help=_("The name learners see in the course outline."))
+    data = String(display_name=_("Scenario"), default="", scope=Scope.content,
+                  help=_("The scenario in the scenario_roleplay XML format."))
+
+    route = List(default=[], scope=Scope.user_state, help="Choice ids from the start scene to the current scene.")
+    via = String(default=None, scope=Scope.user_state, help="The choice that led to the current scene.")
+    attempts = Integer(default=0, scope=Scope.user_state, help="Endings reached.")
+    best_score = List(default=None, scope=Scope.user_state, help="[earned, possible] of the best attempt.")
+    last_score = List(default=None, scope=Scope.user_state, help="[earned, possible] of the last attempt.")
+    finished_route = List(default=[], scope=Scope.user_state, help="The route of the last finished attempt.")
+
+    # -- content -------------------------------------------------------------------------------
+
+    @property
+    def scenario(self) -> model.Scenario:
+        scenario, problems = _parsed(self.data)
+        if scenario is None:
+            raise ValueError("\n".join(str(p) for p in problems))
+        return scenario
+
+    @property
+    def weight(self) -> float:
+        """The author's weight for this block's grade (the platform multiplies the score by it)."""
+        return self.scenario.weight
+
+    def max_score(self):
+        return model.view_content(self.scenario)["possible"]
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        block = runtime.construct_xblock_from_class(cls, keys)
+        node = _detached(node)
+        for name in ("url_name", "xblock-family"):
+            node.attrib.pop(name, None)
+        xml = etree.tostring(node, encoding="unicode")
+        scenario, problems = _parsed(xml)
+        if scenario is None:
+            raise ValueError("scenario_roleplay: the scenario is not valid:\n" + "\n".join(str(p) for p in problems))
+        block.data = xml
+        block.display_name = scenario.display_name
+        return block
+
+    def add_xml_to_node(self, node):
+        source = etree.fromstring(self.data.encode("utf-8"))
+        node.tag = model.TAG
+        for name, value in source.attrib.items():
+            node.set(name, value)
+        node.set("display_name", self.display_name)
+        node.text = source.text
+        for child in source:
+            node.append(child)
+
+    # -- learner state -------------------------------------------------------------------------
+
+    def _state(self) -> dict:
+        saved = {"r": list(self.route), "v": self.via, "n": self.attempts, "b": self.best_score,
+                 "l": self.last_score, "d": list(self.finished_route)}
+        return model.restore(saved, self.scenario)
+
+    def _store(self, state: dict) -> None:
+        self.route, self.via, self.attempts = state["r"], state["v"], state["n"]
+        self.best_score, self.last_score, self.finished_route = state["b"], state["l"], state["d"]
+
+    def _request(self, name: str, payload) -> dict:
+        scenario = self.scenario
+        before = self._state()
+        try:
+            after, response = model.handle(name, before, payload, scenario)
+        except model.Refused as refusal:
+            raise JsonHandlerError(400, str(refusal)) from None
+        if name != "state":
+            self._store(after)
+        if after["n"] > before["n"]:
+            kept = model.kept_score(after, scenario)
+            self.runtime.publish(self, "grade", {"value": kept[0], "max_value": kept[1]})
+            self.runtime.publish(self, "completion", {"completion": 1.0})
+        return response
+
+    @XBlock.json_handler
+    def state(self, data, suffix=""):
+        """Read-only: the learner's view state."""
+        return self._request("state", data)
+
+    @XBlock.json_handler
+    def choose(self, data, suffix=""):
+        return self._request("choose", data)
+
+    @XBlock.json_handler
+    def back(self, data, suffix=""):
+        return self._request("back", data)
+
+    @XBlock.json_handler
+    def restart(self, data, suffix=""):
+        return self._request("restart", data)
+
+    # -- views ---------------------------------------------------------------------------------
+
+    def _block_id(self) -> str:
+        raw = str(getattr(self.scope_ids.usage_id, "block_id", None) or self.scope_ids.usage_id)
+        return "p2p-rp-" + re.sub(r"[^A-Za-z0-9_-]", "-", raw)
+
+    def student_view(self, context=None):
+        lang = platform.current_language()
+        scenario = self.scenario
+        content = model.view_content(scenario)
+        html = render("roleplay/templates/student_view.html", lang, block_id=self._block_id(),
+                      content=content, asset_url=lambda name: f"/static/{name}")
+        fragment = Fragment(html)
+        fragment.add_css(static_text("roleplay/static/roleplay.css"))
+        fragment.add_javascript(static_text("common/static/p2p-store.js"))
+        fragment.add_javascript(static_text("roleplay/static/roleplay.js"))
+        state = model.view(self._state(), scenario)
+        fragment.initialize_js("P2PRoleplayInit", {"content": content, "state": state, "lang": lang,
+                                                   "i18n": script_catalogue(lang, SCRIPT)})
+        return fragment
+
+    def studio_view(self, context=None):
+        lang = platform.current_language()
+        html = render("roleplay/templates/studio_view.html", lang, block_id=self._block_id() + "-studio",
+                      xml=self.data, problems=_problem_lines(_parsed(self.data)[1]))
+        fragment = Fragment(html)
+        fragment.add_css(static_text("roleplay/static/roleplay.css"))
+        fragment.add_javascript(static_text("roleplay/static/roleplay-studio.js"))
+        fragment.initialize_js("P2PRoleplayStudioInit", {"i18n": script_catalogue(lang, STUDIO_SCRIPT)})
+        return fragment
+
+    def _xml_from(self, data) -> str:
+        xml = data.get("xml") if isinstance(data, dict) else None
+        if not isinstance(xml, str):
+            raise JsonHandlerError(400, "send the scenario as {\"xml\": \"...\"}")
+        if len(xml) > MAX_XML_CHARS:
+            raise JsonHandlerError(400, f"the scenario is longer than {MAX_XML_CHARS} characters")
+        return xml
+
+    @XBlock.json_handler
+    def validate(self, data, suffix=""):
+        """Live validation for the editor: the model's problems, nothing saved."""
+        scenario, problems = _parsed(self._xml_from(data))
+        return {"valid": scenario is not None, "problems": _problem_lines(problems)}
+
+    @XBlock.json_handler
+    def studio_submit(self, data, suffix=""):
+        """Save the scenario, or refuse it whole with the model's messages."""
+        xml = self._xml_from(data)
+        scenario, problems = _parsed(xml)
+        if scenario is None:
+            lang = platform.current_language()
+            raise JsonHandlerError(400, gettext(_("The scenario was not saved:"), lang) + "\n"
+                                   + "\n".join(str(p) for p in problems))
+        self.data = xml
+        self.display_name = scenario.display_name
+        return {"saved": True, "display_name": scenario.display_name}
+
+    @staticmethod
+    def workbench_scenarios():
+        """The Ms. Pérez scenario of the cultural competency course (read from the course folder)."""
+        if not WORKBENCH_SCENARIO.exists():
+            return []
+        return [("Role-play: Alfredo's IEP meeting with Ms. Pérez", WORKBENCH_SCENARIO.read_text(encoding="utf-8"))]
+
+
+def _detached(node):
+    """A copy of the element with its tail removed (the block keeps only its own markup)."""
+    copy = etree.fromstring(etree.tostring(node))
+    copy.tail = None
+    return copy
+
