@@ -294,6 +294,8 @@ class _Loader:
             model, problems = module.parse(element, str(file))
             self.problems.extend(problems)
             component.block = model
+            if model is not None:  # attributes as the model writes them (defaults included), so an export reloads equal
+                component.attrs.update(attrs_of(module.serialize(model)))
             for name in module.static_files(model) if model is not None else []:
                 if not (self.folder / "static" / name).is_file():
                     self.problem(file, element.sourceline, f"<{category}> refers to static/{name}, which does not exist",

@@ -1,0 +1,96 @@
+"""The loader: Studio's export layout (pointers), inline elements, html files, policies, statics."""
+import shutil
+
+from builder.course import check_html, load_course
+from builder_helpers import BROKEN_BASE, SAMPLE_COURSE
+
+
+def test_sample_course_loads_into_the_model():
+    course, problems = load_course(SAMPLE_COURSE)
+    assert problems == []
+    assert (course.name, course.org, course.course, course.run) == ("sample_course", "P2P", "SAMPLE101", "2026")
+    assert course.display_name == "Before the Meeting: Reaching Out to Families"
+    assert course.language == "en"
+    assert [c.url_name for c in course.chapters] == ["before_the_meeting"]
+    assert [(s.url_name, s.display_name) for s in course.chapters[0].subsections] == [
+        ("why_reach_out_early", "Why reach out early"), ("check_your_plan", "Check your plan")]
+    units = [unit.url_name for _, _, unit in course.units()]
+    assert units == ["first_contact", "the_continuum", "plan_check"]
+    assert "engagement_continuum.svg" in course.static_files and "course_card.svg" in course.static_files
+    assert course.setting("course_image") == "course_card.svg"
+    assert course.grading_policy["GRADER"][0]["type"] == "Practice"
+    assert "about/overview.html" in course.other_files
+    assert course.course_extras == ['<wiki slug="P2P.SAMPLE101.2026"/>']
+
+
+def test_components_keep_their_content_and_source_location():
+    course, _ = load_course(SAMPLE_COURSE)
+    components = {c.url_name: c for c in course.components()}
+    text = components["continuum_text"]
+    assert text.category == "html" and '<img src="/static/engagement_continuum.svg"' in text.html
+    assert text.file == str(SAMPLE_COURSE / "html" / "continuum_text.xml") and text.line == 1
+    assert "filename" not in text.attrs  # where the body lives is the loader's business, not the model's
+    inline = components["continuum_takeaway"]
+    assert inline.file == str(SAMPLE_COURSE / "vertical" / "the_continuum.xml") and inline.line == 3
+    assert "<strong>one open question</strong>" in inline.html
+    problem = components["first_step_check"]
+    assert problem.category == "problem" and problem.block is None
+    assert problem.xml.startswith('<problem display_name="Which step comes first?"') and "url_name" not in problem.xml
+
+
+def test_inline_structure_loads_like_pointers(tmp_path):
+    """A hand-written course may nest everything in course/<run>.xml; it is the same course."""
+    folder = tmp_path / "inline"
+    shutil.copytree(BROKEN_BASE, folder)
+    for name in ("chapter", "sequential", "vertical", "html"):
+        shutil.rmtree(folder / name)
+    (folder / "course" / "run1.xml").write_text("""<course display_name="Listening first" language="en">
+  <chapter url_name="ch1" display_name="Opening the conversation">
+    <sequential url_name="s1" display_name="Ask before you tell">
+      <vertical url_name="v1" display_name="An open question">
+        <html url_name="h1" display_name="An open question"><h2>An open question</h2>
+<p>Start a meeting by asking the family what they have noticed at home this month.</p>
+<p><img src="/static/card.svg" alt="Course card: Listening first"/></p>
+</html>
+      </vertical>
+    </sequential>
+  </chapter>
+</course>
+""")
+    inline, problems = load_course(folder)
+    assert problems == []
+    pointers, _ = load_course(BROKEN_BASE)
+    assert inline == pointers
+    html = next(inline.components())
+    assert (html.file, html.line) == (str(folder / "course" / "run1.xml"), 5)
+
+
+def test_missing_static_file_in_inline_html_is_located_on_its_line(tmp_path):
+    folder = tmp_path / "c"
+    shutil.copytree(BROKEN_BASE, folder)
+    (folder / "vertical" / "v1.xml").write_text("""<vertical display_name="An open question">
+  <html url_name="h2" display_name="Picture">
+    <p>Before:</p>
+    <img src="/static/missing%20photo.png" alt="A missing photo"/>
+  </html>
+</vertical>
+""")
+    _, problems = load_course(folder)
+    assert [(p.file, p.line, p.message) for p in problems] == [
+        (str(folder / "vertical" / "v1.xml"), 4, "refers to /static/missing photo.png, which does not exist in static/")]
+
+
+def test_missing_course_folder_is_one_problem(tmp_path):
+    course, problems = load_course(tmp_path / "nowhere")
+    assert course is None
+    assert [(p.file, p.message) for p in problems] == [(str(tmp_path / "nowhere"), "course folder not found")]
+
+
+def test_html_checker_follows_html_rules_not_xml_rules():
+    ok = '<p>One<p>Two<br><img src="x.png" alt="x"><ul><li>a<li>b</ul><table><tr><td>1<td>2</table>'
+    assert check_html(ok, "a.html") == []
+    broken = "<div>\n<strong>never closed\n</div>\n</span>"
+    assert [(p.line, p.message) for p in check_html(broken, "a.html", first_line=10)] == [
+        (11, "<strong> is never closed (</div> comes first)"),
+        (13, "</span> closes nothing: no <span> is open")]
+    assert [p.message for p in check_html("<section><p>open", "a.html")] == ["<section> is never closed"]
