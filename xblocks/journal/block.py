@@ -47,6 +47,7 @@ def _csv_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+@XBlock.wants("user")
 class ReflectionJournalBlock(XBlock):
     """Private reflection prompts with autosave, versions and a whole-course journal."""
 
@@ -242,8 +243,10 @@ class ReflectionJournalBlock(XBlock):
                 "item_id": str(self.scope_ids.usage_id), "item_type": model.TAG}
 
     def _anonymous_id(self) -> str:
-        user = self.runtime.service(self, "user").get_current_user()
-        return str(user.opt_attrs.get("edx-platform.anonymous_user_id") or username(self))
+        service = self.runtime.service(self, "user")
+        user = service.get_current_user() if service else None
+        anonymous = user.opt_attrs.get("edx-platform.anonymous_user_id") if user is not None else None
+        return str(anonymous or username(self))
 
     def _share_with_staff(self, state: dict, content: dict) -> None:
         """Hand the latest submitted versions of shared prompts (and nothing private) to edx-submissions,

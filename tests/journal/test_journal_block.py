@@ -1,0 +1,267 @@
+"""reflection_journal XBlock in the xblock-sdk workbench: handlers, persistence, events, privacy, limits, escaping."""
+import copy
+import csv
+import io
+import itertools
+import json
+import logging
+from pathlib import Path
+
+import pytest
+import webob
+from django.test import Client
+from lxml import etree
+from workbench.runtime import WorkbenchRuntime
+from workbench.scenarios import get_scenarios
+
+import xblocks.journal.block as journal_block
+from xblocks.journal import model
+
+VECTORS = sorted((Path(__file__).resolve().parents[1] / "vectors" / "journal").glob("*.json"))
+RULE_VECTORS = [p for p in VECTORS if p.name != "words.json"]
+_users = itertools.count()
+
+COURSE = """<vertical_demo>
+  <reflection_journal url_name="first" display_name="First pause" section="Listening" min_words="4">
+    <prompt id="private_one">What worried you in that meeting?</prompt>
+    <prompt id="shared_one" shared_with_staff="true">What will you try next time?</prompt>
+  </reflection_journal>
+  <reflection_journal url_name="second" display_name="Second pause" section="Curiosity" points="2">
+    <prompt id="question">Which question could you ask a parent?</prompt>
+  </reflection_journal>
+</vertical_demo>"""
+
+
+def user(prefix="learner"):
+    return f"{prefix}{next(_users)}"
+
+
+def blocks(xml=COURSE):
+    """Parse the course once; returns (usage ids of the journal blocks, a function user -> blocks)."""
+    runtime = WorkbenchRuntime("author")
+    root = runtime.get_block(runtime.parse_xml_string(xml))
+    ids = getattr(root, "children", None) or [root.scope_ids.usage_id]
+    return ids, lambda name: [WorkbenchRuntime(name).get_block(i) for i in ids]
+
+
+def call(block, handler, payload=None, body=None, method="POST", query=""):
+    raw = body if body is not None else json.dumps(payload if payload is not None else {}).encode()
+    request = webob.Request.blank("/" + query, method=method, body=raw if method == "POST" else None)
+    response = block.runtime.handle(block, handler, request)
+    text = response.body.decode("utf-8")
+    return response.status_code, (json.loads(text) if response.content_type == "application/json" else text)
+
+
+@pytest.fixture
+def events(caplog):
+    """Events the workbench runtime publishes (it logs each one); nothing is replaced."""
+    caplog.set_level(logging.INFO, logger="workbench.runtime")
+
+    def published():
+        records = [r for r in caplog.records if r.name == "workbench.runtime"]
+        out = []
+        for head, data in zip(records, records[1:]):
+            if isinstance(head.msg, str) and head.msg.startswith("XBlock event") and isinstance(data.msg, dict):
+                out.append((head.args[0], data.msg))
+        return out
+    return published
+
+
+# ---------------------------------------------------------------- the shared vectors, through the handlers
+
+@pytest.mark.parametrize("path", RULE_VECTORS, ids=lambda p: p.stem)
+def test_handlers_follow_the_shared_vectors(path, monkeypatch):
+    vector = json.loads(path.read_text())
+    content = vector["content"]
+    journal = model.Journal(tuple(model.Prompt(p["id"], p["text"], p["shared_with_staff"]) for p in content["prompts"]),
+                            content["display_name"], content["section"], content["guidance"], content["min_words"],
+                            content["points"], False, content["id"])
+    xml = etree.tostring(model.serialize(journal)).decode()
+    _, for_user = blocks(xml)
+    block = for_user(user())[0]
+    assert block._content() == content
+    if vector["saved"] is not None:
+        block._store(model.restore(vector["saved"], content), content)
+    for step in vector["steps"]:
+        monkeypatch.setattr(journal_block, "_now", lambda: step["now"])  # a fixed clock, as the vector says
+        status, answer = call(block, step["handler"], step["payload"])
+        assert status == step["status"], (step["handler"], answer)
+        if status == 200:
+            assert answer == step["response"]
+        else:
+            assert answer == {"error": step["error"]}
+        assert block._state(content) == step["state"]
+
+
+# ---------------------------------------------------------------- learner flow
+
+def test_autosave_submit_and_edit_keep_versions_across_requests():
+    _, for_user = blocks()
+    name = user()
+    first = for_user(name)[0]
+    assert call(first, "save_draft", {"prompt_id": "private_one", "text": "We spoke over"})[0] == 200
+    again = for_user(name)[0]  # a new request: everything read back from the store
+    status, view = call(again, "state")
+    assert status == 200 and view["entries"]["private_one"]["draft"] == "We spoke over"
+    call(again, "submit", {"prompt_id": "private_one", "text": "We spoke over her twice."})
+    call(for_user(name)[0], "save_draft", {"prompt_id": "private_one", "text": "We spoke over her twice, then stopped."})
+    status, answer = call(for_user(name)[0], "submit", {"prompt_id": "private_one", "text": "We spoke over her twice, then stopped."})
+    assert [v["text"] for v in answer["entry"]["versions"]] == ["We spoke over her twice.", "We spoke over her twice, then stopped."]
+    assert answer["entry"]["draft"] is None
+    assert call(for_user(user())[0], "state")[1]["entries"]["private_one"]["versions"] == []  # another learner
+
+
+def test_the_course_journal_gathers_every_block_and_only_this_learner():
+    _, for_user = blocks()
+    name = user()
+    first, second = for_user(name)
+    call(first, "submit", {"prompt_id": "shared_one", "text": "Ask before deciding."})
+    call(second, "save_draft", {"prompt_id": "question", "text": "What does a good day look like?"})
+    call(for_user(user())[1], "submit", {"prompt_id": "question", "text": "someone else's words"})
+    for block in for_user(name):  # any journal block shows the whole journal
+        status, answer = call(block, "journal")
+        assert status == 200
+        assert [(e["block"], e["prompt_id"], e["draft"], [v["text"] for v in e["versions"]]) for e in answer["entries"]] == [
+            ("first", "shared_one", None, ["Ask before deciding."]),
+            ("second", "question", "What does a good day look like?", []),
+        ]
+
+
+def test_events_carry_counts_never_text_and_completion_follows_min_words(events):
+    _, for_user = blocks()
+    name = user()
+    first, second = for_user(name)
+    secret = "Mi hijo necesita apoyo extra"
+    call(first, "submit", {"prompt_id": "private_one", "text": "too short"})
+    call(first, "submit", {"prompt_id": "private_one", "text": secret})
+    call(second, "submit", {"prompt_id": "question", "text": "How do mornings go at home?"})
+    published = events()
+    assert all(secret not in json.dumps(data) and "too short" not in json.dumps(data)
+               and "mornings" not in json.dumps(data) for _, data in published)
+    submitted = [data for name_, data in published if name_ == "p2p.journal.entry_submitted"]
+    assert [(d["prompt_id"], d["words"], d["version"], d["met_min_words"]) for d in submitted] == [
+        ("private_one", 2, 1, False), ("private_one", 5, 2, True), ("question", 6, 1, True)]
+    assert [d for n, d in published if n == "completion"] == [{"completion": 0.5}, {"completion": 1.0}]
+    assert [d for n, d in published if n == "grade"] == [{"value": 2.0, "max_value": 2}]
+
+
+def test_graded_mode_is_on_only_with_points():
+    _, for_user = blocks()
+    first, second = for_user(user())
+    assert (first.has_score, second.has_score, second.max_score()) == (False, True, 2)
+
+
+# ---------------------------------------------------------------- limits: 400 and nothing changed
+
+@pytest.mark.parametrize("body", [
+    b"not json", b"", b"[1, 2]", json.dumps({"prompt_id": "private_one", "text": "x" * 10_001}).encode(),
+    json.dumps({"prompt_id": "private_one", "text": "y" * 200_000}).encode(),
+    json.dumps({"prompt_id": "missing", "text": "x"}).encode(),
+    json.dumps({"prompt_id": "private_one", "text": None}).encode(),
+], ids=["not-json", "empty", "list", "10001-chars", "huge-body", "unknown-prompt", "null-text"])
+@pytest.mark.parametrize("handler", ["save_draft", "submit"])
+def test_malformed_or_oversized_requests_get_400_and_change_nothing(handler, body):
+    _, for_user = blocks()
+    name = user()
+    call(for_user(name)[0], "save_draft", {"prompt_id": "private_one", "text": "what I had"})
+    before = copy.deepcopy(for_user(name)[0].journals)
+    status, answer = call(for_user(name)[0], handler, body=body)
+    assert status == 400 and answer["error"]
+    assert for_user(name)[0].journals == before
+
+
+def test_exactly_the_limit_is_accepted():
+    _, for_user = blocks()
+    status, answer = call(for_user(user())[0], "save_draft", {"prompt_id": "private_one", "text": "é" * 10_000})
+    assert status == 200 and answer["entry"]["chars"] == 10_000
+
+
+def test_handlers_want_post():
+    _, for_user = blocks()
+    assert call(for_user(user())[0], "state", method="GET")[0] == 405
+
+
+# ---------------------------------------------------------------- privacy: the staff view
+
+def submit_as_learners(for_user):
+    names = [user(), user()]
+    for n, name in enumerate(names):
+        first = for_user(name)[0]
+        call(first, "submit", {"prompt_id": "private_one", "text": f"PRIVATE worry number {n}"})
+        call(first, "submit", {"prompt_id": "shared_one", "text": f"=shared plan number {n}"})
+    return names
+
+
+def test_staff_see_shared_prompts_only_with_usernames():
+    _, for_user = blocks()
+    names = submit_as_learners(for_user)
+    staff = for_user(user("staff"))[0]
+    status, answer = call(staff, "staff_entries")
+    assert status == 200
+    assert sorted((r["username"], r["prompt_id"], r["text"], r["words"]) for r in answer["rows"]) == [
+        (names[0], "shared_one", "=shared plan number 0", 4), (names[1], "shared_one", "=shared plan number 1", 4)]
+    assert "PRIVATE" not in json.dumps(answer)
+
+
+def test_a_staff_request_for_a_private_prompt_gets_nothing():
+    _, for_user = blocks()
+    submit_as_learners(for_user)
+    staff = for_user(user("staff"))[0]
+    for query, payload in (("?prompt_id=private_one", {}), ("", {"prompt_id": "private_one"})):
+        for handler in ("staff_entries", "staff_csv"):
+            status, answer = call(staff, handler, payload, query=query)
+            assert status == 403 and "PRIVATE" not in json.dumps(answer), handler
+
+
+def test_learners_cannot_use_the_staff_view():
+    _, for_user = blocks()
+    submit_as_learners(for_user)
+    learner = for_user(user())[0]
+    assert call(learner, "staff_entries")[0] == 403
+    assert call(learner, "staff_csv", method="GET")[0] == 403
+
+
+def test_staff_csv_export_has_shared_entries_and_defuses_formulas():
+    _, for_user = blocks()
+    names = submit_as_learners(for_user)
+    status, text = call(for_user(user("staff"))[0], "staff_csv", method="GET")
+    assert status == 200 and "PRIVATE" not in text
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == list(journal_block.STAFF_CSV_COLUMNS)
+    assert sorted((r[0], r[1], r[5]) for r in rows[1:]) == [
+        (names[0], "shared_one", "'=shared plan number 0"), (names[1], "shared_one", "'=shared plan number 1")]
+
+
+def test_a_prompt_made_private_later_disappears_from_the_staff_view():
+    ids, for_user = blocks()
+    submit_as_learners(for_user)
+    staff = for_user(user("staff"))[0]
+    staff.prompts = [dict(p, shared_with_staff=False) for p in staff.prompts]
+    assert call(staff, "staff_entries")[1] == {"rows": []}
+
+
+# ---------------------------------------------------------------- escaping (server-rendered view)
+
+XSS = ['<script>window.__xss=1</script>', '<img src=x onerror="window.__xss=2">', '"><svg onload="window.__xss=3">',
+       '<a href="javascript:window.__xss=4">link</a>', '</script><script>window.__xss=5</script>',
+       '<svg><script>window.__xss=6</script></svg>', "'-alert(7)-'", '<iframe srcdoc="<script>parent.__xss=8</script>">']
+
+
+def test_learner_and_author_text_are_escaped_in_the_rendered_view():
+    xml = ('<reflection_journal url_name="xss" display_name="&lt;script&gt;window.__xss=9&lt;/script&gt;">'
+           '<guidance>&lt;img src=x onerror="window.__xss=10"&gt;</guidance>'
+           '<prompt id="p">&lt;svg onload="window.__xss=11"&gt;</prompt></reflection_journal>')
+    _, for_user = blocks(xml)
+    name = user()
+    call(for_user(name)[0], "submit", {"prompt_id": "p", "text": "\n".join(XSS)})
+    call(for_user(name)[0], "save_draft", {"prompt_id": "p", "text": XSS[4]})
+    html = for_user(name)[0].render("student_view").body_html()
+    for needle in ["<script>window", "<img src=x", "<svg", "</script><script>", "<iframe", 'onerror="window']:
+        assert needle not in html, needle
+    assert "&lt;script&gt;window.__xss=9&lt;/script&gt;" in html
+
+
+def test_workbench_lists_and_serves_the_block():
+    assert "reflection_journal.0" in get_scenarios()
+    page = Client().get("/scenario/reflection_journal.0/?student=" + user())
+    assert page.status_code == 200 and b"p2p-journal" in page.content
