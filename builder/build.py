@@ -65,8 +65,12 @@ def check_output_folder(out: Path) -> None:
         existing = existing.parent
     if not existing.is_dir():
         raise OutputError(f"--out {out}: {existing} is a file — give a folder path under a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"--out {out} is not writable — choose a folder you can write to, or fix its permissions")
+    try:  # a real write, not os.access: it also catches read-only file systems and runs as root
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        raise OutputError(f"--out {out} is not writable ({error.strerror}) — choose a folder you can write to,"
+                          " or fix its permissions") from None
 
 
 @contextmanager

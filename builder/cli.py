@@ -167,7 +167,8 @@ def build(courses: tuple[str, ...], courses_dir: Path, targets: tuple[str, ...],
                 raise_failed(len(failures), out)
             published = publish(artifacts, out)
     except OSError as error:
-        raise UsageProblem(f"cannot write to {out}: {error.strerror} — free some space or choose another --out") from None
+        raise UsageProblem(f"cannot write to {out}: {error.strerror} — free some space, fix the folder's permissions"
+                           " or choose another --out; nothing was written") from None
     for artifact in published:
         click.echo(f"{artifact.path}  {human_size(artifact.size)}  {plural(artifact.units, 'unit')}")
 
