@@ -232,7 +232,7 @@
   }
 
   function mount(element, store, data) {
-    var content = data.content, i18n = data.i18n || {}, idx = index(content);
+    var content = data.content, i18n = data.i18n || {}, idx = index(content), cl = content.lang;
     var stage = element.querySelector("[data-role=stage]");
     var status = element.querySelector("[data-role=status]");
     var baseId = element.getAttribute("data-block-id") || "roleplay";
@@ -273,7 +273,7 @@
     }
 
     function beat(line) {
-      var item = make("li", { "class": line.speaker ? "p2p-rp-line" : "p2p-rp-narration" });
+      var item = make("li", { "class": line.speaker ? "p2p-rp-line" : "p2p-rp-narration", lang: cl });
       if (line.speaker) {
         var who = personas[line.speaker];
         item.appendChild(make("span", { "class": "p2p-rp-speaker" }, who.name));
@@ -302,7 +302,7 @@
       var body = table.appendChild(make("tbody"));
       content.dimensions.forEach(function (d) {
         var row = make("tr"), got = state.totals[d.id], share = percent(got, d.best);
-        row.appendChild(make("th", { scope: "row" }, d.label));
+        row.appendChild(make("th", { scope: "row", lang: cl }, d.label));
         row.appendChild(make("td", null, String(got)));
         row.appendChild(make("td", null, String(d.best)));
         var cell = make("td");
@@ -330,12 +330,15 @@
       if (state.via) {
         var via = idx.choices[state.via];
         var box = stage.appendChild(make("div", { "class": "p2p-rp-feedback" }));
-        box.appendChild(make("p", { "class": "p2p-rp-feedback-label" }, fill(t("You chose: {choice}"), { choice: via.text })));
-        box.appendChild(make("p", null, via.feedback));
+        var label = box.appendChild(make("p", { "class": "p2p-rp-feedback-label" }));
+        label.appendChild(document.createTextNode(t("You chose:") + " "));
+        label.appendChild(make("span", { lang: cl }, via.text));
+        box.appendChild(make("p", { lang: cl }, via.feedback));
       }
       var headingId = baseId + "-scene";
-      var heading = make("h4", { id: headingId, tabindex: "-1", "class": "p2p-rp-scene-title" },
-        scene.ending ? fill(t("Ending: {title}"), { title: scene.title }) : scene.title);
+      var heading = make("h4", { id: headingId, tabindex: "-1", "class": "p2p-rp-scene-title" });
+      if (scene.ending) { heading.appendChild(document.createTextNode(t("Ending:") + " ")); }
+      heading.appendChild(make("span", { lang: cl }, scene.title));
       stage.appendChild(heading);
       if (scene.beats.length) {
         var transcript = make("ol", { "class": "p2p-rp-transcript", "aria-label": t("Transcript") });
@@ -346,7 +349,7 @@
       if (scene.ending) {
         var debrief = stage.appendChild(make("section", { "class": "p2p-rp-debrief", "aria-labelledby": baseId + "-debrief" }));
         debrief.appendChild(make("h5", { id: baseId + "-debrief" }, t("Debrief")));
-        debrief.appendChild(make("p", null, scene.debrief));
+        debrief.appendChild(make("p", { lang: cl }, scene.debrief));
         debrief.appendChild(make("p", { "class": "p2p-rp-overall" }, fill(t("This route earned {earned} of {possible} points ({percent}%)."),
           { earned: state.earned, possible: content.possible, percent: percent(state.earned, content.possible) })));
         debrief.appendChild(chart(state, t("Points on each partnership dimension")));
@@ -363,7 +366,7 @@
         group.appendChild(make("p", { id: baseId + "-ask", "class": "p2p-rp-ask" }, t("What do you do?")));
         var list = group.appendChild(make("ul"));
         scene.choices.forEach(function (choice) {
-          list.appendChild(make("li")).appendChild(button(choice.text, "choose", { choice: choice.id }, { "data-choice": choice.id }));
+          list.appendChild(make("li")).appendChild(button(choice.text, "choose", { choice: choice.id }, { "data-choice": choice.id, lang: cl }));
         });
         stage.appendChild(group);
         if (state.can_back) { actions.appendChild(button(t("Step back"), "back", {})); }
