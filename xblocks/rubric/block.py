@@ -1,11 +1,396 @@
-"""The facilitation_rubric XBlock (Open edX runtime)."""
+"""The facilitation_rubric XBlock (Open edX and the xblock-sdk workbench).
+
+Self and calibration modes run the rules of `model.py` (twin of `P2PRubric.rules` in rubric.js).
+Trainer mode is server-only: candidates request certification through edx-submissions, trainers
+(course staff) assess them, and the score is set on the candidate's submission, so the grade lands
+on the candidate, the way staff-graded blocks such as edx-sga do it.
+"""
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lxml import etree
+from web_fragments.fragment import Fragment
+from webob import Response
 from xblock.core import XBlock
-from xblock.fields import Scope, String
+from xblock.fields import Dict, Integer, Scope, String
+
+from xblocks.common.i18n import gettext, script_catalogue
+from xblocks.common.platform import current_language, user_is_staff, username
+from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
+
+from . import model
+
+SCRIPT = XBLOCKS_DIR / "rubric" / "static" / "rubric.js"
+SCENARIOS = Path(__file__).resolve().parent / "templates" / "scenarios"
+MAX_REQUEST_BYTES = 100_000  # every note at its limit, as escaped JSON, fits with room to spare
+
+
+def _(text: str) -> str:
+    """Marks strings for translation; `_t` translates them for the current request."""
+    return text
+
+
+def _t(text: str) -> str:
+    return gettext(text, current_language())
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _json_response(body, status: int = 200) -> Response:
+    return Response(json.dumps(body), status=status, content_type="application/json", charset="utf8")
+
+
+def _error(message: str, status: int) -> Response:
+    return _json_response({"error": message}, status)
+
+
+def _csv_cell(value) -> str:
+    """Text a spreadsheet will not run as a formula (names and notes can start with '=', '+', '-', '@')."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _grade_points(total, max_total) -> tuple[int, int]:
+    """Whole points for edx-submissions (it stores integers): hundredths when a weight has decimals."""
+    total_h, max_h = round(total * 100), round(max_total * 100)
+    if total_h % 100 == 0 and max_h % 100 == 0:
+        return total_h // 100, max_h // 100
+    return total_h, max_h
 
 
 class FacilitationRubricBlock(XBlock):
-    """A rubric for facilitated IEP meetings: self-assessment, calibration, trainer certification."""
+    """A rubric for facilitated IEP meetings: self-assessment, rater calibration, trainer certification."""
 
-    display_name = String(default="Facilitation rubric", scope=Scope.settings)
+    display_name = String(display_name=_("Display name"), default="Facilitation rubric", scope=Scope.settings)
+    definition = String(default="", scope=Scope.content,
+                        help=_("The rubric's OLX: levels, criteria, pass rule, samples (see docs/rubric.md)."))
+
+    # Learner state in self and calibration modes, the model's {r, n, s, a}.
+    ratings = Dict(default={}, scope=Scope.user_state)
+    notes = Dict(default={}, scope=Scope.user_state)
+    submitted = Integer(default=0, scope=Scope.user_state)
+    attempts = Integer(default=0, scope=Scope.user_state)
+
+    # Trainer mode: every assessment ever made, shared by all users of this block so trainers and
+    # candidates read the same record: {candidate student id: [assessment, ...]} (append-only).
+    certification_records = Dict(default={}, scope=Scope.user_state_summary)
+
+    has_score = True
+    has_custom_completion = True
+    icon_class = "problem"
+
+    # ------------------------------------------------------------ OLX
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        source = node.getroottree().docinfo.URL or model.TAG
+        rubric, problems = model.parse(node, source)
+        if problems:
+            raise ValueError("\n".join(str(p) for p in problems))
+        block = runtime.construct_xblock_from_class(cls, keys)
+        block.display_name = rubric.display_name
+        block.definition = etree.tostring(model.serialize(rubric), encoding="unicode")
+        return block
+
+    def add_xml_to_node(self, node):
+        element = model.serialize(self.model())
+        node.tag = element.tag
+        node.attrib.update(element.attrib)
+        for child in element:
+            node.append(child)
+
+    def model(self) -> model.Rubric:
+        rubric, problems = model.parse(etree.fromstring(self.definition), model.TAG)
+        if problems:  # parse_xml refused it already; reaching here means the stored field was edited by hand
+            raise ValueError("\n".join(str(p) for p in problems))
+        if rubric.display_name != self.display_name:
+            rubric = model.Rubric(**{**rubric.__dict__, "display_name": self.display_name})
+        return rubric
+
+    def max_score(self):
+        content = self._content()
+        if content["mode"] == "calibration":
+            return sum(1 for _s in content["samples"]) * len(content["criteria"])
+        return content["max_total"]
+
+    # ------------------------------------------------------------ identity and state
+
+    def _block_id(self) -> str:
+        return re.sub(r"[^A-Za-z0-9_-]", "_", str(self.scope_ids.usage_id))
+
+    def _content(self) -> dict:
+        content = model.view_content(self.model())
+        content["id"] = content["id"] or self._block_id()
+        return content
+
+    def _course_key(self) -> str:
+        course = getattr(self.scope_ids.usage_id, "course_key", None) or getattr(self.runtime, "course_id", None)
+        return str(course) if course else "workbench"
+
+    def _student_id(self) -> str:
+        service = self.runtime.service(self, "user")
+        user = service.get_current_user() if service else None
+        anonymous = user.opt_attrs.get("edx-platform.anonymous_user_id") if user is not None else None
+        return str(anonymous or username(self))
+
+    def _student_item(self, student_id: str) -> dict:
+        return {"student_id": student_id, "course_id": self._course_key(),
+                "item_id": str(self.scope_ids.usage_id), "item_type": model.TAG}
+
+    def _state(self, content: dict) -> dict:
+        return model.restore({"r": self.ratings, "n": self.notes, "s": self.submitted, "a": self.attempts}, content)
+
+    def _store(self, state: dict) -> None:
+        self.ratings, self.notes, self.submitted, self.attempts = state["r"], state["n"], state["s"], state["a"]
+
+    # ------------------------------------------------------------ view
+
+    def student_view(self, context=None):
+        lang = current_language()
+        content = self._content()
+        block_id = self._block_id()
+        html = render("rubric/templates/student_view.html", lang, block_id=block_id,
+                      content=model.learner_content(content), asset_url=lambda name: name)
+        fragment = Fragment(html)
+        fragment.add_css(static_text("rubric/static/rubric.css"))
+        fragment.add_javascript(static_text("common/static/p2p-store.js"))
+        fragment.add_javascript(static_text("rubric/static/rubric.js"))
+        data = {"content": model.learner_content(content), "state": self._view_state(content),
+                "i18n": script_catalogue(lang, SCRIPT), "lang": lang}
+        if content["mode"] == "trainer" and user_is_staff(self):
+            data["csv_url"] = self.runtime.handler_url(self, "certification_csv")
+        # Init args go into a <script> element as plain JSON, where learner text holding "</script>"
+        # would end the element; this string has no "<" at all.
+        fragment.initialize_js("P2PRubricInit", {"json": str(environment(lang).filters["script_json"](data))})
+        return fragment
+
+    def _view_state(self, content: dict) -> dict:
+        if content["mode"] == "trainer":
+            return self._trainer_state(content)
+        return model.view(self._state(content), content)
+
+    # ------------------------------------------------------------ requests
+
+    @staticmethod
+    def _payload(request):
+        """(payload, None) or (None, error response) for a JSON POST."""
+        if request.method != "POST":
+            return None, _error("use POST", 405)
+        if len(request.body) > MAX_REQUEST_BYTES:
+            return None, _error(_t("The request is too large."), 400)
+        try:
+            return json.loads(request.body.decode("utf-8") or "{}"), None
+        except ValueError:
+            return None, _error(_t("The request is not JSON."), 400)
+
+    def _run(self, request, handler: str) -> Response:
+        payload, refusal = self._payload(request)
+        if refusal:
+            return refusal
+        content = self._content()
+        if content["mode"] == "trainer" and handler == "state":
+            return _json_response(self._trainer_state(content))
+        state = self._state(content)
+        try:
+            new_state, response = model.apply(handler, state, payload, content)
+        except model.Refused as refused:
+            return _error(refused.text(_t), refused.status)
+        if new_state != state:
+            self._store(new_state)
+        if handler == "submit":
+            self._publish_result(response)
+        return _json_response(response)
+
+    def _publish_result(self, response: dict) -> None:
+        result = response["result"]
+        if response["mode"] == "calibration":
+            earned, possible = result["exact"], result["ratings"]
+        else:
+            earned, possible = result["total"], result["max_total"]
+        self.runtime.publish(self, "grade", {"value": earned, "max_value": possible})
+        self.runtime.publish(self, "completion", {"completion": 1.0})
+
+    @XBlock.handler
+    def state(self, request, suffix=""):
+        return self._run(request, "state")
+
+    @XBlock.handler
+    def save(self, request, suffix=""):
+        return self._run(request, "save")
+
+    @XBlock.handler
+    def submit(self, request, suffix=""):
+        return self._run(request, "submit")
+
+    @XBlock.handler
+    def revise(self, request, suffix=""):
+        return self._run(request, "revise")
+
+    # ------------------------------------------------------------ trainer mode: candidates
+
+    def _records(self, student_id: str) -> list[dict]:
+        return list(self.certification_records.get(student_id) or [])
+
+    def _candidate_view(self, student_id: str, content: dict) -> dict:
+        from submissions import api as submissions
+
+        latest = next(iter(submissions.get_submissions(self._student_item(student_id), limit=1)), None)
+        records = self._records(student_id)
+        request = None
+        if latest is not None:
+            answer = latest["answer"] if isinstance(latest["answer"], dict) else {}
+            request = {"submission": str(latest["uuid"]), "notes": answer.get("notes", ""),
+                       "recording_url": answer.get("recording_url", ""), "candidate": answer.get("candidate", ""),
+                       "requested_at": _iso(latest["submitted_at"])}
+        assessed = request is not None and any(r["submission"] == request["submission"] for r in records)
+        score = submissions.get_score(self._student_item(student_id)) if latest is not None else None
+        return {"candidate_id": student_id, "request": request,
+                "status": "none" if request is None else "assessed" if assessed else "waiting",
+                "assessments": records,
+                "score": None if not score else {"earned": score["points_earned"], "possible": score["points_possible"]}}
+
+    def _trainer_state(self, content: dict) -> dict:
+        if user_is_staff(self):
+            return {"mode": "trainer", "role": "trainer"}
+        return {"mode": "trainer", "role": "candidate", **self._candidate_view(self._student_id(), content)}
+
+    def _trainer_mode_refusal(self, content: dict) -> Response | None:
+        if content["mode"] != "trainer":
+            return _error(_t("Certification requests belong to trainer-mode rubrics."), 400)
+        return None
+
+    @XBlock.handler
+    def request_certification(self, request, suffix=""):
+        """A candidate asks to be certified, with evidence notes and an optional recording link."""
+        from submissions import api as submissions
+
+        payload, refusal = self._payload(request)
+        content = self._content()
+        refusal = refusal or self._trainer_mode_refusal(content)
+        if refusal:
+            return refusal
+        if user_is_staff(self):
+            return _error(_t("Trainers assess candidates; a trainer account cannot request certification here."), 403)
+        student_id = self._student_id()
+        if self._candidate_view(student_id, content)["status"] == "waiting":
+            return _error(_t("Your request is waiting for a trainer; you can send a new one after it is assessed."), 409)
+        try:
+            evidence = model.checked_request(payload)
+        except model.Refused as refused:
+            return _error(refused.text(_t), refused.status)
+        submissions.create_submission(self._student_item(student_id), {**evidence, "candidate": username(self)})
+        return _json_response(self._trainer_state(content))
+
+    # ------------------------------------------------------------ trainer mode: trainers
+
+    def _staff_refusal(self, content: dict) -> Response | None:
+        refusal = self._trainer_mode_refusal(content)
+        if refusal:
+            return refusal
+        if not user_is_staff(self):
+            return _error(_t("Only trainers (course staff) can see and assess candidates."), 403)
+        return None
+
+    def _queue(self, content: dict) -> list[dict]:
+        from submissions import api as submissions
+
+        candidates = []
+        for submission in submissions.get_all_submissions(self._course_key(), str(self.scope_ids.usage_id),
+                                                          model.TAG, read_replica=False):
+            candidates.append(self._candidate_view(submission["student_id"], content))
+        order = {"waiting": 0, "assessed": 1}
+        return sorted(candidates, key=lambda c: (order.get(c["status"], 2), c["request"]["requested_at"]))
+
+    @XBlock.handler
+    def queue(self, request, suffix=""):
+        payload, refusal = self._payload(request)
+        content = self._content()
+        refusal = refusal or self._staff_refusal(content)
+        if refusal:
+            return refusal
+        return _json_response({"candidates": self._queue(content)})
+
+    @XBlock.handler
+    def assess(self, request, suffix=""):
+        """A trainer's assessment of one candidate's latest request: levels and feedback per criterion.
+        It is added to the candidate's records (never replacing one) and scored on their submission."""
+        from submissions import api as submissions
+
+        payload, refusal = self._payload(request)
+        content = self._content()
+        refusal = refusal or self._staff_refusal(content)
+        if refusal:
+            return refusal
+        payload = payload if isinstance(payload, dict) else {}
+        candidate_id = payload.get("candidate_id")
+        if not isinstance(candidate_id, str) or not candidate_id:
+            return _error(_t("Choose a candidate to assess."), 400)
+        candidate = self._candidate_view(candidate_id, content)
+        if candidate["request"] is None:
+            return _error(_t("This person has not requested certification."), 400)
+        if payload.get("submission") != candidate["request"]["submission"]:
+            return _error(_t("The candidate sent a newer request; reload the queue and assess that one."), 409)
+        if candidate_id == self._student_id():
+            return _error(_t("You cannot assess your own request."), 403)
+        try:
+            assessment = model.checked_assessment(payload, content)
+        except model.Refused as refused:
+            return _error(refused.text(_t), refused.status)
+        result = assessment["result"]
+        record = {"submission": candidate["request"]["submission"], "candidate": candidate["request"]["candidate"],
+                  "trainer": username(self), "date": _now(), "levels": assessment["levels"],
+                  "feedback": assessment["feedback"], "total": result["total"], "max_total": result["max_total"],
+                  "passed": result["passed"], "criteria": result["criteria"]}
+        records = dict(self.certification_records)
+        records[candidate_id] = self._records(candidate_id) + [record]
+        self.certification_records = records  # reassign: a Dict field saves only when set
+        earned, possible = _grade_points(result["total"], result["max_total"])
+        submissions.set_score(candidate["request"]["submission"], earned, possible)
+        return _json_response({"candidate": self._candidate_view(candidate_id, content)})
+
+    def _csv_rows(self, content: dict):
+        labels = {level["id"]: level["label"] for level in content["levels"]}
+        records = [r for rs in self.certification_records.values() for r in rs]
+        for record in sorted(records, key=lambda r: (r["date"], r["candidate"])):
+            yield ([record["candidate"], record["trainer"], record["date"]]
+                   + [labels.get(record["levels"].get(c["id"]), "") for c in content["criteria"]]
+                   + [record["total"], record["max_total"], _t("yes") if record["passed"] else _t("no")])
+
+    @XBlock.handler
+    def certification_csv(self, request, suffix=""):
+        """Every assessment of every candidate, one row each, for the trainers' records."""
+        content = self._content()
+        refusal = self._staff_refusal(content)
+        if refusal:
+            return refusal
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([_t("candidate"), _t("trainer"), _t("date")] + [c["label"] for c in content["criteria"]]
+                        + [_t("total"), _t("possible"), _t("passed")])
+        for row in self._csv_rows(content):
+            writer.writerow([_csv_cell(cell) for cell in row])
+        response = Response(out.getvalue(), content_type="text/csv", charset="utf8")
+        response.headers["Content-Disposition"] = f'attachment; filename="{content["id"]}-certifications.csv"'
+        return response
+
+    @staticmethod
+    def workbench_scenarios():
+        return [(title, (SCENARIOS / name).read_text(encoding="utf-8")) for title, name in (
+            ("Facilitation rubric: self-check", "self_check.xml"),
+            ("Facilitation rubric: calibration", "calibration.xml"),
+            ("Facilitation rubric: certification", "certification.xml"),
+        )]
+
+
+def _iso(value) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value)

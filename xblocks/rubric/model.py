@@ -1,0 +1,773 @@
+"""facilitation_rubric: the authoring format, its validation, and the scoring and agreement rules.
+
+    <facilitation_rubric url_name="meeting_self_check" display_name="..." mode="self">
+      <prompt>What the learner rates and why.</prompt>
+      <level id="emerging" label="Emerging" points="1"/>           (two or more, points increasing)
+      <criterion id="agenda" label="Agenda and agreements" weight="1.5">
+        <description>What this criterion looks at.</description>
+        <descriptor level="emerging">What performance at this level looks like.</descriptor>
+      </criterion>
+      <pass min_total="12"><require criterion="neutrality" level="proficient"/></pass>
+      <!-- calibration only: -->
+      <agreement min_exact="60" min_adjacent="100"/>
+      <sample id="annual_review" label="...">
+        <transcript><line speaker="Facilitator">...</line></transcript>   (or <html>...</html>)
+        <expert criterion="agenda" level="proficient">Why the expert chose this level.</expert>
+      </sample>
+    </facilitation_rubric>
+
+The learner rules (`restore`, `HANDLERS`, `apply`) work on `view_content(model)`, exactly as the
+script's `P2PRubric.rules` do; tests/vectors/rubric/ holds them equal. Points and weights are kept
+in hundredths (integers) so Python and JavaScript add them up identically.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from xblocks.common.problems import Problem, located
+
+TAG = "facilitation_rubric"
+MODES = ("self", "calibration", "trainer")
+NOTE_LIMIT = 2000
+URL_LIMIT = 500
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_DECIMAL = re.compile(r"^\d+(\.\d{1,2})?$")
+SAMPLE_HTML_TAGS = ("p", "br", "em", "strong", "b", "i", "ul", "ol", "li", "blockquote", "q", "h4", "h5", "span")
+ROOT_CHILDREN = ("prompt", "level", "criterion", "pass", "agreement", "sample")
+
+
+def _(text: str) -> str:
+    """Marks an interface string; the block translates it when it answers (model.py stays lxml-only)."""
+    return text
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    label: str
+    points: int
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label: str
+    description: str
+    descriptors: tuple[str, ...]  # one per level, in level order
+    weight_h: int = 100  # weight in hundredths
+
+
+@dataclass(frozen=True)
+class PassRule:
+    min_total_h: int
+    require: tuple[tuple[str, str], ...] = ()  # (criterion id, minimum level id)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    min_exact: int  # percent of ratings equal to the expert's
+    min_adjacent: int  # percent of ratings within one level of the expert's
+
+
+@dataclass(frozen=True)
+class ExpertRating:
+    criterion: str
+    level: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Sample:
+    id: str
+    label: str
+    kind: str  # "html" or "transcript"
+    html: str = ""
+    lines: tuple[tuple[str, str], ...] = ()  # (speaker, words)
+    key: tuple[ExpertRating, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rubric:
+    mode: str
+    levels: tuple[Level, ...]
+    criteria: tuple[Criterion, ...]
+    url_name: str = ""
+    display_name: str = "Facilitation rubric"
+    prompt: str = ""
+    pass_rule: PassRule | None = None
+    agreement: Agreement | None = None
+    samples: tuple[Sample, ...] = ()
+
+
+# ---------------------------------------------------------------- parsing and validation
+
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _hundredths(text: str) -> int | None:
+    text = (text or "").strip()
+    if not _DECIMAL.match(text):
+        return None
+    whole, _dot, frac = text.partition(".")
+    return int(whole) * 100 + int((frac + "00")[:2])
+
+
+def _show_hundredths(value: int):
+    return value // 100 if value % 100 == 0 else value / 100
+
+
+class _Checker:
+    def __init__(self, source: str):
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, element, message: str, fix: str):
+        self.problems.append(located(self.source, element, message, fix))
+
+    def ident(self, element, what: str, attribute: str = "id") -> str:
+        value = (element.get(attribute) or "").strip()
+        if not value:
+            self.add(element, f"{what} has no {attribute}", f'add {attribute}="..." (letters, digits, _ - .)')
+        elif not ID_PATTERN.match(value):
+            self.add(element, f"{what} {attribute} {value!r} is not a valid id",
+                     "use up to 64 letters, digits, '_', '-' or '.', starting with a letter or digit")
+        return value
+
+    def required_text(self, element, attribute: str, what: str) -> str:
+        value = " ".join((element.get(attribute) or "").split())
+        if not value:
+            self.add(element, f"{what} has no {attribute}", f'add {attribute}="..."')
+        return value
+
+
+def _sample_html(checker: _Checker, element) -> str:
+    for node in element.iterdescendants():
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag not in SAMPLE_HTML_TAGS:
+            checker.add(node, f"<{node.tag}> is not allowed in a sample",
+                        "use only " + ", ".join(f"<{t}>" for t in SAMPLE_HTML_TAGS))
+        elif node.attrib:
+            checker.add(node, f"<{node.tag}> in a sample has attributes ({', '.join(node.attrib)})",
+                        "remove the attributes: samples are shown as plain formatted text")
+    inner = (element.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", with_tail=True) for child in element if isinstance(child.tag, str))
+    return inner.strip()
+
+
+def _parse_sample(checker: _Checker, element, criteria, level_ids) -> Sample:
+    sample_id = checker.ident(element, "<sample>")
+    label = checker.required_text(element, "label", f"<sample id={sample_id!r}>")
+    bodies = [child for child in element if child.tag in ("html", "transcript")]
+    kind, html, lines = "html", "", []
+    if len(bodies) != 1:
+        checker.add(element, f"<sample id={sample_id!r}> needs exactly one <html> or <transcript> (found {len(bodies)})",
+                    "describe the performance to rate in one <html> or one <transcript> element")
+    else:
+        body = bodies[0]
+        kind = body.tag
+        if kind == "html":
+            html = _sample_html(checker, body)
+            if not html:
+                checker.add(body, f"<sample id={sample_id!r}> has an empty <html>", "write the sample performance")
+        else:
+            for line in body:
+                if not isinstance(line.tag, str):
+                    continue
+                if line.tag != "line":
+                    checker.add(line, f"<{line.tag}> is not allowed in a <transcript>",
+                                '<transcript> holds <line speaker="...">words</line> elements')
+                    continue
+                speaker = checker.required_text(line, "speaker", "<line>")
+                words = _text(line)
+                if not words:
+                    checker.add(line, "a transcript <line> has no words", "write what the speaker says")
+                lines.append((speaker, words))
+            if not lines:
+                checker.add(body, f"<sample id={sample_id!r}> has an empty <transcript>",
+                            'add <line speaker="...">words</line> elements')
+    key: dict[str, ExpertRating] = {}
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag in ("html", "transcript"):
+            continue
+        if child.tag != "expert":
+            checker.add(child, f"<{child.tag}> is not allowed in a <sample>",
+                        "a sample holds one <html> or <transcript> and one <expert> per criterion")
+            continue
+        criterion = (child.get("criterion") or "").strip()
+        level = (child.get("level") or "").strip()
+        if criterion not in criteria:
+            checker.add(child, f"expert rating for unknown criterion {criterion!r} in sample {sample_id!r}",
+                        "use one of: " + ", ".join(criteria))
+            continue
+        if criterion in key:
+            checker.add(child, f"sample {sample_id!r} rates criterion {criterion!r} twice", "keep one <expert> per criterion")
+            continue
+        if level not in level_ids:
+            checker.add(child, f"expert rating of {criterion!r} in sample {sample_id!r} names unknown level {level!r}",
+                        "use one of: " + ", ".join(level_ids))
+            continue
+        rationale = _text(child)
+        if not rationale:
+            checker.add(child, f"expert rating of {criterion!r} in sample {sample_id!r} has no rationale",
+                        "explain in the element's text why the expert chose this level")
+        key[criterion] = ExpertRating(criterion, level, rationale)
+    missing = [c for c in criteria if c not in key]
+    if missing:
+        checker.add(element, f"sample {sample_id!r} has no expert rating for: {', '.join(missing)}",
+                    'add <expert criterion="..." level="...">rationale</expert> for every criterion')
+    ordered = tuple(key[c] for c in criteria if c in key)
+    return Sample(sample_id, label, kind, html, tuple(lines), ordered)
+
+
+def parse(element, source: str):
+    """Parse and validate a <facilitation_rubric> element: (Rubric or None, [Problem])."""
+    checker = _Checker(source)
+    if element.tag != TAG:
+        checker.add(element, f"expected <{TAG}>, found <{element.tag}>", f"use the <{TAG}> tag")
+        return None, checker.problems
+    mode = (element.get("mode") or "").strip()
+    if mode not in MODES:
+        checker.add(element, f"mode {mode!r} is not one of {', '.join(MODES)}" if mode else "the rubric has no mode",
+                    'set mode="self", mode="calibration" or mode="trainer"')
+    prompt, levels, criteria_elements, pass_elements, agreement_elements, sample_elements = "", [], [], [], [], []
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "prompt":
+            prompt = _text(child)
+        elif child.tag == "level":
+            levels.append(child)
+        elif child.tag == "criterion":
+            criteria_elements.append(child)
+        elif child.tag == "pass":
+            pass_elements.append(child)
+        elif child.tag == "agreement":
+            agreement_elements.append(child)
+        elif child.tag == "sample":
+            sample_elements.append(child)
+        else:
+            checker.add(child, f"<{child.tag}> is not allowed in <{TAG}>",
+                        "use " + ", ".join(f"<{t}>" for t in ROOT_CHILDREN))
+
+    parsed_levels: list[Level] = []
+    for level in levels:
+        level_id = checker.ident(level, "<level>")
+        label = checker.required_text(level, "label", f"<level id={level_id!r}>")
+        points_text = (level.get("points") or "").strip()
+        if not re.match(r"^\d+$", points_text):
+            checker.add(level, f"level {level_id!r} points {points_text!r} is not a whole number",
+                        'set points="0" or more, e.g. points="3"')
+            continue
+        if any(l.id == level_id for l in parsed_levels):
+            checker.add(level, f"level id {level_id!r} is used twice", "give every level its own id")
+            continue
+        points = int(points_text)
+        if parsed_levels and points <= parsed_levels[-1].points:
+            checker.add(level, f"level {level_id!r} has {points} points, not more than {parsed_levels[-1].id!r} "
+                               f"({parsed_levels[-1].points})",
+                        "list levels from lowest to highest, each worth more points than the one before")
+        parsed_levels.append(Level(level_id, label, points))
+    if len(levels) < 2:
+        checker.add(element, f"the rubric has {len(levels)} level(s)",
+                    'add at least two <level id="..." label="..." points="..."/> elements')
+    level_ids = [l.id for l in parsed_levels]
+
+    parsed_criteria: list[Criterion] = []
+    for criterion in criteria_elements:
+        criterion_id = checker.ident(criterion, "<criterion>")
+        label = checker.required_text(criterion, "label", f"<criterion id={criterion_id!r}>")
+        if any(c.id == criterion_id for c in parsed_criteria):
+            checker.add(criterion, f"criterion id {criterion_id!r} is used twice", "give every criterion its own id")
+            continue
+        weight_text = criterion.get("weight")
+        weight_h = 100 if weight_text is None else _hundredths(weight_text)
+        if weight_h is None or weight_h <= 0:
+            checker.add(criterion, f"criterion {criterion_id!r} weight {weight_text!r} is not a positive number",
+                        'use a number above 0 with at most two decimals, e.g. weight="1.5"')
+            weight_h = 100
+        description, descriptors = "", {}
+        for child in criterion:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "description":
+                description = _text(child)
+            elif child.tag == "descriptor":
+                level_id = (child.get("level") or "").strip()
+                if level_id not in level_ids:
+                    checker.add(child, f"criterion {criterion_id!r} has a descriptor for unknown level {level_id!r}",
+                                "use one of: " + ", ".join(level_ids))
+                elif level_id in descriptors:
+                    checker.add(child, f"criterion {criterion_id!r} describes level {level_id!r} twice",
+                                "keep one <descriptor> per level")
+                elif not _text(child):
+                    checker.add(child, f"criterion {criterion_id!r} descriptor for {level_id!r} is empty",
+                                "describe what performance at this level looks like")
+                else:
+                    descriptors[level_id] = _text(child)
+            else:
+                checker.add(child, f"<{child.tag}> is not allowed in a <criterion>",
+                            "a criterion holds one <description> and one <descriptor> per level")
+        missing = [l for l in level_ids if l not in descriptors]
+        if missing and parsed_levels:
+            checker.add(criterion, f"criterion {criterion_id!r} has no descriptor for level(s): {', '.join(missing)}",
+                        'add <descriptor level="...">...</descriptor> for every level')
+        parsed_criteria.append(Criterion(criterion_id, label, description,
+                                         tuple(descriptors.get(l, "") for l in level_ids), weight_h))
+    if not criteria_elements:
+        checker.add(element, "the rubric has no criteria", 'add <criterion id="..." label="..."> elements')
+    criterion_ids = [c.id for c in parsed_criteria]
+
+    pass_rule = None
+    if len(pass_elements) > 1:
+        checker.add(pass_elements[1], "the rubric has more than one <pass> rule", "keep one <pass> element")
+    if pass_elements:
+        pass_element = pass_elements[0]
+        if mode == "calibration":
+            checker.add(pass_element, "a calibration rubric passes on agreement, not on a <pass> rule",
+                        'remove <pass> and use <agreement min_exact="..." min_adjacent="..."/>')
+        min_text = pass_element.get("min_total", "0")
+        min_total_h = _hundredths(min_text)
+        if min_total_h is None:
+            checker.add(pass_element, f"min_total {min_text!r} is not a number",
+                        'use a number with at most two decimals, e.g. min_total="12"')
+            min_total_h = 0
+        require = []
+        for child in pass_element:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag != "require":
+                checker.add(child, f"<{child.tag}> is not allowed in <pass>",
+                            '<pass> holds <require criterion="..." level="..."/> elements')
+                continue
+            criterion_id, level_id = (child.get("criterion") or "").strip(), (child.get("level") or "").strip()
+            if criterion_id not in criterion_ids:
+                checker.add(child, f"the pass rule requires unknown criterion {criterion_id!r}",
+                            "use one of: " + ", ".join(criterion_ids))
+            elif level_id not in level_ids:
+                checker.add(child, f"the pass rule requires unknown level {level_id!r} on {criterion_id!r}",
+                            "use one of: " + ", ".join(level_ids))
+            elif any(r[0] == criterion_id for r in require):
+                checker.add(child, f"the pass rule names criterion {criterion_id!r} twice", "keep one <require> per criterion")
+            else:
+                require.append((criterion_id, level_id))
+        if parsed_levels and parsed_criteria:
+            top = parsed_levels[-1].points
+            max_h = sum(top * c.weight_h for c in parsed_criteria)
+            if min_total_h > max_h:
+                checker.add(pass_element, f"min_total {min_text} cannot be reached: the highest possible total is "
+                                          f"{_show_hundredths(max_h)}",
+                            f"lower min_total to {_show_hundredths(max_h)} or less")
+        pass_rule = PassRule(min_total_h, tuple(require))
+    elif mode == "trainer":
+        checker.add(element, "a trainer rubric has no <pass> rule, so certification cannot be decided",
+                    'add <pass min_total="..."/> (and <require criterion="..." level="..."/> if a criterion must reach a level)')
+
+    agreement = None
+    if mode == "calibration":
+        if len(agreement_elements) != 1:
+            checker.add(agreement_elements[1] if agreement_elements else element,
+                        f"a calibration rubric needs one <agreement> (found {len(agreement_elements)})",
+                        'add one <agreement min_exact="60" min_adjacent="100"/> (percent of ratings)')
+        if agreement_elements:
+            values = []
+            for name in ("min_exact", "min_adjacent"):
+                text = (agreement_elements[0].get(name) or "").strip()
+                if not re.match(r"^\d{1,3}$", text) or int(text) > 100:
+                    checker.add(agreement_elements[0], f"{name} {text!r} is not a percentage",
+                                f'set {name}="0" to "100" (a whole number)')
+                    values.append(0)
+                else:
+                    values.append(int(text))
+            agreement = Agreement(*values)
+        if not sample_elements:
+            checker.add(element, "a calibration rubric has no sample to rate",
+                        'add <sample id="..." label="..."> with a <transcript> or <html> and expert ratings')
+    else:
+        for stray in agreement_elements + sample_elements:
+            checker.add(stray, f"<{stray.tag}> is only used in calibration mode",
+                        'remove it, or set mode="calibration"')
+
+    samples = []
+    if mode == "calibration":
+        for sample in sample_elements:
+            parsed = _parse_sample(checker, sample, criterion_ids, level_ids)
+            if any(s.id == parsed.id for s in samples):
+                checker.add(sample, f"sample id {parsed.id!r} is used twice", "give every sample its own id")
+                continue
+            samples.append(parsed)
+
+    if checker.problems:
+        return None, checker.problems
+    return Rubric(mode=mode, levels=tuple(parsed_levels), criteria=tuple(parsed_criteria),
+                  url_name=(element.get("url_name") or "").strip(),
+                  display_name=(element.get("display_name") or "").strip() or "Facilitation rubric",
+                  prompt=prompt, pass_rule=pass_rule, agreement=agreement, samples=tuple(samples)), []
+
+
+def _sub(parent, tag, text=None, **attributes):
+    child = etree.SubElement(parent, tag, {k: v for k, v in attributes.items() if v is not None})
+    if text:
+        child.text = text
+    return child
+
+
+def serialize(model: Rubric):
+    """The element `parse` reads back into an equal Rubric."""
+    root = etree.Element(TAG)
+    if model.url_name:
+        root.set("url_name", model.url_name)
+    root.set("display_name", model.display_name)
+    root.set("mode", model.mode)
+    if model.prompt:
+        _sub(root, "prompt", model.prompt)
+    for level in model.levels:
+        _sub(root, "level", id=level.id, label=level.label, points=str(level.points))
+    for criterion in model.criteria:
+        weight = None if criterion.weight_h == 100 else str(_show_hundredths(criterion.weight_h))
+        node = _sub(root, "criterion", id=criterion.id, label=criterion.label, weight=weight)
+        if criterion.description:
+            _sub(node, "description", criterion.description)
+        for level, text in zip(model.levels, criterion.descriptors):
+            _sub(node, "descriptor", text, level=level.id)
+    if model.pass_rule:
+        node = _sub(root, "pass", min_total=str(_show_hundredths(model.pass_rule.min_total_h)))
+        for criterion_id, level_id in model.pass_rule.require:
+            _sub(node, "require", criterion=criterion_id, level=level_id)
+    if model.agreement:
+        _sub(root, "agreement", min_exact=str(model.agreement.min_exact), min_adjacent=str(model.agreement.min_adjacent))
+    for sample in model.samples:
+        node = _sub(root, "sample", id=sample.id, label=sample.label)
+        if sample.kind == "html":
+            node.append(etree.fromstring(f"<html>{sample.html}</html>"))
+        else:
+            transcript = _sub(node, "transcript")
+            for speaker, words in sample.lines:
+                _sub(transcript, "line", words, speaker=speaker)
+        for rating in sample.key:
+            _sub(node, "expert", rating.rationale, criterion=rating.criterion, level=rating.level)
+    return root
+
+
+def max_total_h(model: Rubric) -> int:
+    return sum(model.levels[-1].points * c.weight_h for c in model.criteria)
+
+
+def view_content(model: Rubric) -> dict:
+    """Everything the script and the rules need. Calibration samples carry the expert key (the SCORM
+    package needs it offline); in Open edX the block hands the script `learner_content` instead."""
+    return {
+        "id": model.url_name,
+        "title": model.display_name,
+        "mode": model.mode,
+        "prompt": model.prompt,
+        "levels": [{"id": l.id, "label": l.label, "points": l.points} for l in model.levels],
+        "criteria": [{"id": c.id, "label": c.label, "description": c.description,
+                      "weight": _show_hundredths(c.weight_h), "descriptors": list(c.descriptors)}
+                     for c in model.criteria],
+        "max_total": _show_hundredths(max_total_h(model)),
+        "pass": None if model.pass_rule is None else {
+            "min_total": _show_hundredths(model.pass_rule.min_total_h),
+            "require": {c: l for c, l in model.pass_rule.require}},
+        "agreement": None if model.agreement is None else {
+            "min_exact": model.agreement.min_exact, "min_adjacent": model.agreement.min_adjacent},
+        "samples": [{"id": s.id, "label": s.label, "kind": s.kind, "html": s.html,
+                     "lines": [{"speaker": sp, "text": tx} for sp, tx in s.lines],
+                     "key": {r.criterion: {"level": r.level, "rationale": r.rationale} for r in s.key}}
+                    for s in model.samples],
+    }
+
+
+def learner_content(content: dict) -> dict:
+    """The content without the expert key: what a learner's browser gets from an Open edX server."""
+    return {**content, "samples": [{k: v for k, v in s.items() if k != "key"} for s in content["samples"]]}
+
+
+def static_files(model: Rubric) -> list[str]:
+    return []
+
+
+def scorm_refusal(model: Rubric) -> str | None:
+    """Why this rubric cannot go into a SCORM package, or None. A trainer assessment needs a server
+    that knows trainers and candidates and grades one person on another's action."""
+    if model.mode == "trainer":
+        return ("a trainer-mode facilitation_rubric needs Open edX: a trainer grades another learner "
+                "there, which a SCORM package cannot do; use mode=\"self\" or mode=\"calibration\" in a "
+                "course built as SCORM, and keep certification in the Open edX course")
+    return None
+
+
+# ---------------------------------------------------------------- scoring and agreement (on content)
+
+def _level_index(content: dict) -> dict[str, int]:
+    return {level["id"]: index for index, level in enumerate(content["levels"])}
+
+
+def _weight_h(criterion: dict) -> int:
+    return round(criterion["weight"] * 100)
+
+
+def score(content: dict, ratings: dict) -> dict:
+    """Weighted total and pass/fail of complete ratings {criterion id: level id}."""
+    index = _level_index(content)
+    total_h, rows = 0, []
+    rule = content["pass"]
+    for criterion in content["criteria"]:
+        level = ratings[criterion["id"]]
+        points = content["levels"][index[level]]["points"]
+        earned_h = points * _weight_h(criterion)
+        total_h += earned_h
+        required = rule["require"].get(criterion["id"]) if rule else None
+        rows.append({"id": criterion["id"], "level": level, "points": points, "score": _show_hundredths(earned_h),
+                     "required": required, "meets": None if required is None else index[level] >= index[required]})
+    max_h = round(content["max_total"] * 100)
+    passed = None
+    if rule:
+        passed = total_h >= round(rule["min_total"] * 100) and all(row["meets"] is not False for row in rows)
+    return {"total": _show_hundredths(total_h), "max_total": _show_hundredths(max_h), "passed": passed,
+            "criteria": rows}
+
+
+def _percent(part: int, whole: int) -> int:
+    return part * 100 // whole if whole else 0
+
+
+def agreement(content: dict, ratings: dict) -> dict:
+    """Exact and adjacent (within one level, exact included) agreement of complete calibration
+    ratings {sample id: {criterion id: level id}} with the expert key, overall and per criterion."""
+    index = _level_index(content)
+    per = {c["id"]: {"exact": 0, "adjacent": 0, "ratings": 0} for c in content["criteria"]}
+    exact = adjacent = count = 0
+    samples = []
+    for sample in content["samples"]:
+        rows = []
+        for criterion in content["criteria"]:
+            mine = ratings[sample["id"]][criterion["id"]]
+            key = sample["key"][criterion["id"]]
+            distance = abs(index[mine] - index[key["level"]])
+            match = "exact" if distance == 0 else "adjacent" if distance == 1 else "off"
+            counts = per[criterion["id"]]
+            counts["ratings"] += 1
+            count += 1
+            if distance == 0:
+                counts["exact"] += 1
+                exact += 1
+            if distance <= 1:
+                counts["adjacent"] += 1
+                adjacent += 1
+            rows.append({"id": criterion["id"], "rating": mine, "expert": key["level"],
+                         "rationale": key["rationale"], "match": match})
+        samples.append({"id": sample["id"], "criteria": rows})
+    for counts in per.values():
+        counts["exact_percent"] = _percent(counts["exact"], counts["ratings"])
+        counts["adjacent_percent"] = _percent(counts["adjacent"], counts["ratings"])
+    rule = content["agreement"]
+    passed = exact * 100 >= rule["min_exact"] * count and adjacent * 100 >= rule["min_adjacent"] * count
+    return {"exact": exact, "adjacent": adjacent, "ratings": count,
+            "exact_percent": _percent(exact, count), "adjacent_percent": _percent(adjacent, count),
+            "criteria": per, "samples": samples, "passed": passed}
+
+
+# ---------------------------------------------------------------- learner rules (twin of P2PRubric.rules)
+
+class Refused(Exception):
+    """A request the rules turn down; nothing changes. `status` is the HTTP status a handler answers."""
+
+    def __init__(self, msgid: str, status: int = 400, detail: str = ""):
+        super().__init__(msgid)
+        self.msgid, self.status, self.detail = msgid, status, detail
+
+    def text(self, translate=lambda msgid: msgid) -> str:
+        """The message in a language (`translate` maps an English msgid); the detail is an id, kept as is."""
+        return translate(self.msgid) + (f" ({self.detail})" if self.detail else "")
+
+
+def _is_str(value) -> bool:
+    return isinstance(value, str)
+
+
+def restore(saved, content: dict) -> dict:
+    """A saved state {r: ratings, n: notes, s: submitted 0/1, a: attempts} made valid for this
+    content: unknown criteria, levels and samples are dropped; a submission that no longer covers
+    every criterion is reopened."""
+    saved = saved if isinstance(saved, dict) else {}
+    levels = set(_level_index(content))
+    criteria = [c["id"] for c in content["criteria"]]
+
+    def keep_ratings(given):
+        given = given if isinstance(given, dict) else {}
+        return {c: given[c] for c in criteria if _is_str(given.get(c)) and given[c] in levels}
+
+    raw_ratings = saved.get("r")
+    if content["mode"] == "calibration":
+        raw_ratings = raw_ratings if isinstance(raw_ratings, dict) else {}
+        ratings = {s["id"]: keep_ratings(raw_ratings.get(s["id"])) for s in content["samples"]}
+        ratings = {k: v for k, v in ratings.items() if v}
+    else:
+        ratings = keep_ratings(raw_ratings)
+    raw_notes = saved.get("n") if isinstance(saved.get("n"), dict) else {}
+    notes = {c: raw_notes[c] for c in criteria if _is_str(raw_notes.get(c)) and raw_notes[c]}
+    attempts = saved.get("a")
+    state = {"r": ratings, "n": notes, "s": 1 if saved.get("s") == 1 else 0,
+             "a": attempts if isinstance(attempts, int) and not isinstance(attempts, bool) and attempts > 0 else 0}
+    if state["s"] and not _complete(state["r"], content):
+        state["s"] = 0
+    return state
+
+
+def _complete(ratings: dict, content: dict) -> bool:
+    criteria = [c["id"] for c in content["criteria"]]
+    if content["mode"] == "calibration":
+        return all(all(c in ratings.get(s["id"], {}) for c in criteria) for s in content["samples"])
+    return all(c in ratings for c in criteria)
+
+
+def view(state: dict, content: dict) -> dict:
+    """What the `state` handler answers: the learner's ratings and notes, and results once submitted."""
+    result = None
+    if state["s"]:
+        result = agreement(content, state["r"]) if content["mode"] == "calibration" else score(content, state["r"])
+    return {"mode": content["mode"], "ratings": state["r"], "notes": state["n"], "submitted": bool(state["s"]),
+            "attempts": state["a"], "result": result}
+
+
+def _checked_ratings(given, content: dict, complete: bool) -> dict:
+    levels = set(_level_index(content))
+    criteria = {c["id"] for c in content["criteria"]}
+
+    def one_sheet(sheet):
+        if not isinstance(sheet, dict):
+            raise Refused(_("Ratings must map each criterion to a level."))
+        for criterion, level in sheet.items():
+            if criterion not in criteria:
+                raise Refused(_("This rubric has no such criterion."), 400, criterion)
+            if not _is_str(level) or level not in levels:
+                raise Refused(_("This rubric has no such level."), 400, criterion)
+        return dict(sheet)
+
+    if content["mode"] == "calibration":
+        if not isinstance(given, dict):
+            raise Refused(_("Ratings must map each criterion to a level."))
+        samples = {s["id"] for s in content["samples"]}
+        for sample in given:
+            if sample not in samples:
+                raise Refused(_("This rubric has no such sample."), 400, sample)
+        ratings = {s: one_sheet(sheet) for s, sheet in given.items() if sheet is not None and sheet != {}}
+    else:
+        ratings = one_sheet(given)
+    if complete and not _complete(ratings, content):
+        raise Refused(_("Rate every criterion before you submit."))
+    return ratings
+
+
+def _checked_notes(given, content: dict) -> dict:
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        raise Refused(_("Notes must map each criterion to text."))
+    criteria = {c["id"] for c in content["criteria"]}
+    for criterion, text in given.items():
+        if criterion not in criteria:
+            raise Refused(_("This rubric has no such criterion."), 400, criterion)
+        if not _is_str(text):
+            raise Refused(_("Notes must map each criterion to text."))
+        if len(text) > NOTE_LIMIT:
+            raise Refused(_("A note is longer than 2000 characters; shorten it."), 400, criterion)
+    if content["mode"] == "calibration" and any(given.values()):
+        raise Refused(_("Calibration ratings take no evidence notes."))
+    return {c: t for c, t in given.items() if t}
+
+
+def _learner_mode(content: dict):
+    if content["mode"] == "trainer":
+        raise Refused(_("In a certification rubric, trainers do the rating."))
+
+
+def read_state(state: dict, payload, content: dict):
+    return state, view(state, content)
+
+
+def save(state: dict, payload, content: dict):
+    """Keep a draft: ratings and notes as they are, nothing submitted."""
+    _learner_mode(content)
+    payload = payload if isinstance(payload, dict) else {}
+    if state["s"]:
+        raise Refused(_("This rubric is submitted; choose Revise to change it."))
+    new = {**state, "r": _checked_ratings(payload.get("ratings", {}), content, False),
+           "n": _checked_notes(payload.get("notes"), content)}
+    return new, view(new, content)
+
+
+def submit(state: dict, payload, content: dict):
+    _learner_mode(content)
+    payload = payload if isinstance(payload, dict) else {}
+    if state["s"]:
+        raise Refused(_("This rubric is submitted; choose Revise to change it."))
+    new = {"r": _checked_ratings(payload.get("ratings", {}), content, True),
+           "n": _checked_notes(payload.get("notes"), content), "s": 1, "a": state["a"] + 1}
+    return new, view(new, content)
+
+
+def revise(state: dict, payload, content: dict):
+    """Open a submitted rubric again. A self-assessment keeps its ratings and notes; a calibration
+    starts from blank ratings, since the learner has now seen the expert key."""
+    _learner_mode(content)
+    if not state["s"]:
+        raise Refused(_("There is no submitted rubric to revise."))
+    new = {**state, "s": 0, "r": {} if content["mode"] == "calibration" else state["r"]}
+    return new, view(new, content)
+
+
+HANDLERS = {"state": read_state, "save": save, "submit": submit, "revise": revise}
+
+
+def apply(handler: str, state: dict, payload, content: dict):
+    """Run one rule: (new state, response), or raise Refused. The given state is never mutated."""
+    if handler not in HANDLERS:
+        raise Refused(f"unknown handler {handler}", 404)
+    return HANDLERS[handler](state, payload, content)
+
+
+# ---------------------------------------------------------------- trainer certification
+
+def checked_request(payload, limit: int = NOTE_LIMIT) -> dict:
+    """A candidate's certification request: evidence notes (required) and a recording link (optional,
+    http or https)."""
+    payload = payload if isinstance(payload, dict) else {}
+    notes, url = payload.get("notes", ""), payload.get("recording_url", "")
+    if not _is_str(notes) or not notes.strip():
+        raise Refused(_("Describe the meeting you facilitated in your evidence notes."))
+    if len(notes) > limit:
+        raise Refused(_("Your evidence notes are longer than 2000 characters; shorten them."))
+    if not _is_str(url):
+        raise Refused(_("The recording link must be an http or https address."))
+    url = url.strip()
+    if url and (len(url) > URL_LIMIT or not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", url, re.I)):
+        raise Refused(_("The recording link must be an http or https address."))
+    return {"notes": notes, "recording_url": url}
+
+
+def checked_assessment(payload, content: dict) -> dict:
+    """A trainer's assessment of a candidate: a level for every criterion and optional feedback."""
+    payload = payload if isinstance(payload, dict) else {}
+    levels = payload.get("levels")
+    learner_like = {**content, "mode": "self"}
+    ratings = _checked_ratings(levels if levels is not None else {}, learner_like, True)
+    feedback = payload.get("feedback")
+    if feedback is not None and not isinstance(feedback, dict):
+        raise Refused(_("Feedback must map each criterion to text."))
+    feedback = feedback or {}
+    criteria = {c["id"] for c in content["criteria"]}
+    for criterion, text in feedback.items():
+        if criterion not in criteria:
+            raise Refused(_("This rubric has no such criterion."), 400, criterion)
+        if not _is_str(text):
+            raise Refused(_("Feedback must map each criterion to text."))
+        if len(text) > NOTE_LIMIT:
+            raise Refused(_("Feedback is longer than 2000 characters; shorten it."), 400, criterion)
+    return {"levels": ratings, "feedback": {c: t for c, t in feedback.items() if t.strip()},
+            "result": score(content, ratings)}

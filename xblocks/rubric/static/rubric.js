@@ -1,0 +1,665 @@
+/* facilitation_rubric: self-assessment, rater calibration and trainer certification.
+ * The block contract is docs/decisions/0001; the authoring format and SCORM notes are in docs/rubric.md.
+ * `rules` is the twin of xblocks/rubric/model.py; tests/vectors/rubric binds the two. */
+(function (global) {
+  "use strict";
+  if (global.P2PRubric) { return; } // the script may arrive once per block on a page
+
+  var NOTE_LIMIT = 2000;
+  var AUTOSAVE_DELAY_MS = 1000;
+  var catalogue = {};
+
+  function t(msgid) { return catalogue[msgid] || msgid; }
+  function fmt(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return values[name] === undefined ? all : String(values[name]); });
+  }
+  function isString(value) { return typeof value === "string"; }
+  function isObject(value) { return value !== null && typeof value === "object" && !Array.isArray(value); }
+  function has(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
+  function chars(text) { return Array.from(text).length; } // code points, as Python's len()
+
+  /* ------------------------------------------------------------------ rules */
+
+  function refuse(msgid, detail) {
+    return global.P2PStore.refuse(t(msgid) + (detail ? " (" + detail + ")" : ""));
+  }
+  function levelIndex(content) {
+    var index = {};
+    content.levels.forEach(function (level, i) { index[level.id] = i; });
+    return index;
+  }
+  function hundredths(number) { return Math.round(number * 100); }
+  function show(h) { return h / 100; }
+  function percent(part, whole) { return whole ? Math.floor(part * 100 / whole) : 0; }
+
+  function score(content, ratings) {
+    var index = levelIndex(content), rule = content.pass, total = 0;
+    var rows = content.criteria.map(function (criterion) {
+      var level = ratings[criterion.id];
+      var points = content.levels[index[level]].points;
+      var earned = points * hundredths(criterion.weight);
+      total += earned;
+      var required = rule && has(rule.require, criterion.id) ? rule.require[criterion.id] : null;
+      return { id: criterion.id, level: level, points: points, score: show(earned), required: required,
+               meets: required === null ? null : index[level] >= index[required] };
+    });
+    var passed = null;
+    if (rule) {
+      passed = total >= hundredths(rule.min_total) && rows.every(function (row) { return row.meets !== false; });
+    }
+    return { total: show(total), max_total: show(hundredths(content.max_total)), passed: passed, criteria: rows };
+  }
+
+  function agreement(content, ratings) {
+    var index = levelIndex(content), per = {}, exact = 0, adjacent = 0, count = 0;
+    content.criteria.forEach(function (c) { per[c.id] = { exact: 0, adjacent: 0, ratings: 0 }; });
+    var samples = content.samples.map(function (sample) {
+      return { id: sample.id, criteria: content.criteria.map(function (criterion) {
+        var mine = ratings[sample.id][criterion.id], key = sample.key[criterion.id];
+        var distance = Math.abs(index[mine] - index[key.level]);
+        var counts = per[criterion.id];
+        counts.ratings += 1; count += 1;
+        if (distance === 0) { counts.exact += 1; exact += 1; }
+        if (distance <= 1) { counts.adjacent += 1; adjacent += 1; }
+        return { id: criterion.id, rating: mine, expert: key.level, rationale: key.rationale,
+                 match: distance === 0 ? "exact" : distance === 1 ? "adjacent" : "off" };
+      }) };
+    });
+    Object.keys(per).forEach(function (id) {
+      per[id].exact_percent = percent(per[id].exact, per[id].ratings);
+      per[id].adjacent_percent = percent(per[id].adjacent, per[id].ratings);
+    });
+    var rule = content.agreement;
+    return { exact: exact, adjacent: adjacent, ratings: count, exact_percent: percent(exact, count),
+             adjacent_percent: percent(adjacent, count), criteria: per, samples: samples,
+             passed: exact * 100 >= rule.min_exact * count && adjacent * 100 >= rule.min_adjacent * count };
+  }
+
+  function complete(ratings, content) {
+    var ids = content.criteria.map(function (c) { return c.id; });
+    function sheetDone(sheet) { return ids.every(function (id) { return isObject(sheet) && has(sheet, id); }); }
+    if (content.mode === "calibration") {
+      return content.samples.every(function (s) { return sheetDone(has(ratings, s.id) ? ratings[s.id] : {}); });
+    }
+    return sheetDone(ratings);
+  }
+
+  /* saved {r: ratings, n: notes, s: submitted 0/1, a: attempts} -> valid for this content */
+  function restore(saved, content) {
+    saved = isObject(saved) ? saved : {};
+    var index = levelIndex(content);
+    function keep(given) {
+      var kept = {};
+      if (!isObject(given)) { return kept; }
+      content.criteria.forEach(function (c) {
+        if (has(given, c.id) && isString(given[c.id]) && has(index, given[c.id])) { kept[c.id] = given[c.id]; }
+      });
+      return kept;
+    }
+    var ratings;
+    if (content.mode === "calibration") {
+      ratings = {};
+      var given = isObject(saved.r) ? saved.r : {};
+      content.samples.forEach(function (s) {
+        var sheet = keep(has(given, s.id) ? given[s.id] : null);
+        if (Object.keys(sheet).length) { ratings[s.id] = sheet; }
+      });
+    } else {
+      ratings = keep(saved.r);
+    }
+    var notes = {}, rawNotes = isObject(saved.n) ? saved.n : {};
+    content.criteria.forEach(function (c) {
+      if (has(rawNotes, c.id) && isString(rawNotes[c.id]) && rawNotes[c.id]) { notes[c.id] = rawNotes[c.id]; }
+    });
+    var attempts = saved.a;
+    var state = { r: ratings, n: notes, s: saved.s === 1 || saved.s === true ? 1 : 0,
+                  a: typeof attempts === "number" && Math.floor(attempts) === attempts && attempts > 0 ? attempts : 0 };
+    if (state.s && !complete(state.r, content)) { state.s = 0; }
+    return state;
+  }
+
+  function view(state, content) {
+    var result = null;
+    if (state.s) { result = content.mode === "calibration" ? agreement(content, state.r) : score(content, state.r); }
+    return { mode: content.mode, ratings: state.r, notes: state.n, submitted: !!state.s, attempts: state.a, result: result };
+  }
+
+  function checkedRatings(given, content, mustBeComplete) {
+    var index = levelIndex(content), criteria = {};
+    content.criteria.forEach(function (c) { criteria[c.id] = true; });
+    function oneSheet(sheet) {
+      if (!isObject(sheet)) { throw refuse("Ratings must map each criterion to a level."); }
+      Object.keys(sheet).forEach(function (criterion) {
+        if (!has(criteria, criterion)) { throw refuse("This rubric has no such criterion.", criterion); }
+        if (!isString(sheet[criterion]) || !has(index, sheet[criterion])) { throw refuse("This rubric has no such level.", criterion); }
+      });
+      return sheet;
+    }
+    var ratings;
+    if (content.mode === "calibration") {
+      if (!isObject(given)) { throw refuse("Ratings must map each criterion to a level."); }
+      var samples = {};
+      content.samples.forEach(function (s) { samples[s.id] = true; });
+      Object.keys(given).forEach(function (id) {
+        if (!has(samples, id)) { throw refuse("This rubric has no such sample.", id); }
+      });
+      ratings = {};
+      Object.keys(given).forEach(function (id) {
+        var sheet = given[id];
+        if (sheet === null || (isObject(sheet) && !Object.keys(sheet).length)) { return; }
+        ratings[id] = oneSheet(sheet);
+      });
+    } else {
+      ratings = oneSheet(given);
+    }
+    if (mustBeComplete && !complete(ratings, content)) { throw refuse("Rate every criterion before you submit."); }
+    return ratings;
+  }
+
+  function checkedNotes(given, content) {
+    if (given === undefined || given === null) { return {}; }
+    if (!isObject(given)) { throw refuse("Notes must map each criterion to text."); }
+    var criteria = {}, notes = {}, any = false;
+    content.criteria.forEach(function (c) { criteria[c.id] = true; });
+    Object.keys(given).forEach(function (criterion) {
+      var text = given[criterion];
+      if (!has(criteria, criterion)) { throw refuse("This rubric has no such criterion.", criterion); }
+      if (!isString(text)) { throw refuse("Notes must map each criterion to text."); }
+      if (chars(text) > NOTE_LIMIT) { throw refuse("A note is longer than 2000 characters; shorten it.", criterion); }
+      if (text) { notes[criterion] = text; any = true; }
+    });
+    if (content.mode === "calibration" && any) { throw refuse("Calibration ratings take no evidence notes."); }
+    return notes;
+  }
+
+  function learnerMode(content) {
+    if (content.mode === "trainer") { throw refuse("In a certification rubric, trainers do the rating."); }
+  }
+  function payloadOf(payload) { return isObject(payload) ? payload : {}; }
+
+  var handlers = {
+    state: function (state, payload, content) { return { state: state, response: view(state, content) }; },
+    save: function (state, payload, content) {
+      learnerMode(content);
+      payload = payloadOf(payload);
+      if (state.s) { throw refuse("This rubric is submitted; choose Revise to change it."); }
+      var next = { r: checkedRatings(has(payload, "ratings") ? payload.ratings : {}, content, false),
+                   n: checkedNotes(payload.notes, content), s: state.s, a: state.a };
+      return { state: next, response: view(next, content) };
+    },
+    submit: function (state, payload, content) {
+      learnerMode(content);
+      payload = payloadOf(payload);
+      if (state.s) { throw refuse("This rubric is submitted; choose Revise to change it."); }
+      var next = { r: checkedRatings(has(payload, "ratings") ? payload.ratings : {}, content, true),
+                   n: checkedNotes(payload.notes, content), s: 1, a: state.a + 1 };
+      return { state: next, response: view(next, content) };
+    },
+    revise: function (state, payload, content) {
+      learnerMode(content);
+      if (!state.s) { throw refuse("There is no submitted rubric to revise."); }
+      var next = { r: content.mode === "calibration" ? {} : state.r, n: state.n, s: 0, a: state.a };
+      return { state: next, response: view(next, content) };
+    }
+  };
+
+  /* What the SCORM player reports: one interaction per rating (ids <block>-<criterion>, or
+   * <block>-<sample>-<criterion> in calibration), the score, and whether the learner passed. */
+  function report(state, content, blockId) {
+    var id = blockId || content.id, v = view(state, content);
+    if (content.mode === "trainer" || !v.submitted) {
+      return { completed: false, score: null, passed: null, interactions: [] };
+    }
+    if (content.mode === "calibration") {
+      var labels = {}, interactions = [];
+      content.criteria.forEach(function (c) { labels[c.id] = c.label; });
+      v.result.samples.forEach(function (sample, i) {
+        sample.criteria.forEach(function (row) {
+          interactions.push({ id: id + "-" + sample.id + "-" + row.id, type: "choice",
+                              description: content.samples[i].label + ": " + labels[row.id], response: row.rating,
+                              result: row.match === "exact" ? "correct" : "incorrect", weighting: 1 });
+        });
+      });
+      return { completed: true, score: { earned: v.result.exact, possible: v.result.ratings },
+               passed: v.result.passed, interactions: interactions };
+    }
+    return {
+      completed: true, score: { earned: v.result.total, possible: v.result.max_total }, passed: v.result.passed,
+      interactions: content.criteria.map(function (c) {
+        return { id: id + "-" + c.id, type: "likert", description: c.label, response: state.r[c.id],
+                 result: "neutral", weighting: c.weight };
+      })
+    };
+  }
+
+  // Certification needs a server that knows trainers and candidates (the SCORM builder refuses
+  // trainer-mode rubrics); offline, these requests say so instead of failing silently.
+  ["request_certification", "queue", "assess"].forEach(function (name) {
+    handlers[name] = function () { throw refuse("Certification needs the Open edX course; it cannot run here."); };
+  });
+
+  var rules = { restore: restore, handlers: handlers, report: report };
+
+  /* ------------------------------------------------------------------ interface */
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+  function levelLabel(content, id) {
+    for (var i = 0; i < content.levels.length; i++) { if (content.levels[i].id === id) { return content.levels[i].label; } }
+    return id;
+  }
+  function criterionLabel(content, id) {
+    for (var i = 0; i < content.criteria.length; i++) { if (content.criteria[i].id === id) { return content.criteria[i].label; } }
+    return id;
+  }
+  function shortDate(iso) { return String(iso || "").replace("T", " ").replace(/:\d\dZ$/, " UTC"); }
+
+  function grid(container) {
+    var fieldsets = Array.prototype.slice.call(container.querySelectorAll("fieldset.p2p-rubric__criterion"));
+    return {
+      fieldsets: fieldsets,
+      read: function (withSamples) {
+        var ratings = {}, notes = {};
+        fieldsets.forEach(function (fs) {
+          var checked = fs.querySelector("input[type=radio]:checked");
+          var note = fs.querySelector("textarea");
+          var sample = fs.getAttribute("data-sample"), criterion = fs.getAttribute("data-criterion");
+          var sheet = ratings;
+          if (withSamples) { sheet = ratings[sample] = ratings[sample] || {}; }
+          if (checked) { sheet[criterion] = checked.value; }
+          if (note && note.value) { notes[criterion] = note.value; }
+        });
+        return { ratings: ratings, notes: notes };
+      },
+      fill: function (ratings, notes, withSamples, locked) {
+        fieldsets.forEach(function (fs) {
+          var sample = fs.getAttribute("data-sample"), criterion = fs.getAttribute("data-criterion");
+          var sheet = withSamples ? ratings[sample] || {} : ratings;
+          Array.prototype.forEach.call(fs.querySelectorAll("input[type=radio]"), function (radio) {
+            radio.checked = sheet[criterion] === radio.value;
+            radio.disabled = locked;
+          });
+          var note = fs.querySelector("textarea");
+          if (note) { note.value = notes[criterion] || ""; note.readOnly = locked; }
+        });
+      },
+      firstUnrated: function () {
+        for (var i = 0; i < fieldsets.length; i++) {
+          if (!fieldsets[i].querySelector("input[type=radio]:checked")) { return fieldsets[i]; }
+        }
+        return null;
+      },
+      feedback: function (criterion, sample) {
+        for (var i = 0; i < fieldsets.length; i++) {
+          var fs = fieldsets[i];
+          if (fs.getAttribute("data-criterion") === criterion && (!sample || fs.getAttribute("data-sample") === sample)) {
+            return fs.querySelector(".p2p-rubric__feedback");
+          }
+        }
+        return null;
+      }
+    };
+  }
+
+  function matchText(match) {
+    return match === "exact" ? t("Exact match") : match === "adjacent" ? t("One level apart") : t("More than one level apart");
+  }
+
+  function mount(element, store, data) {
+    element = element && element.jquery ? element[0] : element;
+    catalogue = data.i18n || {};
+    var root = element.querySelector(".p2p-rubric") || element;
+    var content = data.content;
+    var status = root.querySelector(".p2p-rubric__status");
+    var alertBox = root.querySelector(".p2p-rubric__alert");
+    var ui = {
+      say: function (message) { alertBox.textContent = ""; status.textContent = message; },
+      fail: function (error) {
+        status.textContent = "";
+        alertBox.textContent = (error && error.message) || t("Something went wrong; try again.");
+      }
+    };
+    if (content.mode === "trainer") {
+      mountCertification(root, store, data, ui);
+    } else {
+      mountLearner(root, store, content, data.state, ui);
+    }
+  }
+
+  function mountLearner(root, store, content, initial, ui) {
+    var calibration = content.mode === "calibration";
+    var form = root.querySelector(".p2p-rubric__form");
+    var submitButton = root.querySelector(".p2p-rubric__submit");
+    var reviseButton = root.querySelector(".p2p-rubric__revise");
+    var savedNote = root.querySelector(".p2p-rubric__saved");
+    var results = root.querySelector(".p2p-rubric__results");
+    var resultsBody = root.querySelector(".p2p-rubric__results-body");
+    var sheet = grid(form);
+    var current = initial, queue = Promise.resolve(), timer = null;
+
+    function call(handler, payload) { // one request at a time, in order
+      var next = queue.then(function () { return store.call(handler, payload); });
+      queue = next.catch(function () {});
+      return next;
+    }
+
+    function draw(state) {
+      current = state;
+      sheet.fill(state.ratings, state.notes, calibration, state.submitted);
+      submitButton.hidden = state.submitted;
+      reviseButton.hidden = !state.submitted;
+      sheet.fieldsets.forEach(function (fs) {
+        var box = fs.querySelector(".p2p-rubric__feedback");
+        box.hidden = true;
+        box.textContent = "";
+      });
+      results.hidden = !state.submitted;
+      resultsBody.textContent = "";
+      if (state.submitted) {
+        if (calibration) { drawAgreement(state.result); } else { drawScore(state.result); }
+      }
+    }
+
+    function drawScore(result) {
+      result.criteria.forEach(function (row) {
+        var box = sheet.feedback(row.id);
+        var criterion = content.criteria.filter(function (c) { return c.id === row.id; })[0];
+        box.appendChild(el("p", null, criterion.weight !== 1
+          ? fmt(t("Your rating: {level}, {points} points × {weight} = {score}."),
+                { level: levelLabel(content, row.level), points: row.points, weight: criterion.weight, score: row.score })
+          : fmt(t("Your rating: {level}, {score} points."), { level: levelLabel(content, row.level), score: row.score })));
+        if (row.required !== null) {
+          box.appendChild(el("p", row.meets ? "p2p-rubric__ok" : "p2p-rubric__short",
+            fmt(row.meets ? t("Meets the required level ({level}).") : t("Below the required level ({level})."),
+                { level: levelLabel(content, row.required) })));
+        }
+        box.hidden = false;
+      });
+      resultsBody.appendChild(el("p", "p2p-rubric__total",
+        fmt(t("Total: {total} out of {max}."), { total: result.total, max: result.max_total })));
+      if (result.passed !== null) {
+        var verdict = el("p", result.passed ? "p2p-rubric__ok" : "p2p-rubric__short",
+          result.passed ? t("This meets the pass rule.") : t("This does not meet the pass rule yet."));
+        resultsBody.appendChild(verdict);
+        if (!result.passed && result.total < content.pass.min_total) {
+          resultsBody.appendChild(el("p", null, fmt(t("The total needs to reach {min}."), { min: content.pass.min_total })));
+        }
+      }
+    }
+
+    function drawAgreement(result) {
+      var labels = {};
+      content.samples.forEach(function (s) { labels[s.id] = s.label; });
+      result.samples.forEach(function (sample) {
+        resultsBody.appendChild(el("h4", "p2p-rubric__compare-title", labels[sample.id]));
+        var list = el("ul", "p2p-rubric__compare");
+        sample.criteria.forEach(function (row) {
+          var item = el("li", "p2p-rubric__compare-item p2p-rubric__match-" + row.match);
+          item.appendChild(el("p", "p2p-rubric__compare-criterion", criterionLabel(content, row.id)));
+          var pair = el("div", "p2p-rubric__pair");
+          var mine = el("p", "p2p-rubric__mine");
+          mine.appendChild(el("span", "p2p-rubric__pair-label", t("Your rating")));
+          mine.appendChild(el("span", "p2p-rubric__pair-value", levelLabel(content, row.rating)));
+          var expert = el("p", "p2p-rubric__expert");
+          expert.appendChild(el("span", "p2p-rubric__pair-label", t("Expert rating")));
+          expert.appendChild(el("span", "p2p-rubric__pair-value", levelLabel(content, row.expert)));
+          pair.appendChild(mine);
+          pair.appendChild(expert);
+          item.appendChild(pair);
+          item.appendChild(el("p", "p2p-rubric__match", matchText(row.match)));
+          item.appendChild(el("p", "p2p-rubric__rationale", fmt(t("Expert's reason: {reason}"), { reason: row.rationale })));
+          list.appendChild(item);
+          var box = sheet.feedback(row.id, sample.id);
+          box.appendChild(el("p", null, fmt(t("Expert rating: {level}. {match}."),
+            { level: levelLabel(content, row.expert), match: matchText(row.match) })));
+          box.hidden = false;
+        });
+        resultsBody.appendChild(list);
+      });
+      resultsBody.appendChild(el("h4", null, t("Agreement with the expert")));
+      var figures = el("ul", "p2p-rubric__figures");
+      figures.appendChild(el("li", null, fmt(t("Exact agreement: {count} of {total} ratings ({percent}%)."),
+        { count: result.exact, total: result.ratings, percent: result.exact_percent })));
+      figures.appendChild(el("li", null, fmt(t("Within one level: {count} of {total} ratings ({percent}%)."),
+        { count: result.adjacent, total: result.ratings, percent: result.adjacent_percent })));
+      resultsBody.appendChild(figures);
+      resultsBody.appendChild(el("h4", null, t("By criterion")));
+      var byCriterion = el("ul", "p2p-rubric__figures");
+      content.criteria.forEach(function (c) {
+        var counts = result.criteria[c.id];
+        byCriterion.appendChild(el("li", null, fmt(t("{criterion}: {exact} of {total} exact, {adjacent} of {total} within one level."),
+          { criterion: c.label, exact: counts.exact, adjacent: counts.adjacent, total: counts.ratings })));
+      });
+      resultsBody.appendChild(byCriterion);
+      resultsBody.appendChild(el("p", result.passed ? "p2p-rubric__ok" : "p2p-rubric__short", result.passed
+        ? t("You met the calibration standard.")
+        : fmt(t("Not yet: the standard is {exact}% exact and {adjacent}% within one level. Choose Revise to rate again."),
+              { exact: content.agreement.min_exact, adjacent: content.agreement.min_adjacent })));
+    }
+
+    function saveDraft() {
+      if (current.submitted) { return; }
+      clearTimeout(timer);
+      call("save", sheet.read(calibration)).then(function (state) {
+        current = state;
+        savedNote.textContent = t("Draft saved.");
+      }, ui.fail);
+    }
+
+    form.addEventListener("change", function (event) {
+      if (event.target.type === "radio") { saveDraft(); }
+    });
+    form.addEventListener("input", function (event) {
+      if (event.target.tagName === "TEXTAREA" && !current.submitted) {
+        savedNote.textContent = "";
+        clearTimeout(timer);
+        timer = setTimeout(saveDraft, AUTOSAVE_DELAY_MS);
+      }
+    });
+    form.addEventListener("focusout", function (event) {
+      if (event.target.tagName === "TEXTAREA" && timer !== null && !current.submitted) { saveDraft(); timer = null; }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var missing = sheet.firstUnrated();
+      if (missing) {
+        ui.fail({ message: fmt(t("Rate every criterion before you submit. Next to rate: {criterion}."),
+          { criterion: missing.querySelector("legend").textContent.trim() }) });
+        missing.querySelector("input[type=radio]").focus();
+        return;
+      }
+      clearTimeout(timer);
+      call("submit", sheet.read(calibration)).then(function (state) {
+        draw(state);
+        savedNote.textContent = "";
+        ui.say(t("Submitted. Your results follow the rubric."));
+        results.focus();
+      }, ui.fail);
+    });
+    reviseButton.addEventListener("click", function () {
+      call("revise", {}).then(function (state) {
+        draw(state);
+        ui.say(t("You can change your ratings now."));
+        sheet.fieldsets[0].querySelector("input[type=radio]").focus();
+      }, ui.fail);
+    });
+    draw(initial);
+  }
+
+  function drawAssessments(container, content, assessments, heading) {
+    container.textContent = "";
+    if (!assessments.length) { return; }
+    container.appendChild(el("h4", null, heading));
+    assessments.slice().reverse().forEach(function (record) {
+      var article = el("article", "p2p-rubric__record");
+      article.appendChild(el("h5", null, fmt(t("Assessed by {trainer} on {date}"),
+        { trainer: record.trainer, date: shortDate(record.date) })));
+      article.appendChild(el("p", record.passed ? "p2p-rubric__ok" : "p2p-rubric__short",
+        fmt(record.passed ? t("Certified: {total} out of {max}.") : t("Not certified yet: {total} out of {max}."),
+            { total: record.total, max: record.max_total })));
+      var list = el("dl", "p2p-rubric__record-levels");
+      content.criteria.forEach(function (c) {
+        var item = el("div");
+        item.appendChild(el("dt", null, c.label));
+        item.appendChild(el("dd", null, levelLabel(content, record.levels[c.id])));
+        if (record.feedback[c.id]) {
+          item.appendChild(el("dd", "p2p-rubric__record-feedback", fmt(t("Feedback: {text}"), { text: record.feedback[c.id] })));
+        }
+        list.appendChild(item);
+      });
+      article.appendChild(list);
+      container.appendChild(article);
+    });
+  }
+
+  function mountCertification(root, store, data, ui) {
+    var content = data.content;
+    if (data.state.role === "trainer") { mountTrainer(root, store, data, ui); return; }
+    var section = root.querySelector(".p2p-rubric__candidate");
+    var statusLine = root.querySelector(".p2p-rubric__candidate-status");
+    var form = root.querySelector(".p2p-rubric__request");
+    var notes = root.querySelector(".p2p-rubric__evidence");
+    var recording = root.querySelector(".p2p-rubric__recording");
+    var history = section.querySelector(".p2p-rubric__history");
+    section.hidden = false;
+
+    function draw(state) {
+      var text;
+      if (state.status === "none") { text = t("You have not requested certification yet."); }
+      else if (state.status === "waiting") {
+        text = fmt(t("Your request of {date} is waiting for a trainer."), { date: shortDate(state.request.requested_at) });
+      } else { text = t("A trainer has assessed your latest request. You can send a new request with new evidence."); }
+      if (state.score) { text += " " + fmt(t("Your grade: {earned} out of {possible}."), state.score); }
+      statusLine.textContent = text;
+      form.hidden = state.status === "waiting";
+      if (state.request && !notes.value) {
+        notes.value = state.request.notes;
+        recording.value = state.request.recording_url;
+      }
+      drawAssessments(history, content, state.assessments, t("Your assessments"));
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!notes.value.trim()) {
+        ui.fail({ message: t("Describe the meeting you facilitated in your evidence notes.") });
+        notes.focus();
+        return;
+      }
+      if (recording.value.trim() && !/^https?:\/\/\S+$/i.test(recording.value.trim())) {
+        ui.fail({ message: t("The recording link must be an http or https address.") });
+        recording.focus();
+        return;
+      }
+      store.call("request_certification", { notes: notes.value, recording_url: recording.value.trim() }).then(function (state) {
+        draw(state);
+        ui.say(t("Your request was sent to the trainers."));
+        statusLine.setAttribute("tabindex", "-1");
+        statusLine.focus();
+      }, ui.fail);
+    });
+    draw(data.state);
+  }
+
+  function mountTrainer(root, store, data, ui) {
+    var content = data.content;
+    var section = root.querySelector(".p2p-rubric__trainer");
+    var queueList = root.querySelector(".p2p-rubric__queue");
+    var csv = root.querySelector(".p2p-rubric__csv");
+    var form = root.querySelector(".p2p-rubric__assess");
+    var title = root.querySelector(".p2p-rubric__assess-title");
+    var evidence = root.querySelector(".p2p-rubric__evidence-view");
+    var history = form.querySelector(".p2p-rubric__history");
+    var sheet = grid(form);
+    var chosen = null, candidates = [];
+    section.hidden = false;
+    if (data.csv_url) { csv.href = data.csv_url; } else { csv.parentNode.hidden = true; }
+
+    function name(candidate) { return candidate.request.candidate || candidate.candidate_id; }
+
+    function drawQueue() {
+      queueList.textContent = "";
+      if (!candidates.length) { queueList.appendChild(el("li", null, t("No one has requested certification yet."))); }
+      candidates.forEach(function (candidate) {
+        var item = el("li");
+        var label = candidate.status === "waiting"
+          ? fmt(t("{name}: waiting since {date}"), { name: name(candidate), date: shortDate(candidate.request.requested_at) })
+          : fmt(t("{name}: assessed {count} time(s)"), { name: name(candidate), count: candidate.assessments.length });
+        var button = el("button", "p2p-rubric__candidate-button", label);
+        button.type = "button";
+        button.setAttribute("data-candidate", candidate.candidate_id);
+        button.addEventListener("click", function () { open(candidate); });
+        item.appendChild(button);
+        queueList.appendChild(item);
+      });
+    }
+
+    function load() {
+      return store.call("queue", {}).then(function (answer) { candidates = answer.candidates; drawQueue(); }, ui.fail);
+    }
+
+    function open(candidate) {
+      chosen = candidate;
+      title.textContent = fmt(t("Assess {name}"), { name: name(candidate) });
+      evidence.textContent = "";
+      evidence.appendChild(el("h4", null, t("Evidence")));
+      evidence.appendChild(el("p", "p2p-rubric__evidence-notes", candidate.request.notes));
+      var url = candidate.request.recording_url;
+      if (url && /^https?:\/\//i.test(url)) {
+        var link = el("a", null, t("Recording (opens in a new tab)"));
+        link.href = url;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        var p = el("p");
+        p.appendChild(link);
+        evidence.appendChild(p);
+      }
+      sheet.fill({}, {}, false, false);
+      drawAssessments(history, content, candidate.assessments, t("Earlier assessments"));
+      form.hidden = false;
+      title.focus();
+    }
+
+    function close() {
+      form.hidden = true;
+      var id = chosen && chosen.candidate_id;
+      chosen = null;
+      var button = id && queueList.querySelector('[data-candidate="' + id.replace(/["\\]/g, "\\$&") + '"]');
+      if (button) { button.focus(); }
+    }
+
+    root.querySelector(".p2p-rubric__cancel").addEventListener("click", close);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var missing = sheet.firstUnrated();
+      if (missing) {
+        ui.fail({ message: fmt(t("Rate every criterion before you submit. Next to rate: {criterion}."),
+          { criterion: missing.querySelector("legend").textContent.trim() }) });
+        missing.querySelector("input[type=radio]").focus();
+        return;
+      }
+      var read = sheet.read(false);
+      store.call("assess", { candidate_id: chosen.candidate_id, submission: chosen.request.submission,
+                             levels: read.ratings, feedback: read.notes }).then(function (answer) {
+        var record = answer.candidate.assessments[answer.candidate.assessments.length - 1];
+        ui.say(fmt(record.passed ? t("Assessment recorded for {name}: certified, {total} out of {max}.")
+                                 : t("Assessment recorded for {name}: not certified yet, {total} out of {max}."),
+                   { name: name(answer.candidate), total: record.total, max: record.max_total }));
+        return load().then(close);
+      }, ui.fail);
+    });
+    load();
+  }
+
+  global.P2PRubric = { mount: mount, rules: rules, score: score, agreement: agreement };
+
+  /* Open edX: the runtime calls this with the args of initialize_js (a JSON string without "<"). */
+  global.P2PRubricInit = function (runtime, element, args) {
+    var node = element && element.jquery ? element[0] : element;
+    mount(node, global.P2PStore.server(runtime, node), JSON.parse(args.json));
+  };
+})(typeof window !== "undefined" ? window : this);
