@@ -54,7 +54,7 @@
     runtime.visit(index);
     if (moveFocus) {
       global.scrollTo(0, 0);
-      sections[index].querySelector("h1").focus();
+      sections[index].querySelector(".p2p-unit-title").focus();
     }
   }
 
@@ -75,7 +75,7 @@
 
   var mounting = [];
   data.blocks.forEach(function (block) {
-    var element = doc.querySelector('.p2p-block[data-block="' + block.id.replace(/["\\]/g, "\\$&") + '"]');
+    var element = doc.querySelector('.p2p-block[data-block-id="' + block.id.replace(/["\\]/g, "\\$&") + '"]');
     var script = global[block.global];
     if (!element || !script) {
       error(format(t("Part of this unit could not start ({name}). Tell your administrator."), {name: block.global}));
@@ -92,9 +92,20 @@
     });
   });
 
+  // The course journal gathers every journal block of this SCO, not only the ones on screen.
+  if (global.P2PJournal) {
+    global.P2PJournal.source = function () {
+      return data.blocks.filter(function (block) { return block.global === "P2PJournal"; }).map(function (block) {
+        return {content: block.content, state: runtime.saved(block.id)};
+      });
+    };
+  }
+
   var bookmark = runtime.begin();
   show(bookmark >= 0 ? bookmark : 0, false);
   Promise.all(mounting.map(function (mount) { return mount(); })).then(function () {
+    // Registered after the blocks' own pagehide handlers, so their last saves come before Terminate.
+    global.addEventListener("pagehide", runtime.finish);
     doc.body.setAttribute("data-p2p-ready", "true");
   });
 })(window);

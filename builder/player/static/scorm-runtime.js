@@ -7,6 +7,7 @@
  *   runtime.slot(blockId)                       // {load, save} for P2PStore.offline
  *   runtime.visit(unitIndex)                    // bookmark + progress (a learner action)
  *   runtime.status()                            // {progress, completed, unitsDone}
+ *   runtime.finish()                            // exit, session time, last commit, Terminate (once)
  *
  * Commits are debounced: at most one per learner action, none while idle. Without an LMS the
  * same document goes to localStorage, and the page says so.
@@ -315,8 +316,6 @@
     }
     load();
     readInteractions();
-    global.addEventListener("pagehide", finish);
-    global.addEventListener("beforeunload", finish);
 
     return {
       mode: api ? "lms" : "local",
@@ -364,6 +363,7 @@
         }
       },
       status: function () { return reported; },
+      saved: function (id) { return doc.b[id] || null; },
       finish: finish,
       document: function () { return JSON.parse(JSON.stringify(doc)); }
     };
