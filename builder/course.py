@@ -318,6 +318,7 @@ class _Loader:
                 definition, def_file, url_name = resolved
                 replacement = self.inlined(definition, def_file)
                 replacement.set("url_name", url_name)
+                replacement.tail = duplicate.tail
                 copy.replace(duplicate, replacement)
         return copy
 

@@ -35,7 +35,7 @@ def listing(folder: Path) -> list[str]:
 
 def test_validate_clean_course_exits_0():
     code, out, err = run("validate", SAMPLE_COURSE)
-    assert (code, out, err) == (0, f"{SAMPLE_COURSE}: OK (3 units)\n", "")
+    assert (code, out, err) == (0, f"{SAMPLE_COURSE}: OK (4 units)\n", "")
 
 
 def test_validate_reports_every_problem_with_file_and_line_and_exits_1(tmp_path):
@@ -64,20 +64,20 @@ def test_validate_json_for_machines(tmp_path):
     assert problem == {"file": f"{folder}/html/h1.html", "line": 3,
                        "message": "refers to /static/family_table.jpg, which does not exist in static/",
                        "fix": "add the file under static/ or correct the path"}
-    assert document["courses"][1] == {"course": "sample_course", "folder": str(SAMPLE_COURSE), "units": 3,
+    assert document["courses"][1] == {"course": "sample_course", "folder": str(SAMPLE_COURSE), "units": 4,
                                       "problems": []}
 
 
 def test_validate_defaults_to_every_course_and_names_the_unfinished_ones(courses):
     code, out, err = run("validate", "--courses", courses)
     assert code == 0
-    assert out.splitlines() == [f"{courses}/listening: OK (1 unit)", f"{courses}/sample: OK (3 units)"]
+    assert out.splitlines() == [f"{courses}/listening: OK (1 unit)", f"{courses}/sample: OK (4 units)"]
     assert err == f"{courses}/draft: skipped — no course.xml yet (add one to include this course)\n"
 
 
 def test_a_course_can_be_named_by_its_folder_in_courses(courses):
     code, out, _ = run("validate", "--courses", courses, "sample")
-    assert (code, out) == (0, f"{courses}/sample: OK (3 units)\n")
+    assert (code, out) == (0, f"{courses}/sample: OK (4 units)\n")
 
 
 @pytest.mark.parametrize("command", ["validate", "build"])
@@ -96,7 +96,7 @@ def test_build_every_course_writes_one_archive_each_with_a_summary_line(courses,
     lines = out.splitlines()
     assert len(lines) == 2
     size = (out_dir / "sample-olx.tar.gz").stat().st_size
-    assert lines[1] == f"{out_dir}/sample-olx.tar.gz  {size / 1024:.1f} KB  3 units"
+    assert lines[1] == f"{out_dir}/sample-olx.tar.gz  {size / 1024:.1f} KB  4 units"
     assert lines[0].startswith(f"{out_dir}/listening-olx.tar.gz  ") and lines[0].endswith("  1 unit")
 
 

@@ -2,6 +2,7 @@
 import shutil
 
 from builder.course import check_html, load_course
+from builder.targets import olx
 from builder_helpers import BROKEN_BASE, SAMPLE_COURSE
 
 
@@ -13,9 +14,10 @@ def test_sample_course_loads_into_the_model():
     assert course.language == "en"
     assert [c.url_name for c in course.chapters] == ["before_the_meeting"]
     assert [(s.url_name, s.display_name) for s in course.chapters[0].subsections] == [
-        ("why_reach_out_early", "Why reach out early"), ("check_your_plan", "Check your plan")]
+        ("why_reach_out_early", "Why reach out early"), ("check_your_plan", "Practise the call")]
     units = [unit.url_name for _, _, unit in course.units()]
-    assert units == ["first_contact", "the_continuum", "plan_check"]
+    assert units == ["first_contact", "the_continuum", "practice_call", "after_the_call"]
+    assert course.block_types() == ["reflection_journal", "scenario_roleplay"]
     assert "engagement_continuum.svg" in course.static_files and "course_card.svg" in course.static_files
     assert course.setting("course_image") == "course_card.svg"
     assert course.grading_policy["GRADER"][0]["type"] == "Practice"
@@ -33,9 +35,44 @@ def test_components_keep_their_content_and_source_location():
     inline = components["continuum_takeaway"]
     assert inline.file == str(SAMPLE_COURSE / "vertical" / "the_continuum.xml") and inline.line == 3
     assert "<strong>one open question</strong>" in inline.html
-    problem = components["first_step_check"]
-    assert problem.category == "problem" and problem.block is None
-    assert problem.xml.startswith('<problem display_name="Which step comes first?"') and "url_name" not in problem.xml
+    roleplay = components["calling_mr_tran"]
+    assert roleplay.file == str(SAMPLE_COURSE / "scenario_roleplay" / "calling_mr_tran.xml") and roleplay.line == 1
+    assert type(roleplay.block).__module__ == "xblocks.roleplay.model"  # parsed by the block's own model
+    assert roleplay.display_name == "Role-play: calling Mr. Tran before Linh's annual review"
+    journal = components["after_the_call_journal"]
+    assert [p.id for p in journal.block.prompts] == ["their_question", "what_to_send"]
+
+
+def test_other_open_edx_components_are_kept_whole_with_their_pointers_inlined(tmp_path):
+    """A Studio export may hold problems, videos, or blocks with children in their own files."""
+    folder = tmp_path / "c"
+    shutil.copytree(BROKEN_BASE, folder)
+    (folder / "vertical" / "v1.xml").write_text("""<vertical display_name="An open question">
+  <html url_name="h1"/>
+  <problem url_name="p1"/>
+  <split_test url_name="t1"/>
+</vertical>
+""")
+    (folder / "problem").mkdir()
+    (folder / "problem" / "p1.xml").write_text(
+        '<problem display_name="Check"><multiplechoiceresponse><label>Who decides?</label><choicegroup>'
+        '<choice correct="true">The whole team</choice><choice correct="false">The school</choice>'
+        '</choicegroup></multiplechoiceresponse></problem>\n')
+    (folder / "split_test").mkdir()
+    (folder / "split_test" / "t1.xml").write_text(
+        '<split_test display_name="Two versions" user_partition_id="0">\n  <vertical url_name="t1a"/>\n</split_test>\n')
+    (folder / "vertical" / "t1a.xml").write_text('<vertical display_name="Version A"><html url_name="h1"/></vertical>\n')
+    course, problems = load_course(folder)
+    assert problems == []
+    components = {c.url_name: c for c in course.components()}
+    assert components["p1"].xml.startswith('<problem display_name="Check"><multiplechoiceresponse>')
+    assert components["t1"].xml == (
+        '<split_test display_name="Two versions" user_partition_id="0">\n  <vertical display_name="Version A" url_name="t1a">'
+        '<html filename="h1" display_name="An open question" url_name="h1"/></vertical>\n</split_test>')
+    exported = tmp_path / "export"
+    olx.export_folder(course, exported)
+    assert (exported / "html" / "h1.html").is_file()  # the nested html still finds its body
+    assert load_course(exported) == (course, [])
 
 
 def test_inline_structure_loads_like_pointers(tmp_path):
