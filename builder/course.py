@@ -107,7 +107,13 @@ class Course:
         policy = self.course_policy()
         if name in policy:
             return policy[name]
-        return self.attrs.get(name, default)
+        value = self.attrs.get(name, default)
+        if isinstance(value, str) and value[:1] in ('"', "[", "{"):  # Studio writes non-string fields as JSON
+            try:
+                return json.loads(value)
+            except ValueError:
+                pass
+        return value
 
     def block_types(self) -> list[str]:
         """Our custom block tags used in this course, sorted."""
@@ -120,7 +126,6 @@ BUILT_IN_COMPONENTS = frozenset({
     "conditional", "openassessment", "drag-and-drop-v2",
 })
 URL_NAME = re.compile(r"^[A-Za-z0-9_.:-]+$")
-STRUCTURE_FOLDERS = ("course", "chapter", "sequential", "vertical")
 
 
 def _parser() -> etree.XMLParser:
@@ -137,9 +142,10 @@ def is_pointer(element) -> bool:
     return set(element.attrib) == {"url_name"} and len(element) == 0 and not (element.text or "").strip()
 
 
-def json_line(text: str, key: str) -> int:
-    """The line where `"key"` first appears in a JSON text (1 when it does not)."""
-    at = text.find(json.dumps(key))
+def json_line(text: str, key: str, within: str | None = None) -> int:
+    """The line where `"key"` first appears in a JSON text, after `"within"` if given (1 if absent)."""
+    start = max(text.find(json.dumps(within)), 0) if within else 0
+    at = text.find(json.dumps(key), start)
     return text.count("\n", 0, at) + 1 if at >= 0 else 1
 
 
@@ -151,9 +157,6 @@ class _Loader:
         self.consumed: set[Path] = set()
 
     # -- helpers --
-    def rel(self, path: Path) -> str:
-        return str(path)
-
     def problem(self, file, line, message, fix) -> None:
         self.problems.append(Problem(str(file), line, message, fix))
 
@@ -448,6 +451,15 @@ class _Loader:
 
     def check_policy(self, course: Course, path: Path, text: str, definition_file: Path, definition) -> None:
         key = f"course/{course.run}"
+
+        def where(name: str) -> tuple[Path, int]:
+            """Where a course setting is written: policy.json wins over the <course> attribute."""
+            if name in course.course_policy():
+                return path, json_line(text, name, within=key)
+            if name in course.attrs:
+                return definition_file, definition.sourceline
+            return path, json_line(text, key)
+
         if not isinstance(course.policy.get(key), dict):
             self.problem(path, json_line(text, key) if key in course.policy else 1,
                          f'policy.json lacks the object "{key}"',
@@ -458,29 +470,25 @@ class _Loader:
         dates = {}
         for name in ("start", "end"):
             value = course.setting(name)
-            line = json_line(text, name) if name in course.course_policy() else 1
-            where = path if name in course.course_policy() or name not in course.attrs else definition_file
             if value in (None, ""):
-                self.problem(path, json_line(text, key), f'the course has no "{name}" date',
+                self.problem(*where(name), f'the course has no "{name}" date',
                              f'add "{name}": "2026-01-01T00:00:00Z" to "{key}" in policy.json')
                 continue
-            parsed = parse_date(str(value))
-            if parsed is None:
-                self.problem(where, line if where == path else definition.sourceline,
-                             f'"{name}" is not a date: {value!r}', 'write it as "2026-01-01T00:00:00Z"')
-            dates[name] = parsed
+            dates[name] = parse_date(str(value))
+            if dates[name] is None:
+                self.problem(*where(name), f'"{name}" is not a date: {value!r}', 'write it as "2026-01-01T00:00:00Z"')
         if dates.get("start") and dates.get("end") and dates["start"] >= dates["end"]:
-            self.problem(path, json_line(text, "end"), "the course ends before it starts", 'make "end" later than "start"')
+            self.problem(*where("end"), "the course ends before it starts", 'make "end" later than "start"')
         image = course.setting("course_image")
         if not image:
-            self.problem(path, json_line(text, key), 'the course has no "course_image"',
+            self.problem(*where("course_image"), 'the course has no "course_image"',
                          f'add "course_image": "<file in static/>" to "{key}" (Studio shows it on the course card)')
         elif str(image) not in course.static_files:
-            self.problem(path, json_line(text, "course_image"), f'"course_image" {image!r} is not in static/',
+            self.problem(*where("course_image"), f'"course_image" {image!r} is not in static/',
                          "add the image under static/ or correct the name")
         modules = course.setting("advanced_modules", [])
         if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
-            self.problem(path, json_line(text, "advanced_modules"), '"advanced_modules" is not a list of block types',
+            self.problem(*where("advanced_modules"), '"advanced_modules" is not a list of block types',
                          'write it as ["scenario_roleplay", ...]')
             modules = []
         used: dict[str, Component] = {}
@@ -490,7 +498,7 @@ class _Loader:
             if category in BUILT_IN_COMPONENTS or category in modules:
                 continue
             what = "our custom block" if category in registry.block_tags() else "a block type Open edX does not provide by default"
-            self.problem(path, json_line(text, "advanced_modules") if "advanced_modules" in text else json_line(text, key),
+            self.problem(*where("advanced_modules"),
                          f'<{category}> ({what}, first used at {first.file}:{first.line}) is not listed in "advanced_modules"',
                          f'add "{category}" to "advanced_modules" in "{key}", or correct the tag if it is a typo')
 

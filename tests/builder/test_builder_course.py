@@ -131,3 +131,20 @@ def test_html_checker_follows_html_rules_not_xml_rules():
         (11, "<strong> is never closed (</div> comes first)"),
         (13, "</span> closes nothing: no <span> is open")]
     assert [p.message for p in check_html("<section><p>open", "a.html")] == ["<section> is never closed"]
+
+
+def test_settings_written_as_studio_writes_xml_attributes(tmp_path):
+    """Studio stores non-string course fields in XML attributes as JSON; policy.json overrides them."""
+    folder = tmp_path / "c"
+    shutil.copytree(BROKEN_BASE, folder)
+    (folder / "course" / "run1.xml").write_text(
+        '<course display_name="Listening first" language="en" start="&quot;2026-01-05T00:00:00+00:00&quot;"'
+        ' end="&quot;2027-06-30T00:00:00+00:00&quot;" course_image="card.svg"\n'
+        '        advanced_modules="[&quot;reflection_journal&quot;]">\n  <chapter url_name="ch1"/>\n</course>\n')
+    (folder / "policies" / "run1" / "policy.json").write_text('{"course/run1": {"end": "2026-01-01T00:00:00Z"}}\n')
+    course, problems = load_course(folder)
+    assert course.setting("advanced_modules") == ["reflection_journal"]
+    assert course.setting("course_image") == "card.svg"
+    # policy.json's end wins, and is before the start written in the XML: reported where it is written
+    assert [(p.file, p.line, p.message) for p in problems] == [
+        (str(folder / "policies" / "run1" / "policy.json"), 1, "the course ends before it starts")]
