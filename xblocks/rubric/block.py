@@ -32,11 +32,7 @@ MAX_REQUEST_BYTES = 100_000  # every note at its limit, as escaped JSON, fits wi
 
 
 def _(text: str) -> str:
-    """Marks strings for translation; `_t` translates them for the current request."""
-    return text
-
-
-def _t(text: str) -> str:
+    """An interface string in the current user's language (English when no language is active)."""
     return gettext(text, current_language())
 
 
@@ -66,6 +62,7 @@ def _grade_points(total, max_total) -> tuple[int, int]:
     return total_h, max_h
 
 
+@XBlock.wants("user")
 class FacilitationRubricBlock(XBlock):
     """A rubric for facilitated IEP meetings: self-assessment, rater calibration, trainer certification."""
 
@@ -137,7 +134,7 @@ class FacilitationRubricBlock(XBlock):
 
     def _student_id(self) -> str:
         service = self.runtime.service(self, "user")
-        user = service.get_current_user() if service else None
+        user = service.get_current_user() if service is not None else None
         anonymous = user.opt_attrs.get("edx-platform.anonymous_user_id") if user is not None else None
         return str(anonymous or username(self))
 
@@ -185,11 +182,11 @@ class FacilitationRubricBlock(XBlock):
         if request.method != "POST":
             return None, _error("use POST", 405)
         if len(request.body) > MAX_REQUEST_BYTES:
-            return None, _error(_t("The request is too large."), 400)
+            return None, _error(_("The request is too large."), 400)
         try:
             return json.loads(request.body.decode("utf-8") or "{}"), None
         except ValueError:
-            return None, _error(_t("The request is not JSON."), 400)
+            return None, _error(_("The request is not JSON."), 400)
 
     def _run(self, request, handler: str) -> Response:
         payload, refusal = self._payload(request)
@@ -202,7 +199,7 @@ class FacilitationRubricBlock(XBlock):
         try:
             new_state, response = model.apply(handler, state, payload, content)
         except model.Refused as refused:
-            return _error(refused.text(_t), refused.status)
+            return _error(refused.text(_), refused.status)
         if new_state != state:
             self._store(new_state)
         if handler == "submit":
@@ -223,8 +220,8 @@ class FacilitationRubricBlock(XBlock):
         return self._run(request, "state")
 
     @XBlock.handler
-    def save(self, request, suffix=""):
-        return self._run(request, "save")
+    def save_draft(self, request, suffix=""):
+        return self._run(request, "save_draft")
 
     @XBlock.handler
     def submit(self, request, suffix=""):
@@ -264,7 +261,7 @@ class FacilitationRubricBlock(XBlock):
 
     def _trainer_mode_refusal(self, content: dict) -> Response | None:
         if content["mode"] != "trainer":
-            return _error(_t("Certification requests belong to trainer-mode rubrics."), 400)
+            return _error(_("Certification requests belong to trainer-mode rubrics."), 400)
         return None
 
     @XBlock.handler
@@ -278,14 +275,14 @@ class FacilitationRubricBlock(XBlock):
         if refusal:
             return refusal
         if user_is_staff(self):
-            return _error(_t("Trainers assess candidates; a trainer account cannot request certification here."), 403)
+            return _error(_("Trainers assess candidates; a trainer account cannot request certification here."), 403)
         student_id = self._student_id()
         if self._candidate_view(student_id, content)["status"] == "waiting":
-            return _error(_t("Your request is waiting for a trainer; you can send a new one after it is assessed."), 409)
+            return _error(_("Your request is waiting for a trainer; you can send a new one after it is assessed."), 409)
         try:
             evidence = model.checked_request(payload)
         except model.Refused as refused:
-            return _error(refused.text(_t), refused.status)
+            return _error(refused.text(_), refused.status)
         submissions.create_submission(self._student_item(student_id), {**evidence, "candidate": username(self)})
         return _json_response(self._trainer_state(content))
 
@@ -296,7 +293,7 @@ class FacilitationRubricBlock(XBlock):
         if refusal:
             return refusal
         if not user_is_staff(self):
-            return _error(_t("Only trainers (course staff) can see and assess candidates."), 403)
+            return _error(_("Only trainers (course staff) can see and assess candidates."), 403)
         return None
 
     def _queue(self, content: dict) -> list[dict]:
@@ -332,18 +329,18 @@ class FacilitationRubricBlock(XBlock):
         payload = payload if isinstance(payload, dict) else {}
         candidate_id = payload.get("candidate_id")
         if not isinstance(candidate_id, str) or not candidate_id:
-            return _error(_t("Choose a candidate to assess."), 400)
+            return _error(_("Choose a candidate to assess."), 400)
         candidate = self._candidate_view(candidate_id, content)
         if candidate["request"] is None:
-            return _error(_t("This person has not requested certification."), 400)
+            return _error(_("This person has not requested certification."), 400)
         if payload.get("submission") != candidate["request"]["submission"]:
-            return _error(_t("The candidate sent a newer request; reload the queue and assess that one."), 409)
+            return _error(_("The candidate sent a newer request; reload the queue and assess that one."), 409)
         if candidate_id == self._student_id():
-            return _error(_t("You cannot assess your own request."), 403)
+            return _error(_("You cannot assess your own request."), 403)
         try:
             assessment = model.checked_assessment(payload, content)
         except model.Refused as refused:
-            return _error(refused.text(_t), refused.status)
+            return _error(refused.text(_), refused.status)
         result = assessment["result"]
         record = {"submission": candidate["request"]["submission"], "candidate": candidate["request"]["candidate"],
                   "trainer": username(self), "date": _now(), "levels": assessment["levels"],
@@ -362,7 +359,7 @@ class FacilitationRubricBlock(XBlock):
         for record in sorted(records, key=lambda r: (r["date"], r["candidate"])):
             yield ([record["candidate"], record["trainer"], record["date"]]
                    + [labels.get(record["levels"].get(c["id"]), "") for c in content["criteria"]]
-                   + [record["total"], record["max_total"], _t("yes") if record["passed"] else _t("no")])
+                   + [record["total"], record["max_total"], _("yes") if record["passed"] else _("no")])
 
     @XBlock.handler
     def certification_csv(self, request, suffix=""):
@@ -373,8 +370,8 @@ class FacilitationRubricBlock(XBlock):
             return refusal
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([_t("candidate"), _t("trainer"), _t("date")] + [c["label"] for c in content["criteria"]]
-                        + [_t("total"), _t("possible"), _t("passed")])
+        writer.writerow([_("candidate"), _("trainer"), _("date")] + [c["label"] for c in content["criteria"]]
+                        + [_("total"), _("possible"), _("passed")])
         for row in self._csv_rows(content):
             writer.writerow([_csv_cell(cell) for cell in row])
         response = Response(out.getvalue(), content_type="text/csv", charset="utf8")

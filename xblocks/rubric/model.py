@@ -691,7 +691,7 @@ def read_state(state: dict, payload, content: dict):
     return state, view(state, content)
 
 
-def save(state: dict, payload, content: dict):
+def save_draft(state: dict, payload, content: dict):
     """Keep a draft: ratings and notes as they are, nothing submitted."""
     _learner_mode(content)
     payload = payload if isinstance(payload, dict) else {}
@@ -722,7 +722,7 @@ def revise(state: dict, payload, content: dict):
     return new, view(new, content)
 
 
-HANDLERS = {"state": read_state, "save": save, "submit": submit, "revise": revise}
+HANDLERS = {"state": read_state, "save_draft": save_draft, "submit": submit, "revise": revise}
 
 
 def apply(handler: str, state: dict, payload, content: dict):

@@ -20,8 +20,8 @@
 
   /* ------------------------------------------------------------------ rules */
 
-  function refuse(msgid, detail) {
-    return global.P2PStore.refuse(t(msgid) + (detail ? " (" + detail + ")" : ""));
+  function refuse(message, detail) {
+    return global.P2PStore.refuse(message + (detail ? " (" + detail + ")" : ""));
   }
   function levelIndex(content) {
     var index = {};
@@ -128,20 +128,20 @@
     var index = levelIndex(content), criteria = {};
     content.criteria.forEach(function (c) { criteria[c.id] = true; });
     function oneSheet(sheet) {
-      if (!isObject(sheet)) { throw refuse("Ratings must map each criterion to a level."); }
+      if (!isObject(sheet)) { throw refuse(t("Ratings must map each criterion to a level.")); }
       Object.keys(sheet).forEach(function (criterion) {
-        if (!has(criteria, criterion)) { throw refuse("This rubric has no such criterion.", criterion); }
-        if (!isString(sheet[criterion]) || !has(index, sheet[criterion])) { throw refuse("This rubric has no such level.", criterion); }
+        if (!has(criteria, criterion)) { throw refuse(t("This rubric has no such criterion."), criterion); }
+        if (!isString(sheet[criterion]) || !has(index, sheet[criterion])) { throw refuse(t("This rubric has no such level."), criterion); }
       });
       return sheet;
     }
     var ratings;
     if (content.mode === "calibration") {
-      if (!isObject(given)) { throw refuse("Ratings must map each criterion to a level."); }
+      if (!isObject(given)) { throw refuse(t("Ratings must map each criterion to a level.")); }
       var samples = {};
       content.samples.forEach(function (s) { samples[s.id] = true; });
       Object.keys(given).forEach(function (id) {
-        if (!has(samples, id)) { throw refuse("This rubric has no such sample.", id); }
+        if (!has(samples, id)) { throw refuse(t("This rubric has no such sample."), id); }
       });
       ratings = {};
       Object.keys(given).forEach(function (id) {
@@ -152,37 +152,37 @@
     } else {
       ratings = oneSheet(given);
     }
-    if (mustBeComplete && !complete(ratings, content)) { throw refuse("Rate every criterion before you submit."); }
+    if (mustBeComplete && !complete(ratings, content)) { throw refuse(t("Rate every criterion before you submit.")); }
     return ratings;
   }
 
   function checkedNotes(given, content) {
     if (given === undefined || given === null) { return {}; }
-    if (!isObject(given)) { throw refuse("Notes must map each criterion to text."); }
+    if (!isObject(given)) { throw refuse(t("Notes must map each criterion to text.")); }
     var criteria = {}, notes = {}, any = false;
     content.criteria.forEach(function (c) { criteria[c.id] = true; });
     Object.keys(given).forEach(function (criterion) {
       var text = given[criterion];
-      if (!has(criteria, criterion)) { throw refuse("This rubric has no such criterion.", criterion); }
-      if (!isString(text)) { throw refuse("Notes must map each criterion to text."); }
-      if (chars(text) > NOTE_LIMIT) { throw refuse("A note is longer than 2000 characters; shorten it.", criterion); }
+      if (!has(criteria, criterion)) { throw refuse(t("This rubric has no such criterion."), criterion); }
+      if (!isString(text)) { throw refuse(t("Notes must map each criterion to text.")); }
+      if (chars(text) > NOTE_LIMIT) { throw refuse(t("A note is longer than 2000 characters; shorten it."), criterion); }
       if (text) { notes[criterion] = text; any = true; }
     });
-    if (content.mode === "calibration" && any) { throw refuse("Calibration ratings take no evidence notes."); }
+    if (content.mode === "calibration" && any) { throw refuse(t("Calibration ratings take no evidence notes.")); }
     return notes;
   }
 
   function learnerMode(content) {
-    if (content.mode === "trainer") { throw refuse("In a certification rubric, trainers do the rating."); }
+    if (content.mode === "trainer") { throw refuse(t("In a certification rubric, trainers do the rating.")); }
   }
   function payloadOf(payload) { return isObject(payload) ? payload : {}; }
 
   var handlers = {
     state: function (state, payload, content) { return { state: state, response: view(state, content) }; },
-    save: function (state, payload, content) {
+    save_draft: function (state, payload, content) {
       learnerMode(content);
       payload = payloadOf(payload);
-      if (state.s) { throw refuse("This rubric is submitted; choose Revise to change it."); }
+      if (state.s) { throw refuse(t("This rubric is submitted; choose Revise to change it.")); }
       var next = { r: checkedRatings(has(payload, "ratings") ? payload.ratings : {}, content, false),
                    n: checkedNotes(payload.notes, content), s: state.s, a: state.a };
       return { state: next, response: view(next, content) };
@@ -190,14 +190,14 @@
     submit: function (state, payload, content) {
       learnerMode(content);
       payload = payloadOf(payload);
-      if (state.s) { throw refuse("This rubric is submitted; choose Revise to change it."); }
+      if (state.s) { throw refuse(t("This rubric is submitted; choose Revise to change it.")); }
       var next = { r: checkedRatings(has(payload, "ratings") ? payload.ratings : {}, content, true),
                    n: checkedNotes(payload.notes, content), s: 1, a: state.a + 1 };
       return { state: next, response: view(next, content) };
     },
     revise: function (state, payload, content) {
       learnerMode(content);
-      if (!state.s) { throw refuse("There is no submitted rubric to revise."); }
+      if (!state.s) { throw refuse(t("There is no submitted rubric to revise.")); }
       var next = { r: content.mode === "calibration" ? {} : state.r, n: state.n, s: 0, a: state.a };
       return { state: next, response: view(next, content) };
     }
@@ -235,7 +235,7 @@
   // Certification needs a server that knows trainers and candidates (the SCORM builder refuses
   // trainer-mode rubrics); offline, these requests say so instead of failing silently.
   ["request_certification", "queue", "assess"].forEach(function (name) {
-    handlers[name] = function () { throw refuse("Certification needs the Open edX course; it cannot run here."); };
+    handlers[name] = function () { throw refuse(t("Certification needs the Open edX course; it cannot run here.")); };
   });
 
   var rules = { restore: restore, handlers: handlers, report: report };
@@ -444,7 +444,7 @@
     function saveDraft() {
       if (current.submitted) { return; }
       clearTimeout(timer);
-      call("save", sheet.read(calibration)).then(function (state) {
+      call("save_draft", sheet.read(calibration)).then(function (state) {
         current = state;
         savedNote.textContent = t("Draft saved.");
       }, ui.fail);
