@@ -17,7 +17,7 @@ def test_sample_course_loads_into_the_model():
         ("why_reach_out_early", "Why reach out early"), ("check_your_plan", "Practise the call")]
     units = [unit.url_name for _, _, unit in course.units()]
     assert units == ["first_contact", "the_continuum", "practice_call", "after_the_call"]
-    assert course.block_types() == ["reflection_journal", "scenario_roleplay"]
+    assert course.block_types() == ["facilitation_rubric", "reflection_journal", "scenario_roleplay"]
     assert "engagement_continuum.svg" in course.static_files and "course_card.svg" in course.static_files
     assert course.setting("course_image") == "course_card.svg"
     assert course.grading_policy["GRADER"][0]["type"] == "Practice"
