@@ -191,6 +191,7 @@ def _parse_sample(checker: _Checker, element, criteria, level_ids) -> Sample:
                 checker.add(body, f"<sample id={sample_id!r}> has an empty <transcript>",
                             'add <line speaker="...">words</line> elements')
     key: dict[str, ExpertRating] = {}
+    named = set()  # criteria an <expert> names, valid or not: a bad one is reported once, not also as missing
     for child in element:
         if not isinstance(child.tag, str) or child.tag in ("html", "transcript"):
             continue
@@ -204,9 +205,10 @@ def _parse_sample(checker: _Checker, element, criteria, level_ids) -> Sample:
             checker.add(child, f"expert rating for unknown criterion {criterion!r} in sample {sample_id!r}",
                         "use one of: " + ", ".join(criteria))
             continue
-        if criterion in key:
+        if criterion in named:
             checker.add(child, f"sample {sample_id!r} rates criterion {criterion!r} twice", "keep one <expert> per criterion")
             continue
+        named.add(criterion)
         if level not in level_ids:
             checker.add(child, f"expert rating of {criterion!r} in sample {sample_id!r} names unknown level {level!r}",
                         "use one of: " + ", ".join(level_ids))
@@ -216,7 +218,7 @@ def _parse_sample(checker: _Checker, element, criteria, level_ids) -> Sample:
             checker.add(child, f"expert rating of {criterion!r} in sample {sample_id!r} has no rationale",
                         "explain in the element's text why the expert chose this level")
         key[criterion] = ExpertRating(criterion, level, rationale)
-    missing = [c for c in criteria if c not in key]
+    missing = [c for c in criteria if c not in named]
     if missing:
         checker.add(element, f"sample {sample_id!r} has no expert rating for: {', '.join(missing)}",
                     'add <expert criterion="..." level="...">rationale</expert> for every criterion')
@@ -259,12 +261,14 @@ def parse(element, source: str):
         level_id = checker.ident(level, "<level>")
         label = checker.required_text(level, "label", f"<level id={level_id!r}>")
         points_text = (level.get("points") or "").strip()
+        if any(l.id == level_id for l in parsed_levels):
+            checker.add(level, f"level id {level_id!r} is used twice", "give every level its own id")
+            continue
         if not re.match(r"^\d+$", points_text):
             checker.add(level, f"level {level_id!r} points {points_text!r} is not a whole number",
                         'set points="0" or more, e.g. points="3"')
-            continue
-        if any(l.id == level_id for l in parsed_levels):
-            checker.add(level, f"level id {level_id!r} is used twice", "give every level its own id")
+            # keep the level, so descriptors naming it are not reported too
+            parsed_levels.append(Level(level_id, label, parsed_levels[-1].points + 1 if parsed_levels else 0))
             continue
         points = int(points_text)
         if parsed_levels and points <= parsed_levels[-1].points:
@@ -402,7 +406,7 @@ def parse(element, source: str):
             samples.append(parsed)
 
     if checker.problems:
-        return None, checker.problems
+        return None, sorted(checker.problems, key=lambda p: p.line or 0)
     return Rubric(mode=mode, levels=tuple(parsed_levels), criteria=tuple(parsed_criteria),
                   url_name=(element.get("url_name") or "").strip(),
                   display_name=(element.get("display_name") or "").strip() or "Facilitation rubric",
