@@ -125,6 +125,8 @@ BUILT_IN_COMPONENTS = frozenset({
     "html", "problem", "video", "discussion", "library_content", "itembank", "split_test",
     "conditional", "openassessment", "drag-and-drop-v2",
 })
+# Attributes the XBlock runtime writes on export (Studio's `xblock-family="xblock.v1"`).
+RUNTIME_ATTRIBUTES = ("xblock-family",)
 URL_NAME = re.compile(r"^[A-Za-z0-9_.:-]+$")
 
 
@@ -279,6 +281,8 @@ class _Loader:
 
     def component(self, element, file: Path, url_name: str) -> Component | None:
         category = element.tag
+        for name in RUNTIME_ATTRIBUTES:  # what Studio's export says about the runtime, not the content
+            element.attrib.pop(name, None)
         component = Component(category, url_name, self.display_name(element, file, category),
                               attrs_of(element), str(file), element.sourceline)
         if category == "html":

@@ -148,3 +148,21 @@ def test_settings_written_as_studio_writes_xml_attributes(tmp_path):
     # policy.json's end wins, and is before the start written in the XML: reported where it is written
     assert [(p.file, p.line, p.message) for p in problems] == [
         (str(folder / "policies" / "run1" / "policy.json"), 1, "the course ends before it starts")]
+
+
+def test_custom_block_as_studio_exports_it_loads(tmp_path):
+    """Studio writes our blocks to <tag>/<url_name>.xml with the runtime's xblock-family attribute."""
+    folder = tmp_path / "c"
+    shutil.copytree(BROKEN_BASE, folder)
+    (folder / "vertical" / "v1.xml").write_text(
+        '<vertical display_name="An open question">\n  <reflection_journal url_name="j1"/>\n</vertical>\n')
+    (folder / "reflection_journal").mkdir()
+    (folder / "reflection_journal" / "j1.xml").write_text(
+        '<reflection_journal xblock-family="xblock.v1" display_name="Pause and reflect" min_words="10">\n'
+        '  <prompt id="heard">What did the family tell you that surprised you?</prompt>\n</reflection_journal>\n')
+    policy = folder / "policies" / "run1" / "policy.json"
+    policy.write_text(policy.read_text().replace('"advanced_modules": []', '"advanced_modules": ["reflection_journal"]'))
+    course, problems = load_course(folder)
+    assert problems == []
+    [journal] = course.components()
+    assert journal.block.min_words == 10 and "xblock-family" not in journal.attrs
