@@ -85,9 +85,9 @@ def post(runtime, block, handler: str, payload) -> tuple[int, dict]:
 
 
 def block_state(block) -> dict:
-    """The block's learner fields as the compact state the rules use."""
-    return {"r": list(block.route), "v": block.via, "n": block.attempts, "b": block.best_score,
-            "l": block.last_score, "d": list(block.finished_route)}
+    """The block's learner fields as the compact state the rules use (as the block reads them)."""
+    return {"r": block._field("route"), "v": block._field("via"), "n": block._field("attempts"),
+            "b": block._field("best_score"), "l": block._field("last_score"), "d": block._field("finished_route")}
 
 
 def set_block_state(block, saved) -> None:

@@ -106,9 +106,17 @@ class ScenarioRoleplayBlock(XBlock):
 
     # -- learner state -------------------------------------------------------------------------
 
+    def _field(self, name: str):
+        """A learner field's stored value, or None when the store holds something of the wrong type
+        (restore() then treats it as absent instead of the block failing to load)."""
+        try:
+            return getattr(self, name)
+        except (TypeError, ValueError):
+            return None
+
     def _state(self) -> dict:
-        saved = {"r": list(self.route), "v": self.via, "n": self.attempts, "b": self.best_score,
-                 "l": self.last_score, "d": list(self.finished_route)}
+        saved = {"r": self._field("route"), "v": self._field("via"), "n": self._field("attempts"),
+                 "b": self._field("best_score"), "l": self._field("last_score"), "d": self._field("finished_route")}
         return model.restore(saved, self.scenario)
 
     def _store(self, state: dict) -> None:

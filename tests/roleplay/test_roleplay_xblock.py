@@ -1,0 +1,240 @@
+"""The scenario_roleplay XBlock in the xblock-sdk workbench runtime (Django store, real handlers)."""
+import io
+import json
+import re
+
+import pytest
+from django.utils import translation
+from lxml import etree
+from roleplay_support import (MS_PEREZ, VECTORS_DIR, block_state, post, run_model, scenario_path, set_block_state,
+                              vectors)
+from workbench.runtime import WorkbenchRuntime
+
+from xblocks.roleplay import model
+from xblocks.roleplay.block import ScenarioRoleplayBlock
+
+ROUTES_TO_ENDINGS = {
+    "ending-trusted-partner": (["conf-double-slot", "listen-and-record", "learn-her-context", "call-about-results",
+                                "ask-time-and-transport", "team-solution", "invite-support", "open-with-strengths",
+                                "empathize-aim-high", "plan-her-priority", "ask-what-helps", "act-on-feedback"], 34),
+    "ending-polite-distance": (["conf-alfredo-interprets", "finish-on-time", "mail-the-report", "cite-the-timeline",
+                                "ask-time-and-transport", "phone-from-work", "send-the-agenda", "open-with-scores",
+                                "keep-going", "reassure-routine", "defer-her-priority", "sign-and-close"], 0),
+    "ending-without-her": (["conf-double-slot", "listen-and-record", "learn-her-context", "call-about-results",
+                            "send-standard-invite", "hold-without-her"], 6),
+}
+
+
+class RecordingRuntime(WorkbenchRuntime):
+    """The workbench runtime, also keeping the events blocks publish (the workbench only logs them)."""
+
+    def __init__(self, user_id):
+        super().__init__(user_id)
+        self.events = []
+
+    def publish(self, block, event_type, event_data):
+        self.events.append((event_type, event_data))
+        super().publish(block, event_type, event_data)
+
+
+def _new_block(xml: str, user: str = "learner"):
+    runtime = RecordingRuntime(user)
+    usage_id = runtime.parse_xml_string(xml)
+    return runtime, usage_id, runtime.get_block(usage_id)
+
+
+@pytest.fixture
+def perez_block():
+    return _new_block(MS_PEREZ.read_text(encoding="utf-8"))
+
+
+def _init_args(fragment_html: str) -> dict:
+    match = re.search(r'<script type="json/xblock-args" class="xblock_json_init_args">(.*?)</script>', fragment_html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_workbench_scenario_is_the_course_file():
+    [(title, xml)] = ScenarioRoleplayBlock.workbench_scenarios()
+    assert "Pérez" in title and xml == MS_PEREZ.read_text(encoding="utf-8")
+
+
+def test_student_view_renders_frame_and_hands_the_script_its_data(perez_block):
+    runtime, usage_id, block = perez_block
+    html = runtime.render(block, "student_view").body_html()
+    assert "Building trust with Ms. Pérez" in html and "Who is who" in html and 'role="status"' in html
+    assert "data-init='P2PRoleplayInit'" in html
+    args = _init_args(html)
+    assert set(args) == {"content", "state", "i18n", "lang"}
+    assert args["content"] == model.view_content(block.scenario)
+    assert args["state"]["scene"] == "fall-conferences" and args["lang"] == "en" and args["i18n"] == {}
+    fragment = block.student_view()
+    scripts = " ".join(r.data for r in fragment.resources if r.mimetype == "application/javascript")
+    assert "P2PStore" in scripts and "P2PRoleplayInit" in scripts
+
+
+def test_student_view_in_spanish(perez_block):
+    runtime, usage_id, block = perez_block
+    with translation.override("es"):
+        html = runtime.render(block, "student_view").body_html()
+    assert "Quién es quién" in html and "(habla español)" in html and 'lang="es"' in html
+    args = _init_args(html)
+    assert args["lang"] == "es" and args["i18n"]["Step back"] == "Retroceder un paso"
+
+
+@pytest.mark.parametrize("ending", sorted(ROUTES_TO_ENDINGS))
+def test_each_ending_publishes_grade_and_completion(ending):
+    runtime, usage_id, block = _new_block(MS_PEREZ.read_text(encoding="utf-8"))
+    route, earned = ROUTES_TO_ENDINGS[ending]
+    for choice in route[:-1]:
+        status, view = post(runtime, block, "choose", {"choice": choice})
+        assert status == 200 and not view["ending"]
+    assert runtime.events == []
+    status, view = post(runtime, block, "choose", {"choice": route[-1]})
+    assert status == 200 and view["scene"] == ending and view["ending"]
+    assert view["earned"] == earned and view["score"] == {"earned": earned, "possible": 34}
+    assert runtime.events == [("grade", {"value": earned, "max_value": 34}), ("completion", {"completion": 1.0})]
+    assert block.max_score() == 34 and block.weight == 1.0
+
+
+def test_replay_publishes_the_kept_score_each_time():
+    xml = (VECTORS_DIR / "scenarios" / "keep_last.xml").read_text(encoding="utf-8")
+    runtime, usage_id, block = _new_block(xml)
+    for choice in ("greet", "act"):
+        post(runtime, block, "choose", {"choice": choice})
+    post(runtime, block, "restart", {})
+    for choice in ("greet", "wait"):
+        post(runtime, block, "choose", {"choice": choice})
+    grades = [data for kind, data in runtime.events if kind == "grade"]
+    assert grades == [{"value": 5, "max_value": 5}, {"value": 2, "max_value": 5}]  # keep="last"
+
+
+def test_back_and_restart(perez_block):
+    runtime, usage_id, block = perez_block
+    post(runtime, block, "choose", {"choice": "conf-double-slot"})
+    post(runtime, block, "choose", {"choice": "listen-and-record"})
+    status, view = post(runtime, block, "back", {})
+    assert status == 200 and view["scene"] == "first-contact" and view["route"] == ["conf-double-slot"]
+    status, view = post(runtime, block, "restart", {})
+    assert status == 200 and view["scene"] == "fall-conferences" and view["route"] == [] and view["attempts"] == 0
+
+
+@pytest.mark.parametrize("handler, payload", [
+    ("choose", {"choice": "open-with-strengths"}),  # a real choice, but not offered in this scene
+    ("choose", {"choice": "no-such-choice"}),
+    ("choose", {"choice": ["conf-double-slot"]}),
+    ("choose", {}),
+    ("choose", "conf-double-slot"),
+    ("choose", None),
+    ("back", []),
+])
+def test_rejected_requests_change_nothing(perez_block, handler, payload):
+    runtime, usage_id, block = perez_block
+    post(runtime, block, "choose", {"choice": "conf-double-slot"})
+    before = block_state(WorkbenchRuntime("learner").get_block(usage_id))
+    status, body = post(runtime, block, handler, payload)
+    assert status == 400 and body["error"]
+    assert block_state(WorkbenchRuntime("learner").get_block(usage_id)) == before
+
+
+def test_malformed_json_is_a_400(perez_block):
+    import webob
+    runtime, usage_id, block = perez_block
+    response = runtime.handle(block, "choose", webob.Request.blank("/", method="POST", body=b"{not json"))
+    assert response.status_code == 400
+    assert block_state(block)["r"] == []
+
+
+def test_state_survives_a_reload_and_is_per_learner(perez_block):
+    runtime, usage_id, block = perez_block
+    post(runtime, block, "choose", {"choice": "conf-alfredo-interprets"})
+    reloaded = RecordingRuntime("learner").get_block(usage_id)
+    status, view = post(RecordingRuntime("learner"), reloaded, "state", {})
+    assert status == 200 and view["scene"] == "alfredo-interprets" and view["via"] == "conf-alfredo-interprets"
+    other = RecordingRuntime("someone-else")
+    status, view = post(other, other.get_block(usage_id), "state", {})
+    assert view["scene"] == "fall-conferences"
+
+
+def test_resume_after_the_author_removes_a_scene(perez_block):
+    runtime, usage_id, block = perez_block
+    for choice in ("conf-double-slot", "listen-and-record", "learn-her-context", "call-about-results"):
+        post(runtime, block, "choose", {"choice": choice})
+    root = etree.fromstring(MS_PEREZ.read_bytes())
+    root.remove(root.find("scene[@id='your-lens']"))
+    root.find(".//choice[@id='listen-and-record']").set("next", "evaluation-results")
+    staff = RecordingRuntime("staff-author")
+    status, body = post(staff, staff.get_block(usage_id), "studio_submit", {"xml": etree.tostring(root, encoding="unicode")})
+    assert status == 200 and body["saved"]
+    learner = RecordingRuntime("learner")
+    status, view = post(learner, learner.get_block(usage_id), "state", {})
+    assert status == 200 and view["scene"] == "evaluation-results"
+    assert view["route"] == ["conf-double-slot", "listen-and-record"]
+    status, view = post(learner, learner.get_block(usage_id), "choose", {"choice": "call-about-results"})
+    assert status == 200 and view["scene"] == "meeting-logistics"
+
+
+def test_studio_view_shows_the_xml_and_validates_live(perez_block):
+    runtime, usage_id, block = perez_block
+    html = runtime.render(block, "studio_view").body_html()
+    assert "Scenario (XML)" in html and "No problems found." in html and "&lt;scenario_roleplay" in html
+    broken = block.data.replace('next="first-contact"', 'next="first-kontakt"', 1)
+    status, body = post(runtime, block, "validate", {"xml": broken})
+    assert status == 200 and body["valid"] is False
+    line = broken[:broken.index("first-kontakt")].count("\n") + 1
+    assert any(p["line"] == line and "unknown scene 'first-kontakt'" in p["message"] for p in body["problems"])
+    assert body["problems"][0]["text"].startswith("scenario.xml:")
+
+
+def test_studio_submit_refuses_invalid_content_whole(perez_block):
+    runtime, usage_id, block = perez_block
+    before = block.data
+    status, body = post(runtime, block, "studio_submit", {"xml": before.replace("</scenario_roleplay>", "")})
+    assert status == 400 and "The scenario was not saved:" in body["error"] and "not well-formed" in body["error"]
+    status, body = post(runtime, block, "studio_submit", {"xml": before.replace('id="respect"', 'id="respect" colour="red"')})
+    assert status == 400 and "unknown attribute 'colour'" in body["error"]
+    for payload in ({}, {"xml": 5}, {"xml": "x" * 600_000}):
+        status, body = post(runtime, block, "studio_submit", payload)
+        assert status == 400
+    assert WorkbenchRuntime("learner").get_block(usage_id).data == before
+
+
+def test_studio_submit_saves_valid_content(perez_block):
+    runtime, usage_id, block = perez_block
+    xml = block.data.replace('display_name="Role-play: Building trust', 'display_name="Practice: Building trust')
+    status, body = post(runtime, block, "studio_submit", {"xml": xml})
+    assert status == 200 and body["display_name"].startswith("Practice: Building trust")
+    reloaded = WorkbenchRuntime("learner").get_block(usage_id)
+    assert reloaded.data == xml and reloaded.display_name.startswith("Practice")
+
+
+def test_invalid_scenario_is_refused_at_import():
+    with pytest.raises(ValueError, match="unknown scene 'middle'"):
+        _new_block((VECTORS_DIR.parent.parent / "roleplay" / "data" / "broken" / "unknown_next.xml").read_text())
+
+
+def test_export_round_trip(perez_block):
+    runtime, usage_id, block = perez_block
+    out = io.BytesIO()
+    runtime.export_to_xml(block, out)
+    exported = etree.fromstring(out.getvalue())
+    scenario, problems = model.parse(exported, "export")
+    assert problems == [] and scenario == block.scenario
+    runtime2, usage2, block2 = _new_block(out.getvalue())
+    assert block2.scenario == block.scenario
+
+
+@pytest.mark.parametrize("name, vector", vectors(), ids=[n for n, _ in vectors()])
+def test_vector_against_the_xblock_handlers(name, vector):
+    """The handlers answer exactly what model.py answers, and store exactly its state."""
+    expected = run_model(vector)
+    runtime, usage_id, block = _new_block(scenario_path(vector["scenario"]).read_text(encoding="utf-8"), f"v-{name}")
+    set_block_state(block, vector["saved"])
+    scenario = block.scenario
+    for step, outcome in zip(vector["steps"], expected["steps"], strict=True):
+        status, body = post(runtime, block, step["call"], step["payload"])
+        assert status == (400 if outcome["refused"] else 200), (step, body)
+        if not outcome["refused"]:
+            assert body == outcome["response"]
+        stored = block_state(RecordingRuntime(f"v-{name}").get_block(usage_id))
+        assert model.restore(stored, scenario) == outcome["state"]
+    assert model.report(model.restore(block_state(block), scenario), scenario, vector["block_id"]) == expected["report"]
