@@ -5,6 +5,7 @@ import io
 import itertools
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -247,6 +248,12 @@ XSS = ['<script>window.__xss=1</script>', '<img src=x onerror="window.__xss=2">'
        '<svg><script>window.__xss=6</script></svg>', "'-alert(7)-'", '<iframe srcdoc="<script>parent.__xss=8</script>">']
 
 
+def init_args(html):
+    """The init data the runtime embeds in the page (what the script will receive)."""
+    found = re.search(r'<script type="json/xblock-args" class="xblock_json_init_args">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
 def test_learner_and_author_text_are_escaped_in_the_rendered_view():
     xml = ('<reflection_journal url_name="xss" display_name="&lt;script&gt;window.__xss=9&lt;/script&gt;">'
            '<guidance>&lt;img src=x onerror="window.__xss=10"&gt;</guidance>'
@@ -255,10 +262,25 @@ def test_learner_and_author_text_are_escaped_in_the_rendered_view():
     name = user()
     call(for_user(name)[0], "submit", {"prompt_id": "p", "text": "\n".join(XSS)})
     call(for_user(name)[0], "save_draft", {"prompt_id": "p", "text": XSS[4]})
-    html = for_user(name)[0].render("student_view").body_html()
+    fragment = for_user(name)[0].render("student_view")
+    html = fragment.body_html()
+    embedded = init_args(html)["json"]  # the runtime writes it inside <script> with plain json.dumps
+    assert "<" not in embedded and json.loads(embedded)["state"]["entries"]["p"]["draft"] == XSS[4]
     for needle in ["<script>window", "<img src=x", "<svg", "</script><script>", "<iframe", 'onerror="window']:
         assert needle not in html, needle
     assert "&lt;script&gt;window.__xss=9&lt;/script&gt;" in html
+
+
+def test_the_interface_speaks_spanish():
+    from django.utils import translation
+
+    _, for_user = blocks()
+    with translation.override("es-419"):
+        fragment = for_user(user())[0].render("student_view")
+    html = fragment.body_html()
+    assert "Enviar entrada" in html and "Privada: solo usted puede leer esta entrada." in html and 'lang="es"' in html
+    data = json.loads(init_args(html)["json"])
+    assert data["lang"] == "es" and data["i18n"]["Draft saved."] == "Borrador guardado."
 
 
 def test_workbench_lists_and_serves_the_block():

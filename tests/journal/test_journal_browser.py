@@ -136,6 +136,10 @@ def test_draft_survives_reload_and_browser_restart(page, browser, workbench_serv
     textarea(page, "notice").fill("The family waited while we read our notes.")
     page.wait_for_function("""() => document.querySelector('[data-prompt-id="notice"] .p2p-journal__status')
                                   .textContent === 'Draft saved.'""")
+    # the count is announced politely once typing pauses
+    page.wait_for_function("""() => document.querySelector('[data-prompt-id="notice"] .p2p-journal__announce')
+                                  .textContent === '8 of 15 words'""")
+    assert page.locator('[data-prompt-id="notice"] .p2p-journal__announce').get_attribute("aria-live") == "polite"
     page.reload()
     page.wait_for_selector(".p2p-journal__text:not([disabled])")
     assert textarea(page, "notice").input_value() == "The family waited while we read our notes."

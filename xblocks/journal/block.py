@@ -72,7 +72,6 @@ class ReflectionJournalBlock(XBlock):
     journals = Dict(default={}, scope=Scope.preferences)
 
     has_custom_completion = True
-    editable_fields = ("display_name", "points")
 
     @property
     def has_score(self):

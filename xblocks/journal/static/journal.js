@@ -478,6 +478,7 @@
     target.appendChild(table);
   }
 
+  var serverQueue = Promise.resolve();
   var api = {
     mount: mount,
     rules: rules,
@@ -494,6 +495,14 @@
     var node = element && element.jquery ? element[0] : element;
     var data = JSON.parse(args.json);
     var store = P2PStore.server(runtime, element);
+    // One request at a time for all journal blocks on the page: every block writes the same
+    // per-learner journal record on the server, and two writes at once could lose one.
+    var call = store.call;
+    store.call = function (handler, payload) {
+      var answer = serverQueue.then(function () { return call(handler, payload); });
+      serverQueue = answer.catch(function () {});
+      return answer;
+    };
     // Leaving the page: a keepalive request outlives the page (plain fetch is cancelled on unload).
     store.leave = function (handler, payload) {
       var token = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
