@@ -34,6 +34,10 @@ class Component:
     html: str | None = None  # for category 'html': the HTML body (from html/<x>.html or inline)
     block: object | None = None  # for our custom blocks: the parsed model from xblocks.registry
     xml: str | None = None  # for other Open edX types: the element, pointers inlined, written back as is
+    # For other Open edX types: the source kept the element in <category>/<url_name>.xml. The export
+    # keeps each block in the form it came in, because blocks without Open edX's XmlMixin (pure
+    # XBlocks) read only the inline form; a pointer to them imports as an empty block.
+    own_file: bool = field(default=False, compare=False)
 
 
 @dataclass
@@ -275,6 +279,7 @@ class _Loader:
             self.register(child.tag, child_url_name, file, child.sourceline)
             component = self.component(definition, def_file, child_url_name)
             if component is not None:
+                component.own_file = definition is not child
                 components.append(component)
         return Unit(url_name, self.display_name(element, file, "vertical"), attrs_of(element), components,
                     str(file), element.sourceline)
@@ -283,7 +288,8 @@ class _Loader:
         category = element.tag
         for name in RUNTIME_ATTRIBUTES:  # what Studio's export says about the runtime, not the content
             element.attrib.pop(name, None)
-        component = Component(category, url_name, self.display_name(element, file, category),
+        # Components may go without a display_name: Open edX shows its default for the type.
+        component = Component(category, url_name, " ".join(element.get("display_name", "").split()),
                               attrs_of(element), str(file), element.sourceline)
         if category == "html":
             self.html_component(component, element, file)

@@ -40,13 +40,23 @@ def _write_xml(path: Path, element, indent: bool = True) -> None:
     path.write_bytes(etree.tostring(element, encoding="utf-8") + b"\n")
 
 
+def _one_child_a_line(element) -> None:
+    """Lay children out one a line without touching the whitespace inside them."""
+    children = list(element)
+    if children:
+        element.text = "\n  "
+        for child in children:
+            child.tail = "\n  "
+        children[-1].tail = "\n"
+
+
 def _write_json(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=4, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _component_element(component: Component):
-    """The component's definition element, as its own file holds it."""
+    """The component's definition element, without its url_name."""
     if component.block is not None:
         element = registry.model_module(component.category).serialize(component.block)
         for name, value in component.attrs.items():  # keep what the model does not own (audience, group_access...)
@@ -57,6 +67,24 @@ def _component_element(component: Component):
     if component.xml is not None:
         return etree.fromstring(component.xml)
     raise ValueError(f"{component.file}:{component.line}: <{component.category}> has nothing to export")
+
+
+def _write_component(vertical, component: Component, dest: Path) -> None:
+    """Studio's own export forms: html as a pointer to html/<x>.xml + .html; our blocks inline in
+    the vertical (pure XBlocks do not read pointers on import); other types as they came."""
+    if component.category == "html":
+        _pointer(vertical, "html", component.url_name)
+        html = _element("html", {"filename": component.url_name, **component.attrs})
+        _write_xml(dest / "html" / f"{component.url_name}.xml", html)
+        (dest / "html" / f"{component.url_name}.html").write_text(component.html or "", encoding="utf-8")
+        return
+    element = _component_element(component)
+    if component.block is None and component.own_file:
+        _pointer(vertical, component.category, component.url_name)
+        _write_xml(dest / component.category / f"{component.url_name}.xml", element, indent=False)
+    else:
+        element.set("url_name", component.url_name)
+        vertical.append(element)
 
 
 def export_folder(course: Course, dest: Path) -> None:
@@ -84,15 +112,9 @@ def export_folder(course: Course, dest: Path) -> None:
                 _pointer(sequential, "vertical", unit.url_name)
                 vertical = _element("vertical", unit.attrs)
                 for component in unit.components:
-                    _pointer(vertical, component.category, component.url_name)
-                    if component.category == "html":
-                        html = _element("html", {"filename": component.url_name, **component.attrs})
-                        _write_xml(dest / "html" / f"{component.url_name}.xml", html)
-                        (dest / "html" / f"{component.url_name}.html").write_text(component.html or "", encoding="utf-8")
-                    else:
-                        _write_xml(dest / component.category / f"{component.url_name}.xml",
-                                   _component_element(component), indent=False)
-                _write_xml(dest / "vertical" / f"{unit.url_name}.xml", vertical)
+                    _write_component(vertical, component, dest)
+                _one_child_a_line(vertical)
+                _write_xml(dest / "vertical" / f"{unit.url_name}.xml", vertical, indent=False)
             _write_xml(dest / "sequential" / f"{subsection.url_name}.xml", sequential)
         _write_xml(dest / "chapter" / f"{chapter.url_name}.xml", chapter_element)
     for extra in course.course_extras:

@@ -51,6 +51,7 @@ def test_other_open_edx_components_are_kept_whole_with_their_pointers_inlined(tm
   <html url_name="h1"/>
   <problem url_name="p1"/>
   <split_test url_name="t1"/>
+  <openassessment url_name="ora1" text_response="required"><title>Your plan</title></openassessment>
 </vertical>
 """)
     (folder / "problem").mkdir()
@@ -72,6 +73,10 @@ def test_other_open_edx_components_are_kept_whole_with_their_pointers_inlined(tm
     exported = tmp_path / "export"
     olx.export_folder(course, exported)
     assert (exported / "html" / "h1.html").is_file()  # the nested html still finds its body
+    # each keeps the form it came in: a pure XBlock such as openassessment reads only the inline form
+    assert (exported / "problem" / "p1.xml").is_file() and (exported / "split_test" / "t1.xml").is_file()
+    assert '<openassessment text_response="required" url_name="ora1"><title>Your plan</title></openassessment>' in (
+        exported / "vertical" / "v1.xml").read_text()
     assert load_course(exported) == (course, [])
 
 

@@ -100,5 +100,10 @@ def test_export_layout_is_studios(tmp_path):
         '</course>\n')
     assert (export / "html" / "continuum_takeaway.xml").read_text() == (
         '<html filename="continuum_takeaway" display_name="One thing to carry forward"/>\n')
+    # Our blocks are pure XBlocks, which read only the inline form on import: Studio writes them so too.
+    vertical = (export / "vertical" / "practice_call.xml").read_text()
+    assert vertical.startswith('<vertical display_name="Role-play: calling Mr. Tran">\n  <scenario_roleplay ')
+    assert 'url_name="calling_mr_tran"' in vertical and "<scene id=\"the-call\"" in vertical
+    assert not (export / "scenario_roleplay").exists()
     assert (export / "static" / "engagement_continuum.svg").read_bytes() == (
         SAMPLE_COURSE / "static" / "engagement_continuum.svg").read_bytes()
