@@ -1,0 +1,208 @@
+"""A whole course in SCORM packages, in Chromium, with scorm-again as the LMS: role-play, journal and
+rubric taken over two sittings (stop half-way, relaunch with the CMI the LMS kept, entry=resume),
+the 1.2 suspend_data overflow, and a re-published package restoring what still exists."""
+import html
+import re
+import shutil
+
+import pytest
+
+from scorm_helpers import DATA, build, calls, launch, lms_folder, stop, varied_text
+from support.browser import axe_violations
+
+VERSIONS = ("scorm12", "scorm2004")
+CAPACITY = {"scorm12": 4096, "scorm2004": 64000}
+FIRST_ENTRY = "I noticed that the family was asked to speak only after every report had been read."
+SECOND_ENTRY = "Next time I will send the agenda a week ahead and ask what they want to add."
+
+
+def suspend_writes(page) -> list[str]:
+    return [value for element, value in calls(page)["setValue"] if element == "cmi.suspend_data"]
+
+
+def go_to(sco, unit_title):
+    sco.locator(".p2p-toc a", has_text=unit_title).click()
+    sco.locator(".p2p-unit:not([hidden]) .p2p-unit-title", has_text=unit_title).wait_for()
+
+
+def prompt_status(sco, prompt, text):
+    return sco.locator(".p2p-journal__prompt").nth(prompt).locator(".p2p-journal__status", has_text=text)
+
+
+def rate(sco, criterion, level):
+    sco.locator(f".p2p-rubric [data-criterion='{criterion}'] input[value='{level}']").check()
+
+
+def document_of(sco):
+    """The state document the package holds now, decoded by the package's own codec."""
+    return sco.evaluate("P2PStateCodec.decode(window.parent.P2P_LMS.cmi.suspend_data)")
+
+
+@pytest.fixture
+def serve(tmp_path, static_server):
+    def start(version, course=DATA / "sample_course", name="v1"):
+        package = build(course, version, tmp_path / f"build-{name}-{version}")
+        return static_server(lms_folder(package, tmp_path / f"lms-{name}-{version}")).url
+    return start
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_course_over_two_sittings(page, serve, version):
+    url = serve(version)
+    sco = launch(page, url, version)
+    assert axe_violations(sco) == []
+
+    # Sitting one: half the role-play, one journal entry submitted, one left as a draft.
+    go_to(sco, "A call from Ms. Ruiz")
+    sco.locator("[data-choice='listen']").click()
+    sco.locator(".p2p-rp-feedback").wait_for()
+    assert axe_violations(sco) == []
+    go_to(sco, "Pause and reflect")
+    texts = sco.locator(".p2p-journal__text")
+    texts.nth(0).fill(FIRST_ENTRY)
+    sco.locator(".p2p-journal__submit").nth(0).click()
+    prompt_status(sco, 0, "Version 1").wait_for()
+    texts.nth(1).fill("A draft I have not finished")
+    texts.nth(1).blur()
+    prompt_status(sco, 1, "Draft saved").wait_for()
+    assert axe_violations(sco) == []
+    cmi = stop(page)
+    first = calls(page)
+    assert first["initialize"] == 1 and first["terminate"] == 1
+    assert all(len(value) <= CAPACITY[version] for value in suspend_writes(page))
+    if version == "scorm12":
+        core = cmi["core"]
+        assert (core["lesson_location"], core["lesson_status"], core["exit"]) == ("u_journal", "incomplete", "suspend")
+    else:
+        assert (cmi["location"], cmi["completion_status"], cmi["exit"]) == ("u_journal", "incomplete", "suspend")
+
+    # Sitting two: the LMS hands the same data back with entry=resume.
+    page2 = page.context.new_page()
+    sco = launch(page2, url, version, persisted=cmi)
+    assert sco.locator(".p2p-unit:not([hidden]) .p2p-unit-title").inner_text() == "Pause and reflect"
+    texts = sco.locator(".p2p-journal__text")
+    assert texts.nth(0).input_value() == FIRST_ENTRY
+    assert texts.nth(1).input_value() == "A draft I have not finished"
+    texts.nth(1).fill(SECOND_ENTRY)
+    sco.locator(".p2p-journal__submit").nth(1).click()
+    prompt_status(sco, 1, "Version 1").wait_for()
+
+    go_to(sco, "A call from Ms. Ruiz")
+    sco.locator("[data-choice='meet']").click()  # the route resumed at the second scene
+    sco.locator(".p2p-rp-debrief").wait_for()
+
+    go_to(sco, "Rate your own practice")
+    rate(sco, "agenda", "proficient")
+    rate(sco, "listening", "exemplary")
+    sco.locator(".p2p-rubric button[type='submit'], .p2p-rubric [data-action='submit']").first.click()
+    sco.locator(".p2p-rubric [role='status']", has_text=re.compile(r"\S")).first.wait_for()
+    assert axe_violations(sco) == []
+    go_to(sco, "Welcome")
+    assert sco.locator("#p2p-progress-bar").get_attribute("value") == "100"
+    final = stop(page2)
+    assert calls(page2)["initialize"] == 1 and calls(page2)["terminate"] == 1
+    assert all(len(value) <= CAPACITY[version] for value in suspend_writes(page2))
+
+    interactions = list(final["interactions"].values())
+    ids = [i["id"] for i in interactions]
+    assert "rp_call-listen" in ids and "rp_call-meet" in ids
+    assert any(i.startswith("r_self-") for i in ids)
+    if version == "scorm12":
+        core = final["core"]
+        assert core["lesson_status"] == "passed" and core["exit"] == ""
+        assert float(core["score"]["raw"]) >= 60
+        for item in interactions:
+            assert item["result"] in ("correct", "wrong", "neutral", "unanticipated", "")
+            if item["type"] in ("choice", "likert"):
+                assert re.fullmatch(r"[0-9a-z]", item["student_response"]), item
+        assert not any(i["type"] == "long-fill-in" for i in interactions)
+    else:
+        assert (final["completion_status"], final["success_status"], final["exit"]) == ("completed", "passed", "normal")
+        assert 0.6 <= float(final["score"]["scaled"]) <= 1
+        journal = {i["id"]: i for i in interactions if i["type"] == "long-fill-in"}
+        assert set(journal) == {"j_after-noticed", "j_after-next"}
+        assert all(i["result"] in ("correct", "incorrect", "neutral", "unanticipated", "")
+                   for i in interactions)
+        # Each interaction is one record, updated in place, not repeated on every save.
+        assert len(ids) == len(set(ids))
+
+
+def test_scorm12_overflow_warns_and_loses_no_text(page, serve, tmp_path):
+    url = serve("scorm12")
+    sco = launch(page, url, "scorm12")
+    go_to(sco, "Pause and reflect")
+    long_text = varied_text(9900, seed=7)
+    texts = sco.locator(".p2p-journal__text")
+    texts.nth(0).fill(long_text)
+    sco.locator(".p2p-journal__submit").nth(0).click()
+    prompt_status(sco, 0, "Version 1").wait_for()  # one long entry fits
+    # A second one cannot: together they need about 6,500 characters.
+    second = varied_text(9900, seed=11)
+    texts.nth(1).fill(second)
+    sco.locator(".p2p-journal__submit").nth(1).click()
+    sco.locator(".p2p-journal__status", has_text="no room left").first.wait_for()
+    writes = suspend_writes(page)
+    assert writes and all(len(value) <= 4096 for value in writes)  # 1.2's limit, checked here
+    assert texts.nth(1).input_value() == second  # still on screen
+    rescue = sco.locator(".p2p-journal__rescue:visible").first
+    with page.expect_download() as download:
+        rescue.click()
+    saved = html.unescape(download.value.path().read_text(encoding="utf-8"))
+    assert second in saved and long_text in saved
+    # What was accepted is still in the LMS: the state decodes, and nothing accepted went missing.
+    held = document_of(sco)
+    accepted = held["b"]["j_after"]["entries"]
+    assert accepted["noticed"]["versions"][-1]["text"] == long_text
+    assert "next" not in accepted or all(v["text"] != second for v in accepted["next"].get("versions", []))
+    cmi = stop(page)
+    assert len(cmi["suspend_data"]) <= 4096
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_republished_package_restores_what_still_exists(page, serve, tmp_path, version):
+    url = serve(version)
+    sco = launch(page, url, version)
+    go_to(sco, "A call from Ms. Ruiz")
+    sco.locator("[data-choice='listen']").click()
+    sco.locator(".p2p-rp-feedback").wait_for()
+    go_to(sco, "Pause and reflect")
+    sco.locator(".p2p-journal__text").nth(0).fill(FIRST_ENTRY)
+    sco.locator(".p2p-journal__submit").nth(0).click()
+    prompt_status(sco, 0, "Version 1").wait_for()
+    sco.locator(".p2p-journal__text").nth(1).fill(SECOND_ENTRY)
+    sco.locator(".p2p-journal__submit").nth(1).click()
+    prompt_status(sco, 1, "Version 1").wait_for()
+    cmi = stop(page)
+
+    # The author edits the course: the role-play is removed, a journal prompt is dropped and
+    # another added, a new unit appears before the journal.
+    edited = tmp_path / "edited"
+    shutil.copytree(DATA / "sample_course", edited)
+    source = edited / "course" / "2026.xml"
+    text = source.read_text(encoding="utf-8")
+    text = re.sub(r'<vertical url_name="u_roleplay".*?</vertical>', "", text, flags=re.S)
+    text = text.replace('<prompt id="next">What will you try at your next meeting?</prompt>',
+                        '<prompt id="ask">Which question will you ask the family first?</prompt>')
+    text = text.replace('<vertical url_name="u_journal"',
+                        '<vertical url_name="u_new" display_name="Before you write">'
+                        '<html url_name="h_new" display_name="Before you write"><![CDATA[<p>Take a minute '
+                        'to recall one meeting.</p>]]></html></vertical>\n      <vertical url_name="u_journal"')
+    source.write_text(text, encoding="utf-8")
+    url2 = serve(version, edited, "v2")
+
+    page2 = page.context.new_page()
+    sco = launch(page2, url2, version, persisted=cmi)
+    assert sco.locator(".p2p-unit:not([hidden]) .p2p-unit-title").inner_text() == "Pause and reflect"
+    texts = sco.locator(".p2p-journal__text")
+    assert texts.nth(0).input_value() == FIRST_ENTRY
+    assert texts.nth(1).input_value() == ""  # the new prompt starts empty
+    assert sco.locator("#p2p-error").inner_text() == ""
+    texts.nth(1).fill("I will ask what a good week looks like at home.")
+    sco.locator(".p2p-journal__submit").nth(1).click()
+    prompt_status(sco, 1, "Version 1").wait_for()
+    held = document_of(sco)
+    assert set(held["b"]) <= {"j_after", "r_self"}  # the removed role-play's state is gone
+    entries = held["b"]["j_after"]["entries"]
+    assert entries["noticed"]["versions"][-1]["text"] == FIRST_ENTRY and "next" not in entries
+    assert "u_roleplay" not in held["u"] and "u_welcome" in held["u"]
+    stop(page2)
