@@ -51,3 +51,16 @@ def user_is_staff(block) -> bool:
     if isinstance(legacy, bool) and legacy:
         return True
     return username(block).startswith("staff")
+
+
+def course_key(block) -> str:
+    """The block's course id as text (Open edX usage keys carry it; the workbench has one: 'workbench')."""
+    course = getattr(block.scope_ids.usage_id, "course_key", None) or getattr(block.runtime, "course_id", None)
+    return str(course) if course else "workbench"
+
+
+def anonymous_user_id(block) -> str:
+    """The id Open edX uses for a learner in course data (edx-submissions); the username elsewhere."""
+    user = _user(block)
+    anonymous = user.opt_attrs.get("edx-platform.anonymous_user_id") if user is not None else None
+    return str(anonymous or username(block))

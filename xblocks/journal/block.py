@@ -18,7 +18,7 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Integer, List, Scope, String
 
 from xblocks.common.i18n import script_catalogue
-from xblocks.common.platform import current_language, user_is_staff, username
+from xblocks.common.platform import anonymous_user_id, course_key, current_language, user_is_staff, username
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
 
 from . import model
@@ -125,12 +125,8 @@ class ReflectionJournalBlock(XBlock):
         content["id"] = content["id"] or self._block_id()
         return content
 
-    def _course_key(self) -> str:
-        course = getattr(self.scope_ids.usage_id, "course_key", None) or getattr(self.runtime, "course_id", None)
-        return str(course) if course else "workbench"
-
     def _record(self) -> dict:
-        return (self.journals.get(self._course_key()) or {}).get(str(self.scope_ids.usage_id)) or {}
+        return (self.journals.get(course_key(self)) or {}).get(str(self.scope_ids.usage_id)) or {}
 
     def _state(self, content: dict) -> dict:
         return model.restore(self._record().get("state"), content)
@@ -145,14 +141,14 @@ class ReflectionJournalBlock(XBlock):
         entries = dict(state["entries"], **{pid: e for pid, e in old_entries.items() if pid not in current})
         snapshot = dict(content, prompts=content["prompts"] + kept_prompts)
         journals = dict(self.journals)
-        course = dict(journals.get(self._course_key()) or {})
+        course = dict(journals.get(course_key(self)) or {})
         course[str(self.scope_ids.usage_id)] = {"content": snapshot, "state": {"entries": entries}}
-        journals[self._course_key()] = course
+        journals[course_key(self)] = course
         self.journals = journals  # reassign: a Dict field saves only when set
 
     def _course_journal(self) -> list[dict]:
         items = []
-        for record in (self.journals.get(self._course_key()) or {}).values():
+        for record in (self.journals.get(course_key(self)) or {}).values():
             content = record.get("content")
             if isinstance(content, dict) and content.get("prompts"):
                 items += model.journal_entries(model.restore(record.get("state"), content), content)
@@ -238,14 +234,8 @@ class ReflectionJournalBlock(XBlock):
     # ------------------------------------------------------------ staff view (shared prompts only)
 
     def _student_item(self, student_id: str) -> dict:
-        return {"student_id": student_id, "course_id": self._course_key(),
+        return {"student_id": student_id, "course_id": course_key(self),
                 "item_id": str(self.scope_ids.usage_id), "item_type": model.TAG}
-
-    def _anonymous_id(self) -> str:
-        service = self.runtime.service(self, "user")
-        user = service.get_current_user() if service else None
-        anonymous = user.opt_attrs.get("edx-platform.anonymous_user_id") if user is not None else None
-        return str(anonymous or username(self))
 
     def _share_with_staff(self, state: dict, content: dict) -> None:
         """Hand the latest submitted versions of shared prompts (and nothing private) to edx-submissions,
@@ -257,7 +247,7 @@ class ReflectionJournalBlock(XBlock):
             versions = (state["entries"].get(prompt["id"]) or {}).get("versions")
             if prompt["shared_with_staff"] and versions:
                 shared[prompt["id"]] = {"text": versions[-1]["text"], "at": versions[-1]["at"]}
-        submissions.create_submission(self._student_item(self._anonymous_id()),
+        submissions.create_submission(self._student_item(anonymous_user_id(self)),
                                       {"username": username(self), "entries": shared})
 
     def _shared_rows(self, content: dict) -> list[dict]:
@@ -265,7 +255,7 @@ class ReflectionJournalBlock(XBlock):
 
         shared = {p["id"]: p for p in content["prompts"] if p["shared_with_staff"]}
         rows = []
-        for submission in submissions.get_all_submissions(self._course_key(), str(self.scope_ids.usage_id),
+        for submission in submissions.get_all_submissions(course_key(self), str(self.scope_ids.usage_id),
                                                           model.TAG, read_replica=False):
             answer = submission["answer"] if isinstance(submission["answer"], dict) else {}
             for prompt_id, entry in (answer.get("entries") or {}).items():
