@@ -256,3 +256,27 @@ def test_reduced_motion_and_no_colour_only_meaning(browser, workbench_server):
         assert page.locator(".p2p-rp-bar[aria-hidden=true]").count() == 5
     finally:
         context.close()
+
+
+def test_studio_editor_validates_live_and_refuses_invalid_saves(page, workbench_server):
+    page.goto(f"{workbench_server}/scenario/{SCENARIO}/studio_view/?student=staff-author")
+    editor = page.locator("[data-role=xml]")
+    original = editor.input_value()
+    assert original.strip() == MS_PEREZ.read_text(encoding="utf-8").strip()  # the author's text, comments kept
+    assert page.locator("[data-role=summary]").inner_text() == "No problems found."
+    broken = original.replace('next="first-contact"', 'next="first-kontakt"', 1)
+    line = broken[:broken.index("first-kontakt")].count("\n") + 1
+    editor.fill(broken)
+    page.wait_for_function("() => document.querySelector('[data-role=summary]').textContent.startsWith('Problems found:')")
+    problems = page.locator("[data-role=list] li").all_inner_texts()
+    assert any(p.startswith(f"scenario.xml:{line}: choice 'conf-double-slot' leads to unknown scene 'first-kontakt'")
+               for p in problems)
+    assert editor.get_attribute("aria-invalid") == "true"
+    page.click("[data-role=save]")
+    page.wait_for_function("() => document.querySelector('[data-role=status]').textContent.includes('was not saved')")
+    assert [v for v in axe_violations(page, ".p2p-roleplay-studio")] == []
+    editor.fill(original)
+    page.wait_for_function("() => document.querySelector('[data-role=summary]').textContent === 'No problems found.'")
+    # Nothing was saved: the learners' scenario is unchanged.
+    page.goto(f"{workbench_server}/scenario/{SCENARIO}/studio_view/?student=staff-author")
+    assert page.locator("[data-role=xml]").input_value() == original
