@@ -8,6 +8,10 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE_COURSE = FIXTURES / "sample_course"
 BROKEN = FIXTURES / "broken"
 BROKEN_BASE = BROKEN / "_base"
+REPO = FIXTURES.parent.parent
+# The sample course and every real course that has a course.xml so far.
+COURSES = [SAMPLE_COURSE, *sorted(p for p in (REPO / "courses").glob("*") if (p / "course.xml").is_file())]
+COURSE_IDS = [p.name for p in COURSES]
 
 
 def broken_course(fault: str, dest: Path) -> Path:

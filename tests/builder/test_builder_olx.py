@@ -3,7 +3,6 @@ byte-identical from one build to the next. Run on the sample course and on every
 import os
 import shutil
 import tarfile
-from pathlib import Path
 
 import pytest
 from olxcleaner import validate as olxcleaner_validate
@@ -11,12 +10,8 @@ from olxcleaner import validate as olxcleaner_validate
 from builder.build import BuildOptions
 from builder.course import load_course
 from builder.targets import olx
-from builder_helpers import SAMPLE_COURSE
-
-REPO = Path(__file__).resolve().parents[2]
-REAL_COURSES = sorted(p for p in (REPO / "courses").glob("*") if (p / "course.xml").is_file())
-COURSES = [SAMPLE_COURSE, *REAL_COURSES]
-IDS = [p.name for p in COURSES]
+from builder_helpers import COURSE_IDS as IDS
+from builder_helpers import COURSES, SAMPLE_COURSE
 
 
 def loaded(folder):
