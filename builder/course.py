@@ -272,6 +272,10 @@ class _Loader:
         for child in element:
             if not isinstance(child.tag, str):
                 continue
+            if child.tag in ("course", "chapter", "sequential", "vertical"):
+                self.problem(file, child.sourceline, f"<{child.tag}> is not allowed inside <vertical>",
+                             "a <vertical> holds components (html, our blocks...); move it to its own level")
+                continue
             resolved = self.resolve(child, file, child.tag)
             if resolved is None:
                 continue

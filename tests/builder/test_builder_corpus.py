@@ -25,6 +25,7 @@ EXPECTED = {
     "missing_course_xml": ("course.xml", None, "course.xml is missing"),
     "missing_display_name": ("chapter/ch1.xml", 1, "<chapter> has no display_name"),
     "missing_pointer": ("sequential/s1.xml", 3, '<vertical url_name="v2"> points to vertical/v2.xml, which does not exist'),
+    "nested_vertical": ("vertical/v1.xml", 3, "<vertical> is not allowed inside <vertical>"),
     "policy_bad_date": ("policies/run1/policy.json", 3, "\"start\" is not a date: 'next spring'"),
     "policy_json_syntax": ("policies/run1/policy.json", 7, "JSON does not parse: Expecting property name"),
     "policy_missing_end": ("policies/run1/policy.json", 2, 'the course has no "end" date'),
