@@ -216,3 +216,15 @@ def test_the_best_score_is_kept_by_fraction():
 @pytest.mark.parametrize("name, vector", vectors(), ids=[n for n, _ in vectors()])
 def test_vector_against_the_model(name, vector):
     check(vector, run_model(vector))
+
+
+def test_the_reference_example_in_the_docs_is_valid():
+    text = (MS_PEREZ.parents[3] / "docs" / "roleplay.md").read_text(encoding="utf-8")
+    example = next(block for block in text.split("```xml")[1:] if "<scenario_roleplay display_name" in block)
+    scenario, problems = model.parse_text(example.split("```")[0], "docs/roleplay.md")
+    assert problems == []
+    state = model.restore(None, scenario)
+    for choice in ("tell", "try-again", "ask", "arrange"):
+        state, view = model.handle("choose", state, {"choice": choice}, scenario)
+    assert state == {"r": ["ask", "arrange"], "v": "arrange", "n": 1, "b": [4, 4], "l": [4, 4], "d": ["ask", "arrange"]}
+    assert model.static_files(scenario) == ["luna.jpg"]
