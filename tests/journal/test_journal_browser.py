@@ -267,11 +267,13 @@ def offline_page(tmp_path, capacity):
     """Two journal blocks mounted with P2PStore.offline on one page, sharing a document of `capacity` characters."""
     journals = [model.parse(etree.fromstring(xml), "t.xml")[0] for xml in (
         b'<reflection_journal url_name="one" section="Empathy" min_words="3"><prompt id="a">First question?</prompt></reflection_journal>',
-        b'<reflection_journal url_name="two" section="Curiosity"><prompt id="b" shared_with_staff="true">Second question?</prompt></reflection_journal>',
+        # pointer-form OLX: the definition has no url_name, the player knows the block as "two"
+        b'<reflection_journal section="Curiosity"><prompt id="b" shared_with_staff="true">Second question?</prompt></reflection_journal>',
     )]
     contents = [model.view_content(j) for j in journals]
-    frames = "".join(render("journal/templates/student_view.html", "en", block_id=c["id"], content=c,
-                            asset_url=lambda n: n) for c in contents)
+    block_ids = ["one", "two"]
+    frames = "".join(render("journal/templates/student_view.html", "en", block_id=block_id, content=c,
+                            asset_url=lambda n: n) for block_id, c in zip(block_ids, contents))
     (tmp_path / "store.js").write_text(STORE_JS.read_text())
     (tmp_path / "journal.js").write_text(JOURNAL_JS.read_text())
     (tmp_path / "journal.css").write_text(JOURNAL_CSS.read_text())
@@ -279,18 +281,19 @@ def offline_page(tmp_path, capacity):
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Offline journal</title>'
         '<link rel="stylesheet" href="journal.css"><script src="store.js"></script><script src="journal.js"></script>'
         f'</head><body><main><h1>Course</h1><h2>Unit</h2>{frames}</main><script>'
-        f'const contents = {json.dumps(contents)}; const capacity = {capacity};'
+        f'const contents = {json.dumps(contents)}; const ids = {json.dumps(block_ids)}; const capacity = {capacity};'
         """
         window.doc = {};
-        contents.forEach((content) => {
-          const slot = {load: () => window.doc[content.id] || null,
+        contents.forEach((content, n) => {
+          const id = ids[n];
+          const slot = {load: () => window.doc[id] || null,
             save: (state) => {
-              const next = Object.assign({}, window.doc, {[content.id]: state});
+              const next = Object.assign({}, window.doc, {[id]: state});
               if (JSON.stringify(next).length > capacity) return {ok: false, message: 'full'};
               window.doc = next; return {ok: true};
             }};
           const store = P2PStore.offline(P2PJournal.rules, content, slot);
-          store.call('state', {}).then((state) => P2PJournal.mount(document.getElementById(content.id), store,
+          store.call('state', {}).then((state) => P2PJournal.mount(document.getElementById(id), store,
               {content, state, i18n: {}, lang: 'en'}));
         });
         </script></body></html>""")
@@ -307,10 +310,15 @@ def test_offline_journal_collects_every_block_and_reports(page, static_server, t
     page.locator('[data-prompt-id="b"] .p2p-journal__text').blur()
     page.wait_for_function("() => window.doc.two && window.doc.two.entries.b.draft === 'An unsent thought'")
     assert page.evaluate("P2PJournal.collect().map(e => [e.block, e.prompt_id])") == [["one", "a"], ["two", "b"]]
-    report = page.evaluate("P2PJournal.rules.report(window.doc.one, contents[0])")
-    assert report == {"completed": True, "score": None, "interactions": [
+    report = page.evaluate("[P2PJournal.rules.report(window.doc.one, contents[0], 'one'),"
+                           " P2PJournal.rules.report(window.doc.two, contents[1], 'two')]")
+    assert report == [{"completed": True, "score": None, "interactions": [
         {"id": "one-a", "type": "long-fill-in", "description": "First question?",
-         "response": "private entry, 5 words", "result": "neutral"}]}
+         "response": "private entry, 5 words", "result": "neutral"}]},
+        {"completed": False, "score": None, "interactions": []}]
+    from_document = page.evaluate("P2PJournal.collect([{id: 'one', content: contents[0], state: window.doc.one},"
+                                  " {id: 'two', content: contents[1], state: window.doc.two}])")
+    assert [(e["block"], e["draft"]) for e in from_document] == [("one", None), ("two", "An unsent thought")]
     with page.expect_download() as download_info:
         page.locator("#one .p2p-journal__download").click()
     document = Path(download_info.value.path()).read_text(encoding="utf-8")

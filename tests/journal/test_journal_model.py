@@ -172,3 +172,10 @@ def test_report_never_carries_private_text():
     state, _ = model.submit(state, {"prompt_id": "s", "text": "shared plan for the meeting"}, CONTENT, "t")
     interactions = {i["id"]: i["response"] for i in model.report(state, CONTENT)["interactions"]}
     assert interactions == {"b-p": "private entry, 6 words", "b-s": "shared plan for the meeting"}
+
+
+def test_the_players_block_id_names_interactions_and_entries_when_the_olx_had_no_url_name():
+    content = dict(CONTENT, id="")  # pointer-form OLX: the definition file carries no url_name
+    state, _ = model.submit(model.restore(None, content), {"prompt_id": "s", "text": "plan"}, content, "t")
+    assert [i["id"] for i in model.report(state, content, "unit3_journal")["interactions"]] == ["unit3_journal-s"]
+    assert [e["block"] for e in model.journal_entries(state, content, "unit3_journal")] == ["unit3_journal"]

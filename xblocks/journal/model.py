@@ -323,7 +323,7 @@ def read_state(state: dict, payload, content: dict, now: str):
     return state, view_state(state, content)
 
 
-def journal_entries(state: dict, content: dict) -> list[dict]:
+def journal_entries(state: dict, content: dict, block_id: str = "") -> list[dict]:
     """This block's part of the course journal: one item per prompt the learner has written for."""
     items = []
     for prompt in content["prompts"]:
@@ -331,7 +331,7 @@ def journal_entries(state: dict, content: dict) -> list[dict]:
         if not entry:
             continue
         view = entry_view(entry, content)
-        items.append({"block": content["id"], "section": content["section"], "title": content["display_name"],
+        items.append({"block": block_id or content["id"], "section": content["section"], "title": content["display_name"],
                       "prompt_id": prompt["id"], "prompt": prompt["text"],
                       "shared_with_staff": prompt["shared_with_staff"],
                       "draft": view["draft"], "versions": view["versions"]})
@@ -352,9 +352,10 @@ def apply(handler: str, state: dict, payload, content: dict, now: str):
     return HANDLERS[handler](state, payload, content, now)
 
 
-def report(state: dict, content: dict) -> dict:
+def report(state: dict, content: dict, block_id: str = "") -> dict:
     """What the SCORM player reports. Private prompts report only a word count, never the text:
-    LMS administrators can read interactions, and private entries are for the learner alone."""
+    LMS administrators can read interactions, and private entries are for the learner alone.
+    `block_id` is the player's id for the block (content["id"] is empty for pointer-form OLX)."""
     interactions = []
     for prompt in content["prompts"]:
         versions = (state["entries"].get(prompt["id"]) or {}).get("versions") or []
@@ -362,7 +363,7 @@ def report(state: dict, content: dict) -> dict:
             continue
         text = versions[-1]["text"]
         interactions.append({
-            "id": f"{content['id']}-{prompt['id']}",
+            "id": f"{block_id or content['id']}-{prompt['id']}",
             "type": "long-fill-in",
             "description": prompt["text"],
             "response": text if prompt["shared_with_staff"] else f"private entry, {word_count(text)} words",

@@ -98,13 +98,13 @@
     return { entries: entries };
   }
 
-  function journalEntries(state, content) {
+  function journalEntries(state, content, blockId) {
     var items = [];
     content.prompts.forEach(function (prompt) {
       var entry = state.entries[prompt.id];
       if (!entry) { return; }
       var view = entryView(entry, content);
-      items.push({ block: content.id, section: content.section, title: content.display_name, prompt_id: prompt.id,
+      items.push({ block: blockId || content.id, section: content.section, title: content.display_name, prompt_id: prompt.id,
         prompt: prompt.text, shared_with_staff: prompt.shared_with_staff, draft: view.draft, versions: view.versions });
     });
     return items;
@@ -141,12 +141,13 @@
       staff_entries: function () { throw P2PStore.refuse("staff views need the LMS", 403); }
     },
     // Private prompts report a word count, never text: LMS administrators can read interactions.
-    report: function (state, content) {
+    // blockId: the player's id for the block (content.id, the url_name, may be empty in pointer-form OLX).
+    report: function (state, content, blockId) {
       var interactions = [];
       content.prompts.forEach(function (prompt) {
         var last = lastVersion(state.entries[prompt.id]);
         if (!last) { return; }
-        interactions.push({ id: content.id + "-" + prompt.id, type: "long-fill-in", description: prompt.text,
+        interactions.push({ id: (blockId || content.id) + "-" + prompt.id, type: "long-fill-in", description: prompt.text,
           response: prompt.shared_with_staff ? last.text : "private entry, " + wordCount(last.text) + " words",
           result: "neutral" });
       });
@@ -157,24 +158,25 @@
 
   /* ------------------------------------------------------------------ the course journal */
 
-  var mounted = []; // {content, snapshot()} of every journal block mounted on this page
+  var mounted = []; // {id, content, snapshot()} of every journal block mounted on this page
   var strings = {};
   function t(text) { return has(strings, text) ? strings[text] : text; }
   function fill(text, values) { return text.replace(/\{(\w+)\}/g, function (m, key) { return has(values, key) ? values[key] : m; }); }
 
-  /* Entries of every journal block, in page order: from `blocks` ([{content, state}], states as
+  /* Entries of every journal block, in page order: from `blocks` ([{id?, content, state}], states as
    * saved), else from P2PJournal.source() if the SCORM player set it (all blocks of the package),
    * else from the blocks mounted on this page. A mounted block adds what is typed but not saved
    * (a save refused for lack of room), so a download never misses the learner's latest text. */
   function collect(blocks) {
     if (!blocks && typeof api.source === "function") { blocks = api.source(); }
     var live = {};
-    mounted.forEach(function (m) { live[m.content.id] = m; });
-    blocks = blocks ? blocks.slice() : mounted.map(function (m) { return { content: m.content }; });
+    mounted.forEach(function (m) { live[m.id] = m; });
+    blocks = blocks ? blocks.slice() : mounted.map(function (m) { return { id: m.id, content: m.content }; });
     var items = [];
     blocks.forEach(function (b) {
-      var state = live[b.content.id] ? live[b.content.id].snapshot() : b.state;
-      items = items.concat(journalEntries(restore(state, b.content), b.content));
+      var id = b.id || b.content.id;
+      var state = has(live, id) ? live[id].snapshot() : b.state;
+      items = items.concat(journalEntries(restore(state, b.content), b.content, id));
     });
     return items;
   }
@@ -277,7 +279,7 @@
     Object.assign(strings, data.i18n || {});
     var view = data.state;
     var prompts = [];
-    mounted.push({ content: content, snapshot: function () {
+    mounted.push({ id: content.id || root.getAttribute("data-block-id"), content: content, snapshot: function () {
       var entries = {};
       prompts.forEach(function (ui) {
         var entry = view.entries[ui.id] || { draft: null, versions: [] };
