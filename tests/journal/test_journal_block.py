@@ -287,3 +287,19 @@ def test_workbench_lists_and_serves_the_block():
     assert "reflection_journal.0" in get_scenarios()
     page = Client().get("/scenario/reflection_journal.0/?student=" + user())
     assert page.status_code == 200 and b"p2p-journal" in page.content
+
+
+def test_the_block_loads_course_attributes_and_its_export_round_trips():
+    xml = ('<reflection_journal url_name="r1" audience="facilitator" min_words="3">'
+           '<prompt id="p" shared_with_staff="true">Question?</prompt></reflection_journal>')
+    _, for_user = blocks(xml)
+    block = for_user(user())[0]
+    assert block.min_words == 3 and block._content()["id"] == "r1"
+    node = etree.Element("x")
+    block.add_xml_to_node(node)
+    assert model.parse(node, "export.xml") == (block.model(), [])
+
+
+def test_invalid_olx_fails_to_load_with_located_problems():
+    with pytest.raises(ValueError, match=r':1: <reflection_journal> has no <prompt> — add <prompt id="\.\.\.">'):
+        blocks("<reflection_journal/>")

@@ -5,13 +5,13 @@ answers the JSON handlers, publishes completion, grade and tracking events, and 
 """
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
 import re
 from datetime import datetime, timezone
 
-from lxml import etree
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.core import XBlock
@@ -85,10 +85,18 @@ class ReflectionJournalBlock(XBlock):
     @classmethod
     def parse_xml(cls, node, runtime, keys):
         source = node.getroottree().docinfo.URL or model.TAG
-        journal, problems = model.parse(node, source)
+        block = runtime.construct_xblock_from_class(cls, keys)
+        # Attributes the platform writes on any block (group_access, visible_to_staff_only, ...) set
+        # those fields, as XBlock's own parse_xml would; the journal's own go through the model.
+        own = copy.deepcopy(node)
+        for name, value in node.items():
+            if name not in model.BLOCK_ATTRIBUTES + model.COURSE_ATTRIBUTES and name in block.fields:
+                setattr(block, name, block.fields[name].from_string(value))
+                del own.attrib[name]
+        own.attrib.pop("xblock-family", None)
+        journal, problems = model.parse(own, source)
         if problems:
             raise ValueError("\n".join(str(p) for p in problems))
-        block = runtime.construct_xblock_from_class(cls, keys)
         block._set_model(journal)
         return block
 
@@ -122,7 +130,8 @@ class ReflectionJournalBlock(XBlock):
 
     def _content(self) -> dict:
         content = model.view_content(self.model())
-        content["id"] = content["id"] or self._block_id()
+        # Open edX usage keys carry the url_name as block_id; the workbench's ids are only unique.
+        content["id"] = content["id"] or str(getattr(self.scope_ids.usage_id, "block_id", "") or self._block_id())
         return content
 
     def _record(self) -> dict:

@@ -35,6 +35,8 @@ MAX_PROMPTS = 10
 DEFAULT_DISPLAY_NAME = "Pause and reflect"
 PROMPT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 BLOCK_ATTRIBUTES = ("url_name", "display_name", "section", "min_words", "points", "shared_with_staff")
+# Read by the builder (pathway levels), not part of the journal itself.
+COURSE_ATTRIBUTES = ("audience",)
 PROMPT_ATTRIBUTES = ("id", "shared_with_staff")
 # The same whitespace characters as WHITESPACE in journal.js, so both count words alike.
 _WHITESPACE = re.compile("[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+")
@@ -94,9 +96,9 @@ def parse(element, source: str):
     if element.tag != TAG:
         return None, [located(source, element, f"expected <{TAG}>, found <{element.tag}>", f"use <{TAG}>")]
     for name in element.attrib:
-        if name not in BLOCK_ATTRIBUTES:
+        if name not in BLOCK_ATTRIBUTES + COURSE_ATTRIBUTES:
             problems.append(located(source, element, f'<{TAG}> has an unknown attribute "{name}"',
-                                    "use only: " + ", ".join(BLOCK_ATTRIBUTES)))
+                                    "use only: " + ", ".join(BLOCK_ATTRIBUTES + COURSE_ATTRIBUTES)))
     block_shared = _bool(element.get("shared_with_staff"), False, element, source, "shared_with_staff", problems)
     min_words = _int(element.get("min_words"), element, source, "min_words", MAX_MIN_WORDS, problems)
     points = _int(element.get("points"), element, source, "points", MAX_POINTS, problems)
