@@ -1,21 +1,96 @@
 /* P2PStateCodec: the player's whole state document in SCORM `cmi.suspend_data`.
  *
- * encode(doc) -> string, decode(string) -> doc, for any JSON value; encodeText/decodeText for a
- * string. The JSON is coded as UTF-8 by a bitwise context-mixing model (orders 0-4 and 6, word
- * and word-pair contexts, a match model, two mixers, one SSE stage) driving a binary arithmetic
- * coder. The model first reads PRIOR, an English text on the program's subject, so a short
- * journal already compresses well. Bytes go out 4 -> 5 characters in an 85-character alphabet:
+ * encode(doc) -> string and decode(string) -> doc, for any JSON value. The JSON is coded as UTF-8
+ * by a bitwise context-mixing model (orders 0-4 and 6, word and word-pair contexts, a match model,
+ * two mixers, an SSE stage) driving a binary arithmetic coder; the model first reads PRIOR, so a
+ * short state already compresses well. Bytes go out 4 -> 5 characters in an 85-character alphabet:
  * printable ASCII without space, " ' \ & < > % + and backtick, which LMSs and transports mangle.
- * Layout: VERSION character, then [length varint, FNV-1a checksum, coded bytes] in base 85.
- * Integer arithmetic only: every browser must decode, bit for bit, what another encoded.
- * Changing PRIOR or the model needs a new VERSION; old versions must stay decodable.
- * Why and how well: docs/decisions/0002-suspend-data-encoding.md.
+ * Layout: VERSION, then base 85 of [length varint, FNV-1a checksum, coded bytes]. Integer
+ * arithmetic only, so every browser decodes bit for bit what another encoded. A change to PRIOR
+ * or to the model needs a new VERSION, with the old one kept decodable.
+ * See docs/decisions/0002-suspend-data-encoding.md.
  */
 var P2PStateCodec = (function () {
   "use strict";
 
   var VERSION = "A";
-  var PRIOR = "Family partnership starts long before anyone sits down at an IEP meeting. It begins when a teacher calls home with good news, when the school office greets a parent by name, and when a family knows who to ask about their child's services. Trust is built in small moments, and it can be lost in one careless conversation.\n\nWhen I think about the families I work with, I remember that every parent is the expert on their own child. They know how their son sleeps, what calms their daughter down, which words make her laugh, and what happened in the years before he came to our school. A strong team asks for that knowledge and uses it. A weak team treats the parent as someone who signs the paperwork at the end.\n\nBefore a meeting, I try to call the family and ask what they hope to talk about. I share the draft goals and the assessment results a few days early, in plain language and in the language they read at home. If the family speaks Spanish, we schedule a qualified interpreter, not a staff member who happens to be bilingual, and we give the interpreter time to speak for everyone. I also ask whether the parent would like to bring a friend, an advocate, or a relative for support.\n\nDuring the meeting, the facilitator keeps the agenda visible and the conversation focused on the student. We agree on norms at the start: listen to understand, speak one at a time, and keep the child at the center. When a topic does not fit the time, it goes on the parking lot chart so it is not forgotten. The facilitator is neutral. Their job is not to decide who is right, but to help the team hear each other and reach decisions that everyone understands.\n\nListening is harder than it sounds. Active listening means I paraphrase what I heard, check whether I got it right, and ask an open question instead of defending our position. When a mother says the school is not doing enough, there is usually an interest underneath the position: she wants her child to be safe, to make friends, to learn to read, and to be treated with dignity. If we can name those interests together, we can look for options that meet them.\n\nConflict is a normal part of working together. It becomes a dispute when people stop feeling heard. Most disagreements can be resolved at the lowest level, through an honest conversation between the teacher and the parent, long before anyone files for due process or asks for mediation. Alternative dispute resolution gives families and districts a voluntary way to solve problems with the help of a trained, neutral person, and it often preserves the relationship that the child depends on.\n\nEquity asks us to notice who is missing from the table and whose voice carries the most weight. Families from different cultures may have different expectations about school, about disability, and about how to disagree with a professional. Some parents were taught never to question a teacher. Others have had painful experiences with schools and come ready to fight. Cultural humility means I stay curious, I ask rather than assume, and I examine my own habits and biases.\n\nRespect shows up in practical choices: meeting times that work for a parent's job, a room with enough chairs, staff who arrive on time and do not look at their phones, and reports written without jargon. Communication means frequent, two-way contact, not only a call when something goes wrong. Advocacy means we help families understand their rights and the procedural safeguards, and we connect them with parent centers and community organizations. Commitment means we follow through on what we promised and report back.\n\nAfter each meeting, I take a few minutes to reflect. What went well? Where did the conversation get stuck? Did the parent leave knowing what happens next, who is responsible, and when we will talk again? What would I do differently next time? I write down one thing I want to practice, such as pausing before I answer, summarizing the decisions at the end, or asking the student what they think.\n\nThe general education teacher, the special education teacher, the school psychologist, the speech therapist, the administrator, and the family all bring a different view of the same student. Good facilitation turns those views into a shared picture. It separates the people from the problem, focuses on interests rather than positions, and invents options before choosing among them. The goal is an IEP that the whole team believes in and that the student can succeed with.\n\nI am learning that building trust takes patience. I cannot rush a family who has been let down before. I can be consistent, honest, and kind, admit when we made a mistake, and keep showing up. Over time, those habits change the relationship, and the partnership becomes real.\n";
+  // PRIOR: a state document in the player's shape holding English on the program's subject,
+  // written for the codec (the tests measure on other text). It is part of the format.
+  var PRIOR = {v: 1, b: {
+    intro_roleplay: {r: ["greet_family", "ask_priorities", "share_draft", "agree_next_meeting"],
+                     v: null, n: 1, b: [10, 12], l: [10, 12], d: ["skip_introductions"]},
+    team_rubric: {r: {neutrality: "proficient", listening: "developing", agenda: "exemplary",
+                      interests: "proficient", summarizing: "beginning", follow_up: "proficient"},
+                  n: {listening: "Interrupted the mother twice while she described mornings at home."},
+                  s: 1, a: 2},
+    reflection_journal: {entries: {notice: {versions: [{text: [
+      "Family partnership starts long before anyone sits down at an IEP meeting. It begins when " +
+      "a teacher calls home with good news, when the school office greets a parent by name, and " +
+      "when a family knows who to ask about their child's services. Trust is built in small " +
+      "moments, and it can be lost in one careless conversation.",
+      "When I think about the families I work with, I remember that every parent is the expert " +
+      "on their own child. They know how their son sleeps, what calms their daughter down, " +
+      "which words make her laugh, and what happened in the years before he came to our school. " +
+      "A strong team asks for that knowledge and uses it. A weak team treats the parent as " +
+      "someone who signs the paperwork at the end.",
+      "Before a meeting, I try to call the family and ask what they hope to talk about. I share " +
+      "the draft goals and the assessment results a few days early, in plain language and in " +
+      "the language they read at home. If the family speaks Spanish, we schedule a qualified " +
+      "interpreter, not a staff member who happens to be bilingual, and we give the interpreter " +
+      "time to speak for everyone. I also ask whether the parent would like to bring a friend, " +
+      "an advocate, or a relative for support.",
+      "During the meeting, the facilitator keeps the agenda visible and the conversation " +
+      "focused on the student. We agree on norms at the start: listen to understand, speak one " +
+      "at a time, and keep the child at the center. When a topic does not fit the time, it goes " +
+      "on the parking lot chart so it is not forgotten. The facilitator is neutral. Their job " +
+      "is not to decide who is right, but to help the team hear each other and reach decisions " +
+      "that everyone understands.",
+      "Listening is harder than it sounds. Active listening means I paraphrase what I heard, " +
+      "check whether I got it right, and ask an open question instead of defending our " +
+      "position. When a mother says the school is not doing enough, there is usually an " +
+      "interest underneath the position: she wants her child to be safe, to make friends, to " +
+      "learn to read, and to be treated with dignity. If we can name those interests together, " +
+      "we can look for options that meet them.",
+      "Conflict is a normal part of working together. It becomes a dispute when people stop " +
+      "feeling heard. Most disagreements can be resolved at the lowest level, through an honest " +
+      "conversation between the teacher and the parent, long before anyone files for due " +
+      "process or asks for mediation. Alternative dispute resolution gives families and " +
+      "districts a voluntary way to solve problems with the help of a trained, neutral person, " +
+      "and it often preserves the relationship that the child depends on."
+    ].join("\n\n"), at: "2026-10-14T16:20:05Z"}]}, next_step: {draft: [
+      "Equity asks us to notice who is missing from the table and whose voice carries the most " +
+      "weight. Families from different cultures may have different expectations about school, " +
+      "about disability, and about how to disagree with a professional. Some parents were " +
+      "taught never to question a teacher. Others have had painful experiences with schools and " +
+      "come ready to fight. Cultural humility means I stay curious, I ask rather than assume, " +
+      "and I examine my own habits and biases.",
+      "Respect shows up in practical choices: meeting times that work for a parent's job, a " +
+      "room with enough chairs, staff who arrive on time and do not look at their phones, and " +
+      "reports written without jargon. Communication means frequent, two-way contact, not only " +
+      "a call when something goes wrong. Advocacy means we help families understand their " +
+      "rights and the procedural safeguards, and we connect them with parent centers and " +
+      "community organizations. Commitment means we follow through on what we promised and " +
+      "report back.",
+      "After each meeting, I take a few minutes to reflect. What went well? Where did the " +
+      "conversation get stuck? Did the parent leave knowing what happens next, who is " +
+      "responsible, and when we will talk again? What would I do differently next time? I write " +
+      "down one thing I want to practice, such as pausing before I answer, summarizing the " +
+      "decisions at the end, or asking the student what they think.",
+      "The general education teacher, the special education teacher, the school psychologist, " +
+      "the speech therapist, the administrator, and the family all bring a different view of " +
+      "the same student. Good facilitation turns those views into a shared picture. It " +
+      "separates the people from the problem, focuses on interests rather than positions, and " +
+      "invents options before choosing among them. The goal is an IEP that the whole team " +
+      "believes in and that the student can succeed with.",
+      "I am learning that building trust takes patience. I cannot rush a family who has been " +
+      "let down before. I can be consistent, honest, and kind, admit when we made a mistake, " +
+      "and keep showing up. Over time, those habits change the relationship, and the " +
+      "partnership becomes real."
+    ].join("\n\n")}}}},
+    u: ["welcome", "family_voice", "meeting_roles"],
+    i: {"intro_roleplay-greet_family": "1x8k2qd", "intro_roleplay-ask_priorities": "0f3mz9a",
+        "team_rubric-neutrality": "p2c7wkq"},
+    l: "meeting_roles"};
 
   var ALPHABET = "", DIGIT = new Int8Array(128).fill(-1);
   for (var code = 33; code < 127; code++) {
@@ -51,7 +126,7 @@ var P2PStateCodec = (function () {
 
   // Model state lives here, not in a per-call closure, so the engine optimises it once.
   var slots = new Uint32Array(DIRECT + (16 << MAX_TABLE_BITS));
-  var apm = new Uint16Array(0x10000 * 33), apmStart = new Uint16Array(33);
+  var apm = new Uint16Array(0x2000 * 33), apmStart = new Uint16Array(33);
   for (var k = 0; k < 33; k++) apmStart[k] = squash((k - 16) * 128) * 16;
   var matches = new Int32Array(1 << MATCH_BITS), matchCounters = new Uint32Array(32);
   var weights = new Int32Array(288 * INPUTS), st = new Int32Array(INPUTS);
@@ -142,8 +217,8 @@ var P2PStateCodec = (function () {
     mixed1 = squash(Math.floor(dot1 / 65536));
     mixed2 = squash(Math.floor(dot2 / 65536));
     mixed = squash((STRETCH[mixed1] + STRETCH[mixed2]) >> 1);
-    // SSE: refine by the last byte and the partial byte, interpolating between 33 buckets.
-    var s = STRETCH[mixed] + 2048, w = s & 127, a = (b1 << 8 | c0) * 33 + (s >> 7);
+    // SSE: refine by the partial byte and 5 bits of the last, interpolating between 33 buckets.
+    var s = STRETCH[mixed] + 2048, w = s & 127, a = ((b1 & 31) << 8 | c0) * 33 + (s >> 7);
     apmIndex = a + (w >> 6);
     var p = (mixed + 3 * ((apm[a] * (128 - w) + apm[a + 1] * w) >> 11)) >> 2;
     return p < 1 ? 1 : p > 4095 ? 4095 : p;
@@ -172,27 +247,47 @@ var P2PStateCodec = (function () {
     }
   }
 
-  var PRIOR_BYTES = new TextEncoder().encode(PRIOR);
+  var PRIOR_BYTES = new TextEncoder().encode(JSON.stringify(PRIOR));
 
   // The model as it stands after reading PRIOR, with tables sized for `length` more bytes
-  // (the decoder reads the same length first, so both sides size them alike).
+  // (the decoder reads the length first, so both sides size them alike). The primed tables are
+  // kept and copied back on the next call: copying is faster than reading PRIOR again.
+  var primed = null;
   function start(length) {
-    var bits = 12;
+    var bits = 12, i;
     while ((1 << bits) < (length + PRIOR_BYTES.length) * 8 && bits < MAX_TABLE_BITS) bits++;
+    history = new Uint8Array(PRIOR_BYTES.length + length + 1);
+    history.set(PRIOR_BYTES);
+    if (primed && primed.bits === bits) {
+      slots.set(primed.slots);
+      apm.set(primed.apm);
+      matches.set(primed.matches);
+      matchCounters.set(primed.matchCounters);
+      weights.set(primed.weights);
+      ctx.set(primed.ctx);
+      base.set(primed.base);
+      pos = primed.at[0]; c4 = primed.at[1]; c8 = primed.at[2]; word = primed.at[3];
+      prevWord = primed.at[4]; matchPtr = primed.at[5]; matchLen = primed.at[6];
+      c0 = nibble = 1;
+      bitCount = 0;
+      return;
+    }
     shift = 32 - bits;
     slots.fill(0, 0, DIRECT + (16 << bits));
-    for (var i = 0; i < apm.length; i += 33) apm.set(apmStart, i);
+    for (i = 0; i < apm.length; i += 33) apm.set(apmStart, i);
     matches.fill(0);
     matchCounters.fill(0);
     weights.fill(16384);
     ctx.fill(0);
-    history = new Uint8Array(PRIOR_BYTES.length + length + 1);
     pos = c4 = c8 = word = prevWord = matchPtr = matchLen = bitCount = 0;
     c0 = nibble = 1;
     findBuckets();
     for (i = 0; i < PRIOR_BYTES.length; i++) {
       for (var j = 7; j >= 0; j--) { predict(); update((PRIOR_BYTES[i] >> j) & 1); }
     }
+    primed = {bits: bits, slots: slots.slice(0, DIRECT + (16 << bits)), apm: apm.slice(),
+              matches: matches.slice(), matchCounters: matchCounters.slice(), weights: weights.slice(),
+              ctx: ctx.slice(), base: base.slice(), at: [pos, c4, c8, word, prevWord, matchPtr, matchLen]};
   }
 
   function checksum(bytes) {  // FNV-1a
@@ -230,23 +325,23 @@ var P2PStateCodec = (function () {
   }
 
   function decompress(data) {
-    var pos = 0, n = 0, scale = 1, b;
+    var at = 0, n = 0, scale = 1, b;
     do {
-      if (pos >= data.length || scale > 1 << 28) throw corrupt("bad length");
-      b = data[pos++];
+      if (at >= data.length || scale > 1 << 28) throw corrupt("bad length");
+      b = data[at++];
       n += (b & 127) * scale;
       scale *= 128;
     } while (b & 128);
-    if (pos + 4 > data.length) throw corrupt("no checksum");
-    var sum = ((data[pos] << 24) | (data[pos + 1] << 16) | (data[pos + 2] << 8) | data[pos + 3]) >>> 0;
-    pos += 4;
+    if (at + 4 > data.length) throw corrupt("no checksum");
+    var sum = ((data[at] << 24) | (data[at + 1] << 16) | (data[at + 2] << 8) | data[at + 3]) >>> 0;
+    at += 4;
     var bytes = new Uint8Array(n);
     if (n) {
       // A valid stream is read exactly 3 bytes past its end (the decoder reads 4 bytes ahead),
       // so running further means damage: stop before decoding a huge claimed length.
       var next = function () {
-        if (pos >= data.length + 3) throw corrupt("stream ends early");
-        return pos < data.length ? data[pos++] : (pos++, 0);
+        if (at >= data.length + 3) throw corrupt("stream ends early");
+        return at < data.length ? data[at++] : (at++, 0);
       };
       start(n);
       var x1 = 0, x2 = 0xffffffff, x = 0;
@@ -269,7 +364,7 @@ var P2PStateCodec = (function () {
         bytes[i] = c;
       }
     }
-    if (pos !== data.length + (n ? 3 : 0)) throw corrupt("trailing data");
+    if (at !== data.length + (n ? 3 : 0)) throw corrupt("trailing data");
     if (checksum(bytes) !== sum) throw corrupt("checksum");
     return bytes;
   }
@@ -285,10 +380,10 @@ var P2PStateCodec = (function () {
     return out;
   }
 
-  function fromText(text) {
+  function fromText(text) {  // text[0] is the version
     var bytes = [];
-    if (text.length % 5 === 1) throw corrupt("bad length");
-    for (var i = 0; i < text.length; i += 5) {
+    if (text.length % 5 === 2) throw corrupt("bad length");
+    for (var i = 1; i < text.length; i += 5) {
       var r = Math.min(5, text.length - i), v = 0;
       for (var d = 0; d < 5; d++) {
         var code = d < r ? text.charCodeAt(i + d) : 126, digit = code < 128 ? DIGIT[code] : -1;
@@ -302,18 +397,13 @@ var P2PStateCodec = (function () {
   }
 
   function encodeText(text) {
-    if (typeof text !== "string") throw new TypeError("P2PStateCodec.encodeText expects a string");
-    // UTF-8 cannot carry a lone surrogate; encode() escapes them through JSON.stringify.
-    if (/[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/.test(text)) {
-      throw new TypeError("P2PStateCodec.encodeText: a lone surrogate cannot be stored; use encode()");
-    }
     return VERSION + toText(compress(new TextEncoder().encode(text)));
   }
 
   function decodeText(stored) {
     if (typeof stored !== "string" || !stored) throw corrupt("empty");
     if (stored[0] !== VERSION) throw corrupt("version " + JSON.stringify(stored[0]));
-    var text, bytes = decompress(fromText(stored.slice(1)));
+    var text, bytes = decompress(fromText(stored));
     try {
       text = new TextDecoder("utf-8", {fatal: true}).decode(bytes);
     } catch (e) {
@@ -326,7 +416,7 @@ var P2PStateCodec = (function () {
   }
 
   function encode(doc) {
-    var json = JSON.stringify(doc);
+    var json = JSON.stringify(doc);  // escapes lone surrogates, which UTF-8 cannot carry
     if (json === undefined) throw new TypeError("P2PStateCodec.encode expects a JSON value");
     return encodeText(json);
   }
@@ -340,6 +430,5 @@ var P2PStateCodec = (function () {
     }
   }
 
-  return {VERSION: VERSION, ALPHABET: ALPHABET, encode: encode, decode: decode,
-          encodeText: encodeText, decodeText: decodeText};
+  return {VERSION: VERSION, ALPHABET: ALPHABET, encode: encode, decode: decode};
 })();
