@@ -280,3 +280,29 @@ def test_studio_editor_validates_live_and_refuses_invalid_saves(page, workbench_
     # Nothing was saved: the learners' scenario is unchanged.
     page.goto(f"{workbench_server}/scenario/{SCENARIO}/studio_view/?student=staff-author")
     assert page.locator("[data-role=xml]").input_value() == original
+
+
+def test_author_text_never_becomes_markup(page, static_server, tmp_path):
+    from test_roleplay_xblock import HOSTILE
+    scenario, problems = model.parse_text(HOSTILE, "hostile.xml")
+    assert problems == []
+    content = model.view_content(scenario)
+    for path in (STORE_JS, ROLEPLAY_JS):
+        shutil.copy(path, tmp_path / path.name)
+    block = render("roleplay/templates/student_view.html", "en", block_id="h", content=content, asset_url=str)
+    content_json = json.dumps(content).replace("<", "\\u003c")
+    (tmp_path / "hostile.html").write_text(f"""<!doctype html><html lang="en"><title>x</title><body>{block}
+<script src="p2p-store.js"></script><script src="roleplay.js"></script><script>
+var content = {content_json};
+var store = P2PStore.offline(P2PRoleplay.rules, content, {{load: function () {{ return null; }},
+  save: function () {{ return {{ok: true}}; }}}});
+P2PRoleplay.mount(document.querySelector(".p2p-roleplay"), store,
+  {{content: content, state: P2PRoleplay.rules.handlers.state(store.state(), {{}}, content).response, i18n: {{}}, lang: "en"}});
+</script></body></html>""", encoding="utf-8")
+    page.goto(static_server(tmp_path).url + "/hostile.html")
+    page.click('button[data-choice="c"]')
+    page.wait_for_selector(".p2p-rp-debrief")
+    assert page.evaluate("window.__xss") is None
+    assert page.locator(".p2p-roleplay script, .p2p-roleplay img, .p2p-roleplay svg, .p2p-roleplay iframe, "
+                        ".p2p-roleplay [onerror], .p2p-roleplay [onmouseover]").count() == 0
+    assert "<iframe srcdoc" in page.locator(".p2p-rp-debrief").inner_text()

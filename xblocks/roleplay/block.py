@@ -17,7 +17,7 @@ from xblock.fields import Integer, List, Scope, String
 
 from xblocks.common import platform
 from xblocks.common.i18n import gettext, script_catalogue
-from xblocks.common.rendering import XBLOCKS_DIR, render, static_text
+from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
 
 from . import model
 
@@ -172,8 +172,10 @@ class ScenarioRoleplayBlock(XBlock):
         fragment.add_javascript(static_text("common/static/p2p-store.js"))
         fragment.add_javascript(static_text("roleplay/static/roleplay.js"))
         state = model.view(self._state(), scenario)
-        fragment.initialize_js("P2PRoleplayInit", {"content": content, "state": state, "lang": lang,
-                                                   "i18n": script_catalogue(lang, SCRIPT)})
+        data = {"content": content, "state": state, "lang": lang, "i18n": script_catalogue(lang, SCRIPT)}
+        # The runtime writes init data into a <script> element: pass it as JSON with no '<' in it,
+        # so no scenario text can close that element.
+        fragment.initialize_js("P2PRoleplayInit", {"json": str(environment(lang).filters["script_json"](data))})
         return fragment
 
     def studio_view(self, context=None):

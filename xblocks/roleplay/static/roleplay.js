@@ -388,6 +388,7 @@
    * parameters: the runtime passes `data` only to initializers that take it. */
   global.P2PRoleplayInit = function (runtime, element, data) {
     var el = element && element.jquery ? element[0] : element;
+    if (data && typeof data.json === "string") { data = JSON.parse(data.json); }
     var root = el.querySelector(".p2p-roleplay");
     return mount(root, global.P2PStore.server(runtime, el), data);
   };
