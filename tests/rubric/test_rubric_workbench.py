@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,10 @@ from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import get_scenarios
 
 from xblocks.rubric import model
+
+# Playwright's sync API (the session-wide browser fixture) leaves an asyncio loop in the main
+# thread; Django then refuses ORM calls made there unless told the tests are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "rubric"
 SCENARIOS = Path(model.__file__).resolve().parent / "templates" / "scenarios"
