@@ -5,6 +5,7 @@ output folder after every course and every target succeeded, so `dist/` never ho
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -83,19 +84,38 @@ def staging_folder(out: Path):
     base = out.absolute()
     while not base.is_dir():
         base = base.parent
-    workdir = Path(tempfile.mkdtemp(prefix=".p2p-build-", dir=base))
+    try:
+        workdir = Path(tempfile.mkdtemp(prefix=".p2p-build-", dir=base))
+    except OSError as error:
+        raise OutputError(cannot_write(out, error)) from None
     try:
         yield workdir
+    except OSError as error:
+        if error.errno in WRITE_ERRORS:  # the disk filled up, or the folder became read-only, mid-build
+            raise OutputError(cannot_write(out, error)) from None
+        raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+# Errors that mean "this place cannot take the files", as opposed to a fault in the build itself.
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def cannot_write(out: Path, error: OSError) -> str:
+    return (f"cannot write to {out}: {error.strerror} — free some space, fix the folder's permissions"
+            " or choose another --out; nothing was written")
+
+
 def publish(artifacts: list[Artifact], out: Path) -> list[Artifact]:
     """Move finished artifacts into `out`, each by an atomic rename; return them at their new paths."""
-    out.mkdir(parents=True, exist_ok=True)
-    published = []
-    for artifact in artifacts:
-        target = out / artifact.path.name
-        os.replace(artifact.path, target)
-        published.append(Artifact(target, artifact.size, artifact.units))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        published = []
+        for artifact in artifacts:
+            target = out / artifact.path.name
+            os.replace(artifact.path, target)
+            published.append(Artifact(target, artifact.size, artifact.units))
+    except OSError as error:
+        raise OutputError(cannot_write(out, error)) from None
     return published

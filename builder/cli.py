@@ -166,9 +166,8 @@ def build(courses: tuple[str, ...], courses_dir: Path, targets: tuple[str, ...],
                     click.echo(str(problem), err=True)
                 raise_failed(len(failures), out)
             published = publish(artifacts, out)
-    except OSError as error:
-        raise UsageProblem(f"cannot write to {out}: {error.strerror} — free some space, fix the folder's permissions"
-                           " or choose another --out; nothing was written") from None
+    except OutputError as error:
+        raise UsageProblem(str(error)) from None
     for artifact in published:
         click.echo(f"{artifact.path}  {human_size(artifact.size)}  {plural(artifact.units, 'unit')}")
 

@@ -166,3 +166,10 @@ def test_no_courses_yet_is_a_clear_message_not_an_error(tmp_path):
     assert out == f"No courses to build: no folder in {tmp_path}/courses/ has a course.xml yet. Nothing written.\n"
     assert "facilitation: skipped — no course.xml yet" in err
     assert not (tmp_path / "dist").exists()
+
+
+def test_no_courses_folder_is_a_one_line_usage_error(tmp_path):
+    code, out, err = run("validate", "--courses", tmp_path / "elsewhere")
+    assert (code, out) == (2, "")
+    assert err == (f"p2p: no {tmp_path}/elsewhere/ folder here — run p2p from the repository root,"
+                   " or pass --courses DIR\n")
