@@ -243,12 +243,13 @@ def test_reduced_motion_and_no_colour_only_meaning(browser, workbench_server):
     page = context.new_page()
     try:
         _open(page, workbench_server, learner("calm"))
-        page.click('button[data-choice="conf-english-notice"]')
-        page.click('button[data-choice="note-not-involved"]')
-        page.wait_for_selector('button[data-choice="mail-the-report"]')
-        for choice in ["mail-the-report", "cite-the-timeline", "send-standard-invite", "hold-without-her"]:
+        # The third ending, by the route that misses every chance.
+        for choice in ["conf-alfredo-interprets", "finish-on-time", "mail-the-report", "cite-the-timeline",
+                       "ask-time-and-transport", "phone-from-work", "send-the-agenda", "open-with-scores",
+                       "keep-going", "reassure-routine", "defer-her-priority", "sign-and-close"]:
             page.click(f'button[data-choice="{choice}"]')
         page.wait_for_selector(".p2p-rp-chart")
+        assert "Polite distance" in page.locator(".p2p-rp-scene-title").inner_text()
         transition = page.evaluate("getComputedStyle(document.querySelector('.p2p-rp-bar-fill')).transitionDuration")
         assert transition == "0s"
         # Each bar's share is also written as text beside it.

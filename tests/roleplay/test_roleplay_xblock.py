@@ -266,3 +266,35 @@ def test_author_text_is_escaped_everywhere():
     assert args["content"]["scenes"][0]["title"] == "</h4><script>window.__xss=3</script>"
     assert "<script>window.__xss" not in html and "<img src=x" not in html
     assert "&lt;img src=x onerror=window.__xss=2&gt;" in html
+
+
+def _fresh_block(user):
+    """A block as Studio creates it when an author adds the component: every field at its default."""
+    from xblock.fields import ScopeIds
+    runtime = RecordingRuntime(user)
+    def_id = runtime.id_generator.create_definition("scenario_roleplay")
+    usage_id = runtime.id_generator.create_usage(def_id)
+    return runtime, runtime.construct_xblock("scenario_roleplay", ScopeIds(user, "scenario_roleplay", def_id, usage_id))
+
+
+def test_a_new_component_starts_from_a_playable_scenario():
+    runtime, block = _fresh_block("new-author")
+    html = runtime.render(block, "student_view").body_html()
+    assert "Role-play: a first phone call" in html
+    status, view = post(runtime, block, "choose", {"choice": "ask"})
+    assert status == 200 and view["ending"] and view["score"] == {"earned": 2, "possible": 2}
+    assert "No problems found." in runtime.render(block, "studio_view").body_html()
+
+
+def test_content_that_no_longer_validates_is_reported_not_crashed():
+    runtime, block = _fresh_block("staff-reader")
+    block.data = block.data.replace('next="heard"', 'next="gone"')
+    html = runtime.render(block, "student_view").body_html()
+    assert "cannot be shown because its scenario has problems" in html
+    assert "choice &#39;ask&#39; leads to unknown scene &#39;gone&#39;" in html  # staff see the problems
+    learner_runtime, learner_block = _fresh_block("learner-reader")
+    learner_block.data = block.data
+    assert "unknown scene" not in learner_runtime.render(learner_block, "student_view").body_html()
+    status, body = post(runtime, block, "choose", {"choice": "ask"})
+    assert status == 409 and "nothing was changed" in body["error"]
+    assert block_state(block)["r"] == [] and block.max_score() is None

@@ -29,6 +29,30 @@ EDITOR_SOURCE = "scenario.xml"
 MAX_XML_CHARS = 500_000  # a studio save larger than this is refused, not parsed
 
 
+# A new component starts from this short, complete scenario, which the author then rewrites.
+STARTER_SCENARIO = """<scenario_roleplay display_name="Role-play: a first phone call" start="call">
+  <dimension id="communication" label="Communication">Two-way exchanges in which the family is heard.</dimension>
+  <persona id="parent" name="Parent" role="The student's parent"/>
+  <scene id="call" title="The first call">
+    <line speaker="parent">Hello? Is everything all right at school?</line>
+    <choice id="ask" next="heard" points="communication:2">
+      <text>Say that nothing is wrong, and ask what they would like you to know about their child.</text>
+      <feedback>An open question, asked when nothing is wrong, starts the relationship on the family's knowledge.</feedback>
+    </choice>
+    <choice id="tell" next="unheard" points="communication:-1">
+      <text>Explain the school's rules for the year and hang up.</text>
+      <feedback>Information went one way only.</feedback>
+    </choice>
+  </scene>
+  <ending id="heard" title="A conversation">
+    <debrief>The family was asked, and heard.</debrief>
+  </ending>
+  <ending id="unheard" title="A notice by phone">
+    <debrief>Try asking before telling.</debrief>
+  </ending>
+</scenario_roleplay>"""
+
+
 def _(text: str) -> str:
     """Marks a string for translation; the block translates it with `gettext(text, lang)`."""
     return text
@@ -49,11 +73,9 @@ class ScenarioRoleplayBlock(XBlock):
 
     has_score = True
     icon_class = "problem"
-    editable_fields = ("display_name",)
-
     display_name = String(display_name=_("Display name"), default=_("Role-play"), scope=Scope.settings,
                           help=_("The name learners see in the course outline."))
-    data = String(display_name=_("Scenario"), default="", scope=Scope.content,
+    data = String(display_name=_("Scenario"), default=STARTER_SCENARIO, scope=Scope.content,
                   help=_("The scenario in the scenario_roleplay XML format."))
 
     route = List(default=[], scope=Scope.user_state, help="Choice ids from the start scene to the current scene.")
@@ -75,10 +97,12 @@ class ScenarioRoleplayBlock(XBlock):
     @property
     def weight(self) -> float:
         """The author's weight for this block's grade (the platform multiplies the score by it)."""
-        return self.scenario.weight
+        scenario, _problems = _parsed(self.data)
+        return scenario.weight if scenario else 1.0
 
     def max_score(self):
-        return model.view_content(self.scenario)["possible"]
+        scenario, _problems = _parsed(self.data)
+        return model.view_content(scenario)["possible"] if scenario else None
 
     @classmethod
     def parse_xml(cls, node, runtime, keys):
@@ -124,7 +148,10 @@ class ScenarioRoleplayBlock(XBlock):
         self.best_score, self.last_score, self.finished_route = state["b"], state["l"], state["d"]
 
     def _request(self, name: str, payload) -> dict:
-        scenario = self.scenario
+        scenario, problems = _parsed(self.data)
+        if scenario is None:
+            raise JsonHandlerError(409, "this role-play's scenario has problems, so nothing was changed: "
+                                   + "; ".join(str(p) for p in problems[:3]))
         before = self._state()
         try:
             after, response = model.handle(name, before, payload, scenario)
@@ -163,7 +190,12 @@ class ScenarioRoleplayBlock(XBlock):
 
     def student_view(self, context=None):
         lang = platform.current_language()
-        scenario = self.scenario
+        scenario, problems = _parsed(self.data)
+        if scenario is None:
+            # Content that no longer validates (edited outside Studio): say so instead of failing the page.
+            html = render("roleplay/templates/unavailable.html", lang, block_id=self._block_id(),
+                          problems=[str(p) for p in problems] if platform.user_is_staff(self) else [])
+            return Fragment(html)
         content = model.view_content(scenario)
         html = render("roleplay/templates/student_view.html", lang, block_id=self._block_id(),
                       content=content, asset_url=lambda name: f"/static/{name}")
