@@ -60,6 +60,20 @@ def state_with_journal(text: str, base: dict | None = None) -> dict:
     return doc
 
 
+def journal_chars(doc: dict) -> int:
+    """Characters of journal text the state holds (paragraph breaks inside an entry included)."""
+    return sum(len(slot.get("text") or slot.get("draft") or "") for slot in journal_slots(doc))
+
+
+def state_holding(chars: int) -> dict:
+    """The state holding at least `chars` characters of journal text (a prefix of the corpus)."""
+    corpus = journal_corpus()
+    length = chars
+    while journal_chars(state_with_journal(corpus[:length])) < chars:
+        length += 1
+    return state_with_journal(corpus[:length])
+
+
 def js_length(text: str) -> int:
     """Length in JavaScript string units (UTF-16), which is what an LMS counts."""
     return len(text.encode("utf-16-le")) // 2
@@ -73,18 +87,18 @@ def deflate_base64(doc: dict) -> str:
 
 
 def largest_fit(corpus: str, capacity: int, encoded_length) -> int:
-    """The most journal characters (a prefix of the corpus) whose state encodes within capacity;
-    the corpus length when all of it fits."""
+    """The most journal characters (from a prefix of the corpus) whose state encodes within
+    capacity; all the corpus's when all of it fits."""
     low, high = 0, len(corpus)
     if encoded_length(state_with_journal(corpus)) <= capacity:
-        return high
+        return journal_chars(state_with_journal(corpus))
     while low < high:
         middle = (low + high + 1) // 2
         if encoded_length(state_with_journal(corpus[:middle])) <= capacity:
             low = middle
         else:
             high = middle - 1
-    return low
+    return journal_chars(state_with_journal(corpus[:low]))
 
 
 class CodecPage:
@@ -143,7 +157,7 @@ def measure(page) -> dict:
     codec = CodecPage(page)
     corpus = journal_corpus()
     empty = state_with_journal("")
-    figures: dict = {"corpus_chars": len(corpus)}
+    figures: dict = {"corpus_chars": journal_chars(state_with_journal(corpus))}
     figures["other_state_json"] = len(json.dumps(empty, separators=(",", ":"), ensure_ascii=False))
     figures["other_state_codec"] = codec.encoded_length(empty)
     figures["other_state_deflate"] = len(deflate_base64(empty))
@@ -152,23 +166,26 @@ def measure(page) -> dict:
     if codec.decode(full) != state_with_journal(corpus):
         raise SystemExit("the codec did not give back the state it encoded")
     figures["full_corpus_codec"] = js_length(full)
-    half = codec.encoded_length(state_with_journal(corpus[: len(corpus) // 2]))
-    figures["marginal_chars_per_output_char"] = (len(corpus) - len(corpus) // 2) / (len(full) - half)
-    figures["bits_per_char"] = (len(full) - figures["other_state_codec"]) * 6.409 / len(corpus)
+    half_doc = state_with_journal(corpus[: len(corpus) // 2])
+    half = codec.encoded_length(half_doc)
+    figures["marginal_chars_per_output_char"] = (
+        (figures["corpus_chars"] - journal_chars(half_doc)) / (len(full) - half))
+    figures["bits_per_char"] = (len(full) - figures["other_state_codec"]) * 6.409 / figures["corpus_chars"]
 
+    whole_corpus = figures["corpus_chars"]
     for name, encoded_length in (("codec", codec.encoded_length),
                                  ("deflate", lambda doc: len(deflate_base64(doc)))):
         for capacity in (SCORM12_CAPACITY, SCORM2004_CAPACITY):
             fit = largest_fit(corpus, capacity, encoded_length)
-            if fit < len(corpus):
+            if fit < whole_corpus:
                 figures[f"{name}_{capacity}"] = (fit, False)
             else:  # the corpus ran out: extend at the rate of its second half
-                used = encoded_length(state_with_journal(corpus))
-                half_used = encoded_length(state_with_journal(corpus[: len(corpus) // 2]))
-                rate = (len(corpus) - len(corpus) // 2) / (used - half_used)
-                figures[f"{name}_{capacity}"] = (int(len(corpus) + (capacity - used) * rate), True)
+                whole, half = state_with_journal(corpus), state_with_journal(corpus[: len(corpus) // 2])
+                used, half_used = encoded_length(whole), encoded_length(half)
+                rate = (journal_chars(whole) - journal_chars(half)) / (used - half_used)
+                figures[f"{name}_{capacity}"] = (int(journal_chars(whole) + (capacity - used) * rate), True)
 
-    at_capacity = state_with_journal(corpus[: figures["codec_4096"][0]])
+    at_capacity = state_holding(figures["codec_4096"][0])
     figures["time_4096"] = codec.timings(at_capacity)
     big = tiled_state(64000)
     figures["big_json"] = len(json.dumps(big, separators=(",", ":"), ensure_ascii=False))
