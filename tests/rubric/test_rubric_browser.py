@@ -319,3 +319,60 @@ def test_certification_request_assessment_and_feedback_in_the_browser(page, work
     assert "Feedback: Read the summary back with the interpreter before closing." in history.inner_text()
     assert "Your grade: 17 out of 20." in block.locator(".p2p-rubric__candidate-status").inner_text()
     assert axe_violations(page, ".p2p-rubric") == []
+
+
+def test_mounted_offline_in_spanish_as_a_scorm_player_does(page, static_server, tmp_path):
+    """The template rendered in Spanish, the script mounted on the offline store (what the SCORM
+    player does), state kept across a reload through the slot."""
+    from xblocks.common.i18n import script_catalogue
+    from xblocks.common.rendering import environment, render
+
+    content = content_of(SCENARIOS / "self_check.xml")
+    block = render("rubric/templates/student_view.html", "es", block_id="u1-b1", content=content,
+                   asset_url=lambda name: name)
+    as_json = environment("es").filters["script_json"]
+    shutil.copy(STORE_JS, tmp_path / "p2p-store.js")
+    shutil.copy(RUBRIC_JS, tmp_path / "rubric.js")
+    shutil.copy(ROOT / "xblocks" / "rubric" / "static" / "rubric.css", tmp_path / "rubric.css")
+    (tmp_path / "index.html").write_text(f"""<!doctype html><html lang="es"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Rúbrica</title>
+<link rel="stylesheet" href="rubric.css"></head><body><main><div id="host">{block}</div></main>
+<script type="application/json" id="content">{as_json(content)}</script>
+<script type="application/json" id="i18n">{as_json(script_catalogue("es", RUBRIC_JS))}</script>
+<script src="p2p-store.js"></script><script src="rubric.js"></script>
+<script>
+  const content = JSON.parse(document.getElementById('content').textContent);
+  const i18n = JSON.parse(document.getElementById('i18n').textContent);
+  const slot = {{load: () => JSON.parse(localStorage.getItem('rubric') || 'null'),
+                save: (s) => {{ localStorage.setItem('rubric', JSON.stringify(s)); return {{ok: true}}; }}}};
+  const store = P2PStore.offline(P2PRubric.rules, content, slot);
+  store.call('state', {{}}).then((state) => {{
+    P2PRubric.mount(document.getElementById('host'), store, {{content, state, i18n, lang: 'es'}});
+    document.body.setAttribute('data-ready', 'true');
+  }});
+</script></body></html>""", encoding="utf-8")
+    url = static_server(tmp_path).url + "/index.html"
+    page.goto(url)
+    page.wait_for_selector("body[data-ready]")
+    rubric = page.locator(".p2p-rubric")
+    assert rubric.get_attribute("lang") == "es"
+    assert "Para aprobar: un total de al menos 17 de 22." in rubric.inner_text()
+    for index, level in enumerate(("proficient", "exemplary", "proficient", "developing")):
+        option(rubric.locator("fieldset").nth(index), level).click()
+    rubric.locator("textarea").nth(1).fill("La intérprete leyó el resumen en voz alta a la familia.")
+    rubric.get_by_role("button", name="Enviar calificaciones").click()
+    assert rubric.locator(".p2p-rubric__alert").inner_text() == \
+        "Califique cada criterio antes de enviar. Falta: Summary and next steps."
+    option(rubric.locator("fieldset").nth(4), "proficient").click()
+    rubric.get_by_role("button", name="Enviar calificaciones").click()
+    rubric.locator(".p2p-rubric__results").wait_for(state="visible")
+    text = rubric.locator(".p2p-rubric__results").inner_text()
+    assert "Sus resultados" in text and "Total: 17 de 22." in text and "Esto cumple la regla de aprobación." in text
+    assert axe_violations(page, ".p2p-rubric") == []
+    saved = page.evaluate("JSON.parse(localStorage.getItem('rubric'))")
+    assert saved["s"] == 1 and saved["n"] == {"family_voice": "La intérprete leyó el resumen en voz alta a la familia."}
+    page.reload()
+    page.wait_for_selector("body[data-ready]")
+    assert page.locator(".p2p-rubric__results").is_visible()
+    assert page.locator(".p2p-rubric textarea").nth(1).input_value() == \
+        "La intérprete leyó el resumen en voz alta a la familia."
