@@ -259,6 +259,26 @@ def test_over_the_limit_is_shown_kept_and_not_saved(page, workbench_server):
     assert page.locator('[data-prompt-id="notice"] .p2p-journal__submit').is_disabled()
     assert textarea(page, "notice").input_value() == "w " * 5001
     assert stored_draft(name, "notice") is None
+    textarea(page, "notice").click()  # a real gesture: Chromium asks before unload only after one
+    with page.expect_event("dialog") as asked:
+        page.close(run_before_unload=True)
+    assert asked.value.type == "beforeunload"  # leaving with text that cannot be saved asks first
+    asked.value.dismiss()
+
+
+def test_a_lost_connection_is_said_and_the_save_retried(page, workbench_server):
+    name = student()
+    open_scenario(page, workbench_server, name)
+    page.route("**/handler/**", lambda route: route.abort())
+    textarea(page, "notice").fill("Written while the network was down.")
+    textarea(page, "notice").blur()
+    page.wait_for_function("""() => document.querySelector('[data-prompt-id="notice"] .p2p-journal__status')
+                                   .textContent.includes('connection was lost')""")
+    assert textarea(page, "notice").input_value() == "Written while the network was down."
+    page.unroute("**/handler/**")
+    page.wait_for_function("""() => document.querySelector('[data-prompt-id="notice"] .p2p-journal__status')
+                                   .textContent === 'Draft saved.'""", timeout=20000)
+    assert stored_draft(name, "notice") == "Written while the network was down."
 
 
 # ---------------------------------------------------------------- offline (the SCORM runtime's store)

@@ -9,6 +9,8 @@
   var WHITESPACE = /[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+/;
   var WORDLIKE = /[\p{L}\p{N}]/u;
   var AUTOSAVE_DELAY_MS = 1200;
+  var AUTOSAVE_MAX_WAIT_MS = 10000; // someone typing without a pause still gets saved
+  var RETRY_DELAY_MS = 5000;
   var ANNOUNCE_DELAY_MS = 1500;
 
   /* ------------------------------------------------------------------ rules */
@@ -328,12 +330,15 @@
     }
 
     function refused(ui, error) {
+      ui.failed = true;
       if (error && error.status === 507) {
         // The learning platform has no room left: the text stays in the box and can be downloaded.
         statusOf(ui, t("Not saved: this course has no room left in your learning platform. Your text is still here. Download your journal to keep a copy."), "error");
         ui.rescue.hidden = false;
       } else if (error && error.status === 0) {
         statusOf(ui, t("Not saved: the connection was lost. Your text is still here; saving will try again."), "error");
+        clearTimeout(ui.timer);
+        ui.timer = setTimeout(function () { save(ui); }, RETRY_DELAY_MS);
       } else {
         statusOf(ui, fill(t("Not saved: {reason}. Your text is still here."), { reason: (error && error.message) || "?" }), "error");
       }
@@ -341,6 +346,8 @@
 
     function save(ui, leaving) {
       clearTimeout(ui.timer);
+      clearTimeout(ui.maxTimer);
+      ui.maxTimer = null;
       if (!ui.dirty || ui.over) { return Promise.resolve(); }
       var payload = { prompt_id: ui.id, text: ui.textarea.value };
       if (leaving && store.leave) { store.leave("save_draft", payload); return Promise.resolve(); }
@@ -349,6 +356,7 @@
       statusOf(ui, t("Saving…"));
       ui.saving = store.call("save_draft", payload).then(function (answer) {
         view.entries[ui.id] = answer.entry;
+        ui.failed = false;
         if (!ui.dirty) { statusOf(ui, t("Draft saved.")); }
       }, function (error) {
         ui.dirty = true;
@@ -367,6 +375,7 @@
       statusOf(ui, t("Submitting…"));
       return Promise.resolve(ui.saving).then(function () { return store.call("submit", payload); }).then(function (answer) {
         view.entries[ui.id] = answer.entry;
+        ui.failed = false;
         if (ui.textarea.value === payload.text) { ui.dirty = false; }
         drawVersions(ui, answer.entry);
         var message = fill(t("Submitted. Version {n} is kept in your journal."), { n: answer.entry.versions.length });
@@ -406,7 +415,9 @@
         ui.dirty = true;
         setCount(ui);
         clearTimeout(ui.timer);
-        if (!ui.over) { ui.timer = setTimeout(function () { save(ui); }, AUTOSAVE_DELAY_MS); }
+        if (ui.over) { return; }
+        ui.timer = setTimeout(function () { save(ui); }, AUTOSAVE_DELAY_MS);
+        if (!ui.maxTimer) { ui.maxTimer = setTimeout(function () { save(ui); }, AUTOSAVE_MAX_WAIT_MS); }
       });
       ui.textarea.addEventListener("blur", function () { save(ui); });
       ui.submit.addEventListener("click", function () { submit(ui); });
@@ -416,6 +427,13 @@
 
     function flush() { prompts.forEach(function (ui) { save(ui, true); }); }
     global.addEventListener("pagehide", flush);
+    // Text that cannot be saved (too long, or refused) would be lost with the page: ask first.
+    global.addEventListener("beforeunload", function (event) {
+      if (prompts.some(function (ui) { return ui.dirty && (ui.over || ui.failed); })) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
     document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") { flush(); } });
 
     var toggle = root.querySelector(".p2p-journal__toggle");
