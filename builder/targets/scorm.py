@@ -3,7 +3,8 @@
 One SCO per course by default (the shape every LMS accepts) or one per chapter. Each SCO is one
 page (`index.html`, or `chapter-NN.html`) holding its units; block templates are rendered with the
 blocks' own Jinja templates and mounted in the browser with `P2PStore.offline`, so the learner's
-state goes through `player/scorm-runtime.js` into `cmi.suspend_data`.
+state goes through the SCORM runtime (`player/static/scorm-runtime.js`) into `cmi.suspend_data`.
+The package holds the scripts and stylesheets bundled and minified, one file each.
 """
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import rcssmin
+import rjsmin
 
 from builder.archive import write_zip
 from builder.build import Artifact, BuildError, BuildOptions
@@ -30,6 +34,9 @@ STORE_SCRIPT = XBLOCKS_DIR / "common" / "static" / "p2p-store.js"
 RUNTIME_SCRIPTS = ("state-codec.js", "p2p-store.js", "scorm-runtime.js")
 PLAYER_SCRIPT = "player.js"
 PLAYER_STYLE = "player.css"
+# What a package holds of them: everything bundled and minified.
+PLAYER_BUNDLE_SCRIPT = "player/p2p-player.js"
+PLAYER_BUNDLE_STYLE = "player/p2p-player.css"
 
 # The standard's capacity of cmi.suspend_data, in JavaScript string units.
 SUSPEND_DATA_CAPACITY = {"scorm12": 4096, "scorm2004": 64000}
@@ -118,7 +125,7 @@ def build_package(course: Course, workdir: Path, options: BuildOptions, version:
     shared = _player_files(kinds, problems)
     for index, (title, chapters) in enumerate(groups, start=1):
         href = "index.html" if sco_per == "course" else f"chapter-{index:02d}.html"
-        page, statics = _render_sco(course, chapters, title, href, version, package_id, kinds, lang, problems)
+        page, statics = _render_sco(course, chapters, title, href, version, package_id, lang, problems)
         files[href] = page.encode("utf-8")
         sco_files = [href]
         for name in statics:
@@ -164,28 +171,36 @@ def playability_problems(course: Course) -> list[Problem]:
     return problems
 
 
-def _player_files(kinds: list[str], problems: list[Problem]) -> dict[str, Path]:
-    files: dict[str, Path] = {}
-    for name in RUNTIME_SCRIPTS + (PLAYER_SCRIPT, PLAYER_STYLE):
-        path = STORE_SCRIPT if name == "p2p-store.js" else PLAYER_STATIC / name
-        files[f"player/{name}"] = path
+def _player_files(kinds: list[str], problems: list[Problem]) -> dict[str, bytes]:
+    """One minified script and one stylesheet for every SCO of the package: fewer requests, and
+    gzip shares one dictionary across the codec, the store, the runtime, the blocks and the shell."""
+    scripts = [STORE_SCRIPT if name == "p2p-store.js" else PLAYER_STATIC / name for name in RUNTIME_SCRIPTS]
+    styles = [PLAYER_STATIC / PLAYER_STYLE]
     for tag in kinds:
         block = BLOCK_PLAYERS[tag]
-        for path in (block.script, block.style):
-            if path.is_file():
-                files[f"player/{path.name}"] = path
-            elif path.suffix == ".js":
-                problems.append(Problem(str(path.relative_to(XBLOCKS_DIR.parent)), None,
-                                        f"the {tag} block has no script", "add the block's static script"))
-    for name, path in files.items():
-        if not Path(path).is_file():
-            problems.append(Problem(name, None, "a player file is missing from the builder",
+        if not block.script.is_file():
+            problems.append(Problem(str(block.script.relative_to(XBLOCKS_DIR.parent)), None,
+                                    f"the {tag} block has no script", "add the block's static script"))
+        else:
+            scripts.append(block.script)
+        if block.style.is_file():
+            styles.append(block.style)
+    scripts.append(PLAYER_STATIC / PLAYER_SCRIPT)
+    for path in scripts + styles:
+        if not path.is_file():
+            problems.append(Problem(path.name, None, "a player file is missing from the builder",
                                     "reinstall the project from a complete checkout"))
-    return files
+    if problems:
+        return {}
+    names = ", ".join(p.name for p in scripts)
+    script = f"/* {names} (minified) */\n" + "\n;\n".join(
+        rjsmin.jsmin(p.read_text(encoding="utf-8")) for p in scripts)
+    style = "\n".join(rcssmin.cssmin(p.read_text(encoding="utf-8")) for p in styles)
+    return {PLAYER_BUNDLE_SCRIPT: script.encode("utf-8"), PLAYER_BUNDLE_STYLE: style.encode("utf-8")}
 
 
 def _render_sco(course: Course, chapters: list[Chapter], title: str, href: str, version: str,
-                package_id: str, kinds: list[str], lang: str, problems: list[Problem]) -> tuple[str, list[str]]:
+                package_id: str, lang: str, problems: list[Problem]) -> tuple[str, list[str]]:
     statics: set[str] = set()
     toc, units, blocks = [], [], []
     for chapter in chapters:
@@ -207,11 +222,8 @@ def _render_sco(course: Course, chapters: list[Chapter], title: str, href: str, 
                               "anchor": f"unit-{number + 1}"})
                 entry["units"].append(number)
         toc.append(entry)
-    scripts = [f"player/{name}" for name in RUNTIME_SCRIPTS]
-    scripts += [f"player/{BLOCK_PLAYERS[k].script.name}" for k in kinds]
-    scripts.append(f"player/{PLAYER_SCRIPT}")
-    styles = [f"player/{PLAYER_STYLE}"] + [f"player/{BLOCK_PLAYERS[k].style.name}" for k in kinds
-                                          if BLOCK_PLAYERS[k].style.is_file()]
+    scripts = [PLAYER_BUNDLE_SCRIPT]
+    styles = [PLAYER_BUNDLE_STYLE]
     script_paths = [PLAYER_STATIC / PLAYER_SCRIPT, PLAYER_STATIC / "scorm-runtime.js"]
     data = {
         "version": version,
