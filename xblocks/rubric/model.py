@@ -695,24 +695,26 @@ def read_state(state: dict, payload, content: dict):
     return state, view(state, content)
 
 
-def save_draft(state: dict, payload, content: dict):
-    """Keep a draft: ratings and notes as they are, nothing submitted."""
+def _checked_sheet(state: dict, payload, content: dict, complete: bool) -> tuple[dict, dict]:
+    """(ratings, notes) of a save or submit, refused when the rubric is submitted or the input is bad."""
     _learner_mode(content)
     payload = payload if isinstance(payload, dict) else {}
     if state["s"]:
         raise Refused(_("This rubric is submitted; choose Revise to change it."))
-    new = {**state, "r": _checked_ratings(payload.get("ratings", {}), content, False),
-           "n": _checked_notes(payload.get("notes"), content)}
+    return (_checked_ratings(payload.get("ratings", {}), content, complete),
+            _checked_notes(payload.get("notes"), content))
+
+
+def save_draft(state: dict, payload, content: dict):
+    """Keep a draft: ratings and notes as they are, nothing submitted."""
+    ratings, notes = _checked_sheet(state, payload, content, False)
+    new = {**state, "r": ratings, "n": notes}
     return new, view(new, content)
 
 
 def submit(state: dict, payload, content: dict):
-    _learner_mode(content)
-    payload = payload if isinstance(payload, dict) else {}
-    if state["s"]:
-        raise Refused(_("This rubric is submitted; choose Revise to change it."))
-    new = {"r": _checked_ratings(payload.get("ratings", {}), content, True),
-           "n": _checked_notes(payload.get("notes"), content), "s": 1, "a": state["a"] + 1}
+    ratings, notes = _checked_sheet(state, payload, content, True)
+    new = {"r": ratings, "n": notes, "s": 1, "a": state["a"] + 1}
     return new, view(new, content)
 
 

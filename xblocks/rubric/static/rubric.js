@@ -287,11 +287,14 @@
           if (note) { note.value = notes[criterion] || ""; note.readOnly = locked; }
         });
       },
-      firstUnrated: function () {
-        for (var i = 0; i < fieldsets.length; i++) {
-          if (!fieldsets[i].querySelector("input[type=radio]:checked")) { return fieldsets[i]; }
-        }
-        return null;
+      /* true when every criterion is rated; otherwise says which is next and puts focus there */
+      checkComplete: function (ui) {
+        var missing = fieldsets.filter(function (fs) { return !fs.querySelector("input[type=radio]:checked"); })[0];
+        if (!missing) { return true; }
+        ui.fail({ message: fmt(t("Rate every criterion before you submit. Next to rate: {criterion}."),
+          { criterion: missing.querySelector("legend").textContent.trim() }) });
+        missing.querySelector("input[type=radio]").focus();
+        return false;
       },
       feedback: function (criterion, sample) {
         for (var i = 0; i < fieldsets.length; i++) {
@@ -465,13 +468,7 @@
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var missing = sheet.firstUnrated();
-      if (missing) {
-        ui.fail({ message: fmt(t("Rate every criterion before you submit. Next to rate: {criterion}."),
-          { criterion: missing.querySelector("legend").textContent.trim() }) });
-        missing.querySelector("input[type=radio]").focus();
-        return;
-      }
+      if (!sheet.checkComplete(ui)) { return; }
       clearTimeout(timer);
       call("submit", sheet.read(calibration)).then(function (state) {
         draw(state);
@@ -635,13 +632,7 @@
     root.querySelector(".p2p-rubric__cancel").addEventListener("click", close);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var missing = sheet.firstUnrated();
-      if (missing) {
-        ui.fail({ message: fmt(t("Rate every criterion before you submit. Next to rate: {criterion}."),
-          { criterion: missing.querySelector("legend").textContent.trim() }) });
-        missing.querySelector("input[type=radio]").focus();
-        return;
-      }
+      if (!sheet.checkComplete(ui)) { return; }
       var read = sheet.read(false);
       store.call("assess", { candidate_id: chosen.candidate_id, submission: chosen.request.submission,
                              levels: read.ratings, feedback: read.notes }).then(function (answer) {
