@@ -373,8 +373,9 @@
         if (state.route.length && state.can_restart) { actions.appendChild(button(t("Start over"), "restart", {})); }
       }
       if (actions.childNodes.length) { stage.appendChild(actions); }
-      var progress = make("p", { "class": "p2p-rp-progress" }, fill(t("Step {step} of your route"), { step: state.route.length + 1 }));
-      stage.appendChild(progress);
+      if (!scene.ending) {
+        stage.appendChild(make("p", { "class": "p2p-rp-progress" }, fill(t("Step {step} of your route"), { step: state.route.length + 1 })));
+      }
       if (moveFocus) { heading.focus(); }
     }
 
