@@ -454,7 +454,10 @@
         toggle.setAttribute("aria-expanded", "true");
         toggle.textContent = t("Hide my course journal");
         panel.focus();
-      }, function (error) { panel.hidden = false; panel.textContent = fill(t("Not saved: {reason}. Your text is still here."), { reason: error.message }); });
+      }, function (error) {
+        panel.hidden = false;
+        panel.textContent = fill(t("Your journal could not be loaded ({reason}). Try again in a moment."), { reason: error.message });
+      });
     });
     downloadButton.addEventListener("click", function () {
       Promise.all(prompts.map(function (ui) { return save(ui); })).then(journalEntries).then(function (entries) {
