@@ -298,3 +298,10 @@ def test_content_that_no_longer_validates_is_reported_not_crashed():
     status, body = post(runtime, block, "choose", {"choice": "ask"})
     assert status == 409 and "nothing was changed" in body["error"]
     assert block_state(block)["r"] == [] and block.max_score() is None
+
+
+def test_completion_is_custom_so_viewing_is_not_completing():
+    from xblock.completable import XBlockCompletionMode
+    assert ScenarioRoleplayBlock.has_custom_completion is True
+    assert XBlockCompletionMode.get_mode(ScenarioRoleplayBlock) == XBlockCompletionMode.COMPLETABLE
+    assert ScenarioRoleplayBlock.has_score is True
