@@ -11,6 +11,7 @@ from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import get_scenarios
 
 from support.browser import ROOT, axe_violations
+from xblocks.common.i18n import script_catalogue
 from xblocks.common.rendering import render
 from xblocks.journal import model
 
@@ -283,7 +284,7 @@ def test_a_lost_connection_is_said_and_the_save_retried(page, workbench_server):
 
 # ---------------------------------------------------------------- offline (the SCORM runtime's store)
 
-def offline_page(tmp_path, capacity):
+def offline_page(tmp_path, capacity, lang="en"):
     """Two journal blocks mounted with P2PStore.offline on one page, sharing a document of `capacity` characters."""
     journals = [model.parse(etree.fromstring(xml), "t.xml")[0] for xml in (
         b'<reflection_journal url_name="one" section="Empathy" min_words="3"><prompt id="a">First question?</prompt></reflection_journal>',
@@ -292,16 +293,17 @@ def offline_page(tmp_path, capacity):
     )]
     contents = [model.view_content(j) for j in journals]
     block_ids = ["one", "two"]
-    frames = "".join(render("journal/templates/student_view.html", "en", block_id=block_id, content=c,
+    frames = "".join(render("journal/templates/student_view.html", lang, block_id=block_id, content=c,
                             asset_url=lambda n: n) for block_id, c in zip(block_ids, contents))
     (tmp_path / "store.js").write_text(STORE_JS.read_text())
     (tmp_path / "journal.js").write_text(JOURNAL_JS.read_text())
     (tmp_path / "journal.css").write_text(JOURNAL_CSS.read_text())
     (tmp_path / "index.html").write_text(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Offline journal</title>'
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>Offline journal</title>'
         '<link rel="stylesheet" href="journal.css"><script src="store.js"></script><script src="journal.js"></script>'
         f'</head><body><main><h1>Course</h1><h2>Unit</h2>{frames}</main><script>'
         f'const contents = {json.dumps(contents)}; const ids = {json.dumps(block_ids)}; const capacity = {capacity};'
+        f'const lang = "{lang}"; const i18n = {json.dumps(script_catalogue(lang, JOURNAL_JS))};'
         """
         window.doc = {};
         contents.forEach((content, n) => {
@@ -314,7 +316,7 @@ def offline_page(tmp_path, capacity):
             }};
           const store = P2PStore.offline(P2PJournal.rules, content, slot);
           store.call('state', {}).then((state) => P2PJournal.mount(document.getElementById(id), store,
-              {content, state, i18n: {}, lang: 'en'}));
+              {content, state, i18n, lang}));
         });
         </script></body></html>""")
 
@@ -369,3 +371,19 @@ def test_a_full_lms_keeps_the_text_and_offers_the_journal(page, static_server, t
     with page.expect_download() as download_info:
         rescue.click()
     assert long_text.strip() in Path(download_info.value.path()).read_text(encoding="utf-8")
+
+
+def test_the_offline_journal_in_spanish(page, static_server, tmp_path):
+    offline_page(tmp_path, 64000, lang="es")
+    page.goto(static_server(tmp_path).url + "/index.html")
+    page.wait_for_selector("#two .p2p-journal__text:not([disabled])")
+    textarea(page, "a").fill("Escuchar primero cambia la reunión.")
+    assert page.locator('[data-prompt-id="a"] .p2p-journal__count').text_content() == "5 de 3 palabras · 35 de 10000 caracteres"
+    page.locator('[data-prompt-id="a"] .p2p-journal__submit').click()
+    status(page, "a").filter(has_text="Enviado. La versión 1 queda guardada en su diario.").wait_for()
+    assert "Privada: solo usted puede leer esta entrada." in page.locator("#one").inner_text()
+    with page.expect_download() as download_info:
+        page.locator("#one .p2p-journal__download").click()
+    document = Path(download_info.value.path()).read_text(encoding="utf-8")
+    assert '<html lang="es">' in document and "Mi diario de reflexión" in document
+    assert axe_violations(page) == []
