@@ -30,6 +30,7 @@ class BuildOptions:
     """Options every target receives. `mtime` is the timestamp written into archives."""
 
     mtime: int = field(default_factory=source_date_epoch)
+    sco_per: str = "course"  # SCORM targets: one SCO per "course" or per "chapter"
 
 
 @dataclass(frozen=True)

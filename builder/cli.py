@@ -128,7 +128,9 @@ def chosen_targets(names: tuple[str, ...]) -> list[str]:
               help=f"Output format, repeatable: {', '.join(TARGETS)} or all (default: all).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
               help="Folder the packages are written to; created if missing.")
-def build(courses: tuple[str, ...], courses_dir: Path, targets: tuple[str, ...], out: Path) -> None:
+@click.option("--sco-per", type=click.Choice(["course", "chapter"]), default="course", show_default=True,
+              help="SCORM packages: one SCO per course (every LMS takes it) or one per chapter.")
+def build(courses: tuple[str, ...], courses_dir: Path, targets: tuple[str, ...], out: Path, sco_per: str) -> None:
     """Validate COURSE folders (default: every course), then build each target into --out.
 
     Nothing is written to --out unless every course and every target succeeds.
@@ -148,7 +150,7 @@ def build(courses: tuple[str, ...], courses_dir: Path, targets: tuple[str, ...],
         for problem in problems:
             click.echo(str(problem), err=True)
         raise_failed(len(problems), out)
-    options = BuildOptions()
+    options = BuildOptions(sco_per=sco_per)
     jobs = [(course, name) for _, course, _ in results for name in target_names]
     artifacts, failures = [], []
     try:

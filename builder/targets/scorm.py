@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import rcssmin
 import rjsmin
 
@@ -101,16 +102,23 @@ def chapters_in_order(course: Course) -> bool:
 
 def sco_warnings(course: Course, version: str, sco_per: str) -> list[str]:
     """Things an author should know about a build that still succeeds."""
-    if version == "scorm2004" and sco_per == "chapter" and chapters_in_order(course):
-        return [f"{course.name}: chapters unlock in order through SCORM 2004 sequencing; some LMSs "
-                "(Moodle among them) ignore 2004 sequencing and open every chapter at once"]
-    return []
+    if sco_per != "chapter":
+        return []
+    found = [f"{course.name}-{version}: one SCO per chapter; some LMSs (Tovuti, Rise Up among them) "
+             "accept only single-SCO packages — build with --sco-per course for those"]
+    if version == "scorm2004" and chapters_in_order(course):
+        found.append(f"{course.name}-{version}: chapters unlock in order through SCORM 2004 sequencing; "
+                     "some LMSs (Moodle among them) ignore 2004 sequencing and open every chapter at once")
+    elif version == "scorm12" and chapters_in_order(course):
+        found.append(f"{course.name}-{version}: SCORM 1.2 has no sequencing, so chapters_in_order is not "
+                     "enforced in this package; build SCORM 2004 to unlock chapters in order")
+    return found
 
 
 def build_package(course: Course, workdir: Path, options: BuildOptions, version: str,
                   sco_per: str | None = None) -> Artifact:
     """Write `<course>-<version>.zip` into workdir; raise BuildError listing every problem."""
-    sco_per = sco_per or getattr(options, "sco_per", "course")
+    sco_per = sco_per or options.sco_per
     if sco_per not in SCO_PER:
         raise BuildError([Problem(course.name, None, f"--sco-per {sco_per!r} is not known",
                                   f"use one of {', '.join(SCO_PER)}")])
@@ -147,6 +155,8 @@ def build_package(course: Course, workdir: Path, options: BuildOptions, version:
     _check_names(files)
     dest = Path(workdir) / f"{course.name}-{version}.zip"
     write_zip(dest, files.items(), options.mtime)
+    for warning in sco_warnings(course, version, sco_per):
+        click.echo(f"warning: {warning}", err=True)
     return Artifact.of(dest, sum(1 for _ in course.units()))
 
 

@@ -1,5 +1,7 @@
 """The player in Chromium, with scorm-again as the LMS (an html-only course): navigation, bookmark,
 resume, commits, status, no LMS -> localStorage, accessibility."""
+import re
+
 import pytest
 
 from scorm_helpers import DATA, build, calls, launch, lms_folder, stop
@@ -105,3 +107,17 @@ def test_no_request_leaves_the_package(page, served):
     page.locator("body[data-p2p-ready]").wait_for()
     page.locator("#p2p-next").click()
     assert outside == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_an_lms_refusal_is_shown_with_its_error_code(page, served, version):
+    url = served(version)
+    page.goto(f"{url}/lms.html?version={version}&closed=1")
+    sco = page.frame_locator("#sco")
+    sco.locator("body[data-p2p-ready]").wait_for()
+    error = sco.locator("#p2p-error").inner_text()
+    assert re.search(r"\(Initialize: [1-9][0-9]* \S", error), error  # the LMS's code and its words
+    # The learner keeps working; progress goes to this browser, and the page says so.
+    assert "solo en este navegador" in sco.locator("#p2p-notice").inner_text()
+    sco.locator("#p2p-next").click()
+    assert sco.locator("#unit-2").is_visible()
