@@ -355,6 +355,7 @@ def test_a_full_lms_keeps_the_text_and_offers_the_journal(page, static_server, t
     textarea(page, "a").fill("Short and saved.")
     textarea(page, "a").blur()
     page.wait_for_function("() => window.doc.one && window.doc.one.entries.a.draft === 'Short and saved.'")
+    assert not page.locator('[data-prompt-id="a"] .p2p-journal__rescue').is_visible()  # only once needed
     long_text = "This reflection is longer than the space the learning platform keeps for the course. " * 5
     textarea(page, "a").fill(long_text)
     textarea(page, "a").blur()
@@ -387,3 +388,22 @@ def test_the_offline_journal_in_spanish(page, static_server, tmp_path):
     document = Path(download_info.value.path()).read_text(encoding="utf-8")
     assert '<html lang="es">' in document and "Mi diario de reflexión" in document
     assert axe_violations(page) == []
+
+
+def test_everything_works_from_the_keyboard(page, static_server, tmp_path):
+    offline_page(tmp_path, 64000)
+    page.goto(static_server(tmp_path).url + "/index.html")
+    page.wait_for_selector("#two .p2p-journal__text:not([disabled])")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "one-a-text"
+    page.keyboard.type("Typed with the keyboard only.")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "p2p-journal__submit"
+    page.keyboard.press("Enter")
+    status(page, "a").filter(has_text="Submitted.").wait_for()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "p2p-journal__toggle"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'one-journal'")  # focus moves to the journal
+    assert "Typed with the keyboard only." in page.locator("#one-journal").inner_text()
+    assert page.locator("#one .p2p-journal__toggle").get_attribute("aria-expanded") == "true"

@@ -369,9 +369,11 @@
     }
 
     function submit(ui) {
+      // The button stays enabled (a disabled button drops keyboard focus); a flag stops a double submit.
+      if (ui.submitting) { return Promise.resolve(); }
+      ui.submitting = true;
       clearTimeout(ui.timer);
       var payload = { prompt_id: ui.id, text: ui.textarea.value };
-      ui.submit.disabled = true;
       statusOf(ui, t("Submitting…"));
       return Promise.resolve(ui.saving).then(function () { return store.call("submit", payload); }).then(function (answer) {
         view.entries[ui.id] = answer.entry;
@@ -383,7 +385,7 @@
           message += " " + fill(t("Write at least {min} words to complete this reflection."), { min: content.min_words });
         }
         statusOf(ui, message, "done");
-      }, function (error) { refused(ui, error); }).then(function () { setCount(ui); });
+      }, function (error) { refused(ui, error); }).then(function () { ui.submitting = false; setCount(ui); });
     }
 
     function journalEntries() {
