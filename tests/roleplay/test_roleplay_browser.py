@@ -51,10 +51,11 @@ def offline_site(tmp_path, static_server):
     content = model.view_content(scenario)
     for path in (STORE_JS, ROLEPLAY_JS, ROLEPLAY_CSS):
         shutil.copy(path, tmp_path / path.name)
-    block = render("roleplay/templates/student_view.html", "en", block_id="perez", content=content,
-                   asset_url=lambda name: f"static/{name}")
-    (tmp_path / "index.html").write_text(f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Unit 3: Partnering with Ms. Pérez</title>
+    for lang in ("en", "es"):
+        block = render("roleplay/templates/student_view.html", lang, block_id="perez", content=content,
+                       asset_url=lambda name: f"static/{name}")
+        (tmp_path / f"index-{lang}.html").write_text(f"""<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>Unit 3: Partnering with Ms. Pérez</title>
 <link rel="stylesheet" href="roleplay.css"></head>
 <body><main><h1>Cultural competency</h1><h2>Partnering with Ms. Pérez</h2>
 <div id="unit">{block}</div></main>
@@ -73,7 +74,7 @@ def offline_site(tmp_path, static_server):
   window.store = P2PStore.offline(P2PRoleplay.rules, content, slot);
   P2PRoleplay.mount(document.querySelector(".p2p-roleplay"), window.store,
     {{content: content, state: P2PRoleplay.rules.handlers.state(window.store.state(), {{}}, content).response,
-      i18n: {json.dumps(script_catalogue("en", ROLEPLAY_JS))}, lang: "en"}});
+      i18n: {json.dumps(script_catalogue(lang, ROLEPLAY_JS))}, lang: "{lang}"}});
 </script></body></html>""", encoding="utf-8")
     return static_server(tmp_path).url, scenario
 
@@ -109,7 +110,7 @@ def _wait_for_announcement(page, text):
 
 def test_offline_store_plays_and_keeps_compact_ids(page, offline_site):
     url, scenario = offline_site
-    page.goto(url + "/index.html")
+    page.goto(url + "/index-en.html")
     page.wait_for_selector('button[data-choice="conf-double-slot"]')
     page.click('button[data-choice="conf-double-slot"]')
     _wait_for_scene(page, scenario, "first-contact")
@@ -125,7 +126,7 @@ def test_offline_store_plays_and_keeps_compact_ids(page, offline_site):
 
 def test_offline_store_refused_save_changes_nothing(page, offline_site):
     url, scenario = offline_site
-    page.goto(url + "/index.html")
+    page.goto(url + "/index-en.html")
     page.wait_for_selector('button[data-choice="conf-double-slot"]')
     page.evaluate("window.slotFull = true")
     page.click('button[data-choice="conf-double-slot"]')
@@ -139,7 +140,7 @@ def test_offline_resume_after_republish(page, offline_site):
     url, scenario = offline_site
     page.add_init_script('window.initialSave = {"r": ["conf-double-slot", "listen-and-record", "removed-choice"],'
                          ' "v": "removed-choice", "n": 1, "b": [20, 34], "l": [20, 34], "d": ["gone", "wait"]};')
-    page.goto(url + "/index.html")
+    page.goto(url + "/index-en.html")
     page.wait_for_selector('button[data-choice="learn-her-context"]')
     assert page.evaluate("window.store.state()") == {"r": ["conf-double-slot", "listen-and-record"], "v": None, "n": 1,
                                                      "b": [20, 34], "l": [20, 34], "d": []}
@@ -307,3 +308,33 @@ P2PRoleplay.mount(document.querySelector(".p2p-roleplay"), store,
     assert page.locator(".p2p-roleplay script, .p2p-roleplay img, .p2p-roleplay svg, .p2p-roleplay iframe, "
                         ".p2p-roleplay [onerror], .p2p-roleplay [onmouseover]").count() == 0
     assert "<iframe srcdoc" in page.locator(".p2p-rp-debrief").inner_text()
+
+
+def test_a_stale_tab_is_refused_and_catches_up(context, workbench_server):
+    scenario = load_scenario(MS_PEREZ)
+    name = learner("tabs")
+    first, second = context.new_page(), context.new_page()
+    for tab in (first, second):
+        _open(tab, workbench_server, name)
+    first.click('button[data-choice="conf-double-slot"]')
+    _wait_for_scene(first, scenario, "first-contact")
+    second.click('button[data-choice="conf-english-notice"]')  # no longer offered: the server refuses it
+    _wait_for_announcement(second, "That step could not be taken. (choice 'conf-english-notice' is not offered "
+                                   "in scene 'first-contact')")
+    _wait_for_scene(second, scenario, "first-contact")
+    assert second.locator('button[data-choice="listen-and-record"]').count() == 1
+
+
+def test_offline_page_in_spanish(page, offline_site):
+    url, scenario = offline_site
+    page.goto(url + "/index-es.html")
+    page.wait_for_selector('button[data-choice="conf-double-slot"]')
+    assert page.locator(".p2p-rp-ask").inner_text() == "¿Qué hace usted?"
+    page.click('button[data-choice="conf-double-slot"]')
+    _wait_for_scene(page, scenario, "first-contact")
+    _wait_for_announcement(page, "Comentario: " + scenario.choice("conf-double-slot").feedback)
+    assert page.locator("text=Retroceder un paso").count() == 1
+    assert "Mr. Reyes, interpretando:" in page.locator(".p2p-rp-translation").first.inner_text()
+    # The interface is Spanish, the authored content keeps its own language mark.
+    assert page.locator('.p2p-rp-scene-title span[lang="en"]').inner_text() == "A first real conversation"
+    assert axe_violations(page) == []

@@ -264,11 +264,14 @@
           announce(t("The conversation starts again."));
         }
       }, function (error) {
-        busy = false;
-        stage.removeAttribute("aria-busy");
         var message = error && error.status === 507 ? t("Your progress could not be saved, so nothing changed.")
           : t("That step could not be taken.");
         announce(message + (error && error.message ? " (" + error.message + ")" : ""));
+        // The page may be behind the stored state (another tab played on): show what is stored.
+        store.call("state", {}).then(function (state) { busy = false; draw(state, true); }, function () {
+          busy = false;
+          stage.removeAttribute("aria-busy");
+        });
       });
     }
 
