@@ -486,7 +486,7 @@
     target.textContent = "";
     if (!rows.length) { target.appendChild(el("p", "", t("No shared entries yet."))); return; }
     var table = el("table", "p2p-journal__table");
-    table.appendChild(el("caption", "", fill(t("{n} shared entries"), { n: rows.length })));
+    table.appendChild(el("caption", "", fill(t("Shared entries: {n}"), { n: rows.length })));
     var head = el("tr");
     [t("Username"), t("Prompt"), t("Words"), t("Submitted"), t("Entry")].forEach(function (label) {
       var th = el("th", "", label); th.scope = "col"; head.appendChild(th);
