@@ -397,6 +397,26 @@
     function drawAgreement(result) {
       var labels = {};
       content.samples.forEach(function (s) { labels[s.id] = s.label; });
+      // The verdict and the figures first; the rating-by-rating comparison after them.
+      resultsBody.appendChild(el("p", result.passed ? "p2p-rubric__ok" : "p2p-rubric__short", result.passed
+        ? t("You met the calibration standard.")
+        : fmt(t("Not yet: the standard is {exact}% exact and {adjacent}% within one level. Choose Revise to rate again."),
+              { exact: content.agreement.min_exact, adjacent: content.agreement.min_adjacent })));
+      resultsBody.appendChild(el("h4", null, t("Agreement with the expert")));
+      var figures = el("ul", "p2p-rubric__figures");
+      figures.appendChild(el("li", null, fmt(t("Exact agreement: {count} of {total} ratings ({percent}%)."),
+        { count: result.exact, total: result.ratings, percent: result.exact_percent })));
+      figures.appendChild(el("li", null, fmt(t("Within one level: {count} of {total} ratings ({percent}%)."),
+        { count: result.adjacent, total: result.ratings, percent: result.adjacent_percent })));
+      resultsBody.appendChild(figures);
+      resultsBody.appendChild(el("h4", null, t("By criterion")));
+      var byCriterion = el("ul", "p2p-rubric__figures");
+      content.criteria.forEach(function (c) {
+        var counts = result.criteria[c.id];
+        byCriterion.appendChild(el("li", null, fmt(t("{criterion}: {exact} of {total} exact, {adjacent} of {total} within one level."),
+          { criterion: c.label, exact: counts.exact, adjacent: counts.adjacent, total: counts.ratings })));
+      });
+      resultsBody.appendChild(byCriterion);
       result.samples.forEach(function (sample) {
         resultsBody.appendChild(el("h4", "p2p-rubric__compare-title", labels[sample.id]));
         var list = el("ul", "p2p-rubric__compare");
@@ -423,25 +443,6 @@
         });
         resultsBody.appendChild(list);
       });
-      resultsBody.appendChild(el("h4", null, t("Agreement with the expert")));
-      var figures = el("ul", "p2p-rubric__figures");
-      figures.appendChild(el("li", null, fmt(t("Exact agreement: {count} of {total} ratings ({percent}%)."),
-        { count: result.exact, total: result.ratings, percent: result.exact_percent })));
-      figures.appendChild(el("li", null, fmt(t("Within one level: {count} of {total} ratings ({percent}%)."),
-        { count: result.adjacent, total: result.ratings, percent: result.adjacent_percent })));
-      resultsBody.appendChild(figures);
-      resultsBody.appendChild(el("h4", null, t("By criterion")));
-      var byCriterion = el("ul", "p2p-rubric__figures");
-      content.criteria.forEach(function (c) {
-        var counts = result.criteria[c.id];
-        byCriterion.appendChild(el("li", null, fmt(t("{criterion}: {exact} of {total} exact, {adjacent} of {total} within one level."),
-          { criterion: c.label, exact: counts.exact, adjacent: counts.adjacent, total: counts.ratings })));
-      });
-      resultsBody.appendChild(byCriterion);
-      resultsBody.appendChild(el("p", result.passed ? "p2p-rubric__ok" : "p2p-rubric__short", result.passed
-        ? t("You met the calibration standard.")
-        : fmt(t("Not yet: the standard is {exact}% exact and {adjacent}% within one level. Choose Revise to rate again."),
-              { exact: content.agreement.min_exact, adjacent: content.agreement.min_adjacent })));
     }
 
     function saveDraft() {
