@@ -107,6 +107,8 @@ def test_course_over_two_sittings(page, serve, version):
     ids = [i["id"] for i in interactions]
     assert "rp_call-listen" in ids and "rp_call-meet" in ids
     assert any(i.startswith("r_self-") for i in ids)
+    # One record per interaction: nothing unchanged is written again, not even after the resume.
+    assert len(ids) == len(set(ids)), ids
     if version == "scorm12":
         core = final["core"]
         assert core["lesson_status"] == "passed" and core["exit"] == ""
@@ -116,6 +118,10 @@ def test_course_over_two_sittings(page, serve, version):
             if item["type"] in ("choice", "likert"):
                 assert re.fullmatch(r"[0-9a-z]", item["student_response"]), item
         assert not any(i["type"] == "long-fill-in" for i in interactions)
+        # One character: the choice's place in its scene, the level's place among the levels.
+        responses = {i["id"]: i["student_response"] for i in interactions}
+        assert (responses["rp_call-listen"], responses["rp_call-meet"]) == ("0", "0")
+        assert (responses["r_self-agenda"], responses["r_self-listening"]) == ("1", "2")
     else:
         assert (final["completion_status"], final["success_status"], final["exit"]) == ("completed", "passed", "normal")
         assert 0.6 <= float(final["score"]["scaled"]) <= 1
@@ -123,8 +129,8 @@ def test_course_over_two_sittings(page, serve, version):
         assert set(journal) == {"j_after-noticed", "j_after-next"}
         assert all(i["result"] in ("correct", "incorrect", "neutral", "unanticipated", "")
                    for i in interactions)
-        # Each interaction is one record, updated in place, not repeated on every save.
-        assert len(ids) == len(set(ids))
+        responses = {i["id"]: i["learner_response"] for i in interactions}
+        assert (responses["rp_call-listen"], responses["r_self-listening"]) == ("listen", "exemplary")
 
 
 def test_scorm12_overflow_warns_and_loses_no_text(page, serve, tmp_path):

@@ -85,15 +85,31 @@
     return version === "scorm12" ? iso.slice(11, 19) : iso.slice(0, 19);
   }
 
-  /* SCORM 1.2 choice and likert responses are one character 0-9 or a-z. */
+  /* SCORM 1.2 choice and likert responses are one character 0-9 or a-z: the response itself when
+   * it is one, else its position among the options the interaction lists, else its position among
+   * its siblings in the block's content (a role-play choice in its scene, a rubric level among the
+   * levels), else a stable character derived from it. */
   var ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
-  function singleCharacter(interaction) {
+  function position(content, id) {
+    var found = -1;
+    (function walk(node) {
+      if (found >= 0 || !node || typeof node !== "object") { return; }
+      if (Array.isArray(node)) {
+        for (var i = 0; i < node.length && found < 0; i++) { if (node[i] && node[i].id === id) { found = i; } }
+        node.forEach(walk);
+      } else {
+        Object.keys(node).forEach(function (key) { walk(node[key]); });
+      }
+    })(content);
+    return found;
+  }
+
+  function singleCharacter(interaction, content) {
     var response = String(interaction.response);
     if (/^[0-9a-z]$/.test(response)) { return response; }
     var options = interaction.choices || interaction.options;
-    if (options && options.indexOf(interaction.response) >= 0 && options.length <= 36) {
-      return ALPHABET.charAt(options.indexOf(interaction.response));
-    }
+    var at = options ? options.indexOf(interaction.response) : position(content, interaction.response);
+    if (at >= 0 && at < ALPHABET.length) { return ALPHABET.charAt(at); }
     return ALPHABET.charAt(parseInt(hash(response), 36) % 36);
   }
 
@@ -183,7 +199,7 @@
           possible += outcome.score.possible;
         }
         blocksDone[id] = !!outcome.completed;
-        interactions = interactions.concat(outcome.interactions || []);
+        (outcome.interactions || []).forEach(function (item) { interactions.push({item: item, content: block.content}); });
       });
       var unitsDone = unitIds.map(function (unitId, index) {
         if (doc.u.indexOf(unitId) < 0) { return false; }
@@ -225,12 +241,12 @@
       }
     }
 
-    function sendInteraction(item) {
-      var type = item.type;
+    function sendInteraction(entry) {
+      var item = entry.item, type = item.type;
       if (version === "scorm12" && type === "long-fill-in") { return; }  // 1.2 has no long text
       if (version === "scorm12" && type === "other") { type = "performance"; }
       var response = (type === "choice" || type === "likert")
-        ? (version === "scorm12" ? singleCharacter(item) : identifier(item.response, 250))
+        ? (version === "scorm12" ? singleCharacter(item, entry.content) : identifier(item.response, 250))
         : String(item.response).slice(0, v.textLimit);
       var result = item.result === "incorrect" ? v.incorrect : item.result;
       var id = identifier(item.id, 255);
