@@ -118,8 +118,11 @@ var P2PStateCodec = (function () {
   var RATE = new Int32Array(1024);  // a counter learns fast while its context is new
   for (var n = 0; n < 1024; n++) RATE[n] = (16384 / (n + n + 3)) | 0;
 
-  var COUNTERS = 8;           // orders 0, 1 (direct), 2, 3, 4, 6, word, word pair (hashed)
+  var COUNTERS = 8;           // orders 0, 1 (direct), 2, 3, 4, word, 6, word pair (hashed)
   var INPUTS = COUNTERS + 2;  // + match model + bias
+  // Past this many bytes (far more than SCORM 1.2 holds) a lighter model keeps saves fast: no
+  // order 6, word pair, second mixer or SSE.
+  var LIGHT_BYTES = 24576;
   var DIRECT = 256 + 0x10000;
   var MAX_TABLE_BITS = 17;    // at most 2^17 buckets of 16 counters (8 MB)
   var MATCH_BITS = 16;
@@ -131,7 +134,8 @@ var P2PStateCodec = (function () {
   var matches = new Int32Array(1 << MATCH_BITS), matchCounters = new Uint32Array(32);
   var weights = new Int32Array(288 * INPUTS), st = new Int32Array(INPUTS);
   var ctx = new Uint32Array(COUNTERS), base = new Int32Array(COUNTERS), slot = new Int32Array(COUNTERS);
-  var history, pos, shift, c0, nibble, bitCount, c4, c8, word, prevWord;
+  var history, pos, shift, used, light, c0, nibble, bitCount;
+  var R = new Int32Array(4);  // last 4 bytes, the 4 before, word hash, previous word hash
   var matchPtr, matchLen, matchSlot, mixed, mixed1, mixed2, wi1, wi2, apmIndex;
 
   function hash(a, b) {
@@ -140,16 +144,17 @@ var P2PStateCodec = (function () {
   }
 
   // A counter: 22-bit probability above a 10-bit count, stored xor 2^31 so that 0 means p = 1/2.
+  // Math.imul and the int32 sum keep this in 32-bit integers (wrapping as intended).
   function learn(table, i, bit) {
-    var e = (table[i] ^ 0x80000000) >>> 0, count = e & 1023;
+    var e = table[i] ^ 0x80000000, count = e & 1023;
     if (count < 255) e++;
-    table[i] = (e + ((((bit << 22) - (e >>> 10)) >> 3) * RATE[count] & -1024)) ^ 0x80000000;
+    table[i] = (e + (Math.imul(((bit << 22) - (e >>> 10)) >> 3, RATE[count]) & -1024)) ^ 0x80000000;
   }
 
   // Orders 0 and 1 index their counters directly; the others hash into 16-counter buckets, one
   // per context and nibble (counter 0 holds a check), so a byte touches two memory lines each.
   function findBuckets() {
-    for (var i = 2; i < COUNTERS; i++) {
+    for (var i = 2; i < used; i++) {
       var h = hash(ctx[i], c0), b = DIRECT + ((h >>> shift) << 4), check = (h & 0xffff) | 1;
       if (slots[b] !== check) {
         slots.fill(0, b + 1, b + 16);
@@ -161,21 +166,21 @@ var P2PStateCodec = (function () {
 
   function byteSeen(byte) {
     history[pos++] = byte;
-    c8 = (c8 << 8 | c4 >>> 24) >>> 0;
-    c4 = (c4 << 8 | byte) >>> 0;
+    R[1] = (R[1] << 8 | R[0] >>> 24) >>> 0;
+    R[0] = (R[0] << 8 | byte) >>> 0;
     if (byte >= 65 && byte <= 90) byte += 32;
-    if ((byte >= 97 && byte <= 122) || byte >= 128) word = hash(word, byte);
-    else if (word) { prevWord = word; word = 0; }
-    ctx[2] = (c4 & 0xffff) | 0x20000;
-    ctx[3] = hash(c4 & 0xffffff, 3);
-    ctx[4] = hash(c4, 4);
-    ctx[5] = hash(hash(c4, c8 & 0xffff), 6);
-    ctx[6] = hash(word, 7 + (c4 & 0xff));
-    ctx[7] = hash(word, prevWord);
+    if ((byte >= 97 && byte <= 122) || byte >= 128) R[2] = hash(R[2], byte);
+    else if (R[2]) { R[3] = R[2]; R[2] = 0; }
+    ctx[2] = (R[0] & 0xffff) | 0x20000;
+    ctx[3] = hash(R[0] & 0xffffff, 3);
+    ctx[4] = hash(R[0], 4);
+    ctx[5] = hash(R[2], 7 + (R[0] & 0xff));
+    ctx[6] = hash(hash(R[0], R[1] & 0xffff), 6);
+    ctx[7] = hash(R[2], R[3]);
     // The match model follows the last occurrence of the previous 5 bytes and predicts the byte
     // that came next there (ids repeated across the document, a draft next to its saved version).
-    var h = hash(c4, c8 & 0xff) >>> (32 - MATCH_BITS);
-    if (matchLen > 0 && history[matchPtr] === (c4 & 0xff)) {
+    var h = hash(R[0], R[1] & 0xff) >>> (32 - MATCH_BITS);
+    if (matchLen > 0 && history[matchPtr] === (R[0] & 0xff)) {
       matchLen++;
       matchPtr++;
     } else {
@@ -191,7 +196,7 @@ var P2PStateCodec = (function () {
   }
 
   function predict() {
-    var dot1 = 0, dot2 = 0, b1 = c4 & 0xff, i;
+    var dot1 = 0, dot2 = 0, b1 = R[0] & 0xff, i;
     matchSlot = -1;
     if (matchLen > 0) {
       var predicted = history[matchPtr] | 256;
@@ -206,15 +211,14 @@ var P2PStateCodec = (function () {
     wi2 = (256 + bitCount * 4 + (b1 >= 97 && b1 <= 122 ? 0 : b1 === 32 ? 1 : b1 < 48 ? 2 : 3)) * INPUTS;
     slot[0] = c0;
     slot[1] = 256 + (b1 << 8 | c0);
-    for (i = 2; i < COUNTERS; i++) slot[i] = base[i] + nibble;
-    for (i = 0; i < COUNTERS; i++) st[i] = STRETCH[(slots[slot[i]] ^ 0x80000000) >>> 20];
+    for (i = 2; i < used; i++) slot[i] = base[i] + nibble;
+    for (i = 0; i < used; i++) st[i] = STRETCH[(slots[slot[i]] ^ 0x80000000) >>> 20];
     st[COUNTERS] = matchSlot < 0 ? 0 : STRETCH[(matchCounters[matchSlot] ^ 0x80000000) >>> 20];
     st[COUNTERS + 1] = 256;
-    for (i = 0; i < INPUTS; i++) {
-      dot1 += st[i] * weights[wi1 + i];
-      dot2 += st[i] * weights[wi2 + i];
-    }
-    mixed1 = squash(Math.floor(dot1 / 65536));
+    for (i = 0; i < INPUTS; i++) dot1 += st[i] * weights[wi1 + i];
+    mixed = mixed1 = squash(Math.floor(dot1 / 65536));
+    if (light) return mixed;
+    for (i = 0; i < INPUTS; i++) dot2 += st[i] * weights[wi2 + i];
     mixed2 = squash(Math.floor(dot2 / 65536));
     mixed = squash((STRETCH[mixed1] + STRETCH[mixed2]) >> 1);
     // SSE: refine by the partial byte and 5 bits of the last, interpolating between 33 buckets.
@@ -226,13 +230,13 @@ var P2PStateCodec = (function () {
 
   function update(bit) {
     var i, err1 = ((bit << 12) - mixed1) * 3, err2 = ((bit << 12) - mixed2) * 3;
-    for (i = 0; i < COUNTERS; i++) learn(slots, slot[i], bit);
+    for (i = 0; i < used; i++) learn(slots, slot[i], bit);
     if (matchSlot >= 0) learn(matchCounters, matchSlot, bit);
-    for (i = 0; i < INPUTS; i++) {
-      weights[wi1 + i] += (st[i] * err1) >> 12;
-      weights[wi2 + i] += (st[i] * err2) >> 12;
+    for (i = 0; i < INPUTS; i++) weights[wi1 + i] += (st[i] * err1) >> 12;
+    if (!light) {
+      for (i = 0; i < INPUTS; i++) weights[wi2 + i] += (st[i] * err2) >> 12;
+      apm[apmIndex] += ((bit << 16) + (bit << 7) - bit - bit - apm[apmIndex]) >> 7;
     }
-    apm[apmIndex] += ((bit << 16) + (bit << 7) - bit - bit - apm[apmIndex]) >> 7;
     c0 = c0 << 1 | bit;
     nibble = nibble << 1 | bit;
     bitCount++;
@@ -266,28 +270,32 @@ var P2PStateCodec = (function () {
       weights.set(primed.weights);
       ctx.set(primed.ctx);
       base.set(primed.base);
-      pos = primed.at[0]; c4 = primed.at[1]; c8 = primed.at[2]; word = primed.at[3];
-      prevWord = primed.at[4]; matchPtr = primed.at[5]; matchLen = primed.at[6];
+      pos = primed.at[0]; R[0] = primed.at[1]; R[1] = primed.at[2]; R[2] = primed.at[3];
+      R[3] = primed.at[4]; matchPtr = primed.at[5]; matchLen = primed.at[6];
+    } else {
+      shift = 32 - bits;
+      used = COUNTERS;
+      light = false;
+      slots.fill(0, 0, DIRECT + (16 << bits));
+      for (i = 0; i < apm.length; i += 33) apm.set(apmStart, i);
+      matches.fill(0);
+      matchCounters.fill(0);
+      weights.fill(16384);
+      ctx.fill(0);
+      pos = R[0] = R[1] = R[2] = R[3] = matchPtr = matchLen = bitCount = 0;
       c0 = nibble = 1;
-      bitCount = 0;
-      return;
+      findBuckets();
+      for (i = 0; i < PRIOR_BYTES.length; i++) {
+        for (var j = 7; j >= 0; j--) { predict(); update((PRIOR_BYTES[i] >> j) & 1); }
+      }
+      primed = {bits: bits, slots: slots.slice(0, DIRECT + (16 << bits)), apm: apm.slice(),
+                matches: matches.slice(), matchCounters: matchCounters.slice(), weights: weights.slice(),
+                ctx: ctx.slice(), base: base.slice(), at: [pos, R[0], R[1], R[2], R[3], matchPtr, matchLen]};
     }
-    shift = 32 - bits;
-    slots.fill(0, 0, DIRECT + (16 << bits));
-    for (i = 0; i < apm.length; i += 33) apm.set(apmStart, i);
-    matches.fill(0);
-    matchCounters.fill(0);
-    weights.fill(16384);
-    ctx.fill(0);
-    pos = c4 = c8 = word = prevWord = matchPtr = matchLen = bitCount = 0;
     c0 = nibble = 1;
-    findBuckets();
-    for (i = 0; i < PRIOR_BYTES.length; i++) {
-      for (var j = 7; j >= 0; j--) { predict(); update((PRIOR_BYTES[i] >> j) & 1); }
-    }
-    primed = {bits: bits, slots: slots.slice(0, DIRECT + (16 << bits)), apm: apm.slice(),
-              matches: matches.slice(), matchCounters: matchCounters.slice(), weights: weights.slice(),
-              ctx: ctx.slice(), base: base.slice(), at: [pos, c4, c8, word, prevWord, matchPtr, matchLen]};
+    bitCount = 0;
+    light = length > LIGHT_BYTES;
+    used = light ? 6 : COUNTERS;
   }
 
   function checksum(bytes) {  // FNV-1a
@@ -332,20 +340,15 @@ var P2PStateCodec = (function () {
       n += (b & 127) * scale;
       scale *= 128;
     } while (b & 128);
+    if (at > 1 && !b) throw corrupt("bad length");
     if (at + 4 > data.length) throw corrupt("no checksum");
     var sum = ((data[at] << 24) | (data[at + 1] << 16) | (data[at + 2] << 8) | data[at + 3]) >>> 0;
     at += 4;
-    var bytes = new Uint8Array(n);
+    var bytes = new Uint8Array(n), last = data.length - 1;
     if (n) {
-      // A valid stream is read exactly 3 bytes past its end (the decoder reads 4 bytes ahead),
-      // so running further means damage: stop before decoding a huge claimed length.
-      var next = function () {
-        if (at >= data.length + 3) throw corrupt("stream ends early");
-        return at < data.length ? data[at++] : (at++, 0);
-      };
       start(n);
       var x1 = 0, x2 = 0xffffffff, x = 0;
-      for (var k = 0; k < 4; k++) x = ((x << 8) | next()) >>> 0;
+      for (var k = 0; k < 4; k++, at++) x = ((x << 8) | (at < data.length ? data[at] : 0)) >>> 0;
       for (var i = 0; i < n; i++) {
         var c = 0;
         for (var j = 0; j < 8; j++) {
@@ -356,15 +359,21 @@ var P2PStateCodec = (function () {
           update(bit);
           c = c << 1 | bit;
           while (((x1 ^ x2) & 0xff000000) === 0) {
+            // The encoder wrote x1's top byte here, and its last byte is not shifted out.
+            if (((x ^ x1) & 0xff000000) !== 0 || at - 4 >= last) throw corrupt("bad stream");
             x1 = (x1 << 8) >>> 0;
             x2 = ((x2 << 8) | 255) >>> 0;
-            x = ((x << 8) | next()) >>> 0;
+            x = ((x << 8) | (at < data.length ? data[at] : 0)) >>> 0;
+            at++;
           }
         }
         bytes[i] = c;
       }
+      // Only the byte encode() writes last, and nothing after it, is accepted.
+      if (at !== data.length + 3 || data[last] !== (x1 >>> 24) + 1) throw corrupt("bad ending");
+    } else if (at !== data.length) {
+      throw corrupt("trailing data");
     }
-    if (at !== data.length + (n ? 3 : 0)) throw corrupt("trailing data");
     if (checksum(bytes) !== sum) throw corrupt("checksum");
     return bytes;
   }
@@ -403,15 +412,15 @@ var P2PStateCodec = (function () {
   function decodeText(stored) {
     if (typeof stored !== "string" || !stored) throw corrupt("empty");
     if (stored[0] !== VERSION) throw corrupt("version " + JSON.stringify(stored[0]));
-    var text, bytes = decompress(fromText(stored));
+    var data = fromText(stored), text, bytes;
+    // The last group of characters has spare values: accept only the spelling encode() writes.
+    if (VERSION + toText(data) !== stored) throw corrupt("bad ending");
+    bytes = decompress(data);
     try {
       text = new TextDecoder("utf-8", {fatal: true}).decode(bytes);
     } catch (e) {
       throw corrupt("not UTF-8");
     }
-    // The coder's last byte and the last group of characters have spare values: accepting only
-    // what encode writes makes any altered character an error (one more encode, at load).
-    if (encodeText(text) !== stored) throw corrupt("not as this codec writes it");
     return text;
   }
 
