@@ -212,3 +212,23 @@ def test_republished_package_restores_what_still_exists(page, serve, tmp_path, v
     assert entries["noticed"]["versions"][-1]["text"] == FIRST_ENTRY and "next" not in entries
     assert "u_roleplay" not in held["u"] and "u_welcome" in held["u"]
     stop(page2)
+
+
+def test_one_sco_per_chapter_keeps_each_chapters_state(page, tmp_path, static_server):
+    package = build(DATA / "sample_course", "scorm2004", tmp_path / "build", sco_per="chapter")
+    url = static_server(lms_folder(package, tmp_path / "lms")).url
+    sco = launch(page, url, "scorm2004", sco="chapter-02.html")
+    assert sco.locator(".p2p-unit").count() == 2
+    assert sco.locator("#p2p-position").inner_text() == "Unit 1 of 2"
+    sco.locator(".p2p-journal__text").nth(0).fill(FIRST_ENTRY)
+    sco.locator(".p2p-journal__submit").nth(0).click()
+    prompt_status(sco, 0, "Version 1").wait_for()
+    assert axe_violations(sco) == []
+    cmi = stop(page)
+    assert cmi["location"] == "u_journal" and cmi["completion_status"] == "incomplete"
+
+    page2 = page.context.new_page()
+    sco = launch(page2, url, "scorm2004", persisted=cmi, sco="chapter-02.html")
+    assert sco.locator(".p2p-journal__text").nth(0).input_value() == FIRST_ENTRY
+    assert set(document_of(sco)["b"]) == {"j_after"}  # only this chapter's blocks
+    stop(page2)
