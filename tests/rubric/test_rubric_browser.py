@@ -376,3 +376,21 @@ def test_mounted_offline_in_spanish_as_a_scorm_player_does(page, static_server, 
     assert page.locator(".p2p-rubric__results").is_visible()
     assert page.locator(".p2p-rubric textarea").nth(1).input_value() == \
         "La intérprete leyó el resumen en voz alta a la familia."
+
+
+def test_studio_editor_lists_located_problems(page, workbench_server):
+    """Only a refused save here: the workbench scenarios are shared by the other browser tests."""
+    page.goto(f"{workbench_server}/scenario/facilitation_rubric.1/studio_view/?student=staff_author")
+    editor = page.locator(".p2p-rubric-studio")
+    editor.wait_for()
+    assert axe_violations(page, ".p2p-rubric-studio") == []
+    olx = editor.locator("textarea")
+    assert "<sample id=\"annual_review\"" in olx.input_value()
+    olx.fill(olx.input_value().replace('min_adjacent="100"', 'min_adjacent="120"'))
+    editor.get_by_role("button", name="Save").click()
+    editor.locator(".p2p-rubric-studio__list li").first.wait_for()
+    assert editor.locator(".p2p-rubric-studio__summary").inner_text() == "The rubric was not saved:"
+    problem = editor.locator(".p2p-rubric-studio__list li").first.inner_text()
+    assert re.match(r"rubric \(Studio editor\):\d+: min_adjacent '120' is not a percentage", problem)
+    assert olx.get_attribute("aria-invalid") == "true"
+    assert axe_violations(page, ".p2p-rubric-studio") == []

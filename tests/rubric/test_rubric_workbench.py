@@ -312,3 +312,31 @@ def test_certification_records_download_as_csv(certification):
     assert [row[3:] for row in mine] == [["Exemplary"] * 4 + ["20", "20", "yes"],
                                          ["Proficient", "Proficient", "Proficient", "Developing", "14", "20", "no"]]
     assert all(row[2].endswith("Z") for row in mine)
+
+
+# ------------------------------------------------------------------ Studio
+
+
+def test_studio_editor_saves_valid_olx_and_refuses_broken_olx_whole():
+    usage_id = load(scenario("self_check.xml"))
+    runtime, block = as_user(usage_id, "staff_author")
+    html = block.studio_view().body_html()
+    assert "Rubric (OLX)" in html and "&lt;criterion id=&#34;agenda&#34;" in html
+    before = block.definition
+    broken = (Path(__file__).resolve().parent / "data" / "broken" / "missing_descriptor.xml").read_text()
+    status, body = call(runtime, block, "studio_submit", {"olx": broken})
+    assert status == 400
+    assert body["error"].split("\n") == [
+        "The rubric was not saved:",
+        "rubric (Studio editor):8: criterion 'family_voice' has no descriptor for level(s): proficient — "
+        'add <descriptor level="...">...</descriptor> for every level']
+    status, body = call(runtime, block, "studio_submit", {"olx": "<facilitation_rubric mode='self'>\n<level"})
+    assert status == 400 and "rubric (Studio editor):2:" in body["error"]
+    assert as_user(usage_id, "staff_author")[1].definition == before  # nothing saved
+    edited = scenario("self_check.xml").replace('display_name="Self-check: facilitating an IEP meeting"',
+                                                'display_name="After the meeting: self-check"')
+    status, body = call(runtime, block, "studio_submit", {"olx": edited})
+    assert (status, body) == (200, {"saved": True, "display_name": "After the meeting: self-check"})
+    _runtime, again = as_user(usage_id, "learner-after-edit")
+    assert again.display_name == "After the meeting: self-check"
+    assert "After the meeting: self-check" in again.render("student_view").body_html()

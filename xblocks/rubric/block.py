@@ -18,6 +18,7 @@ from lxml import etree
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.core import XBlock
+from xblock.exceptions import JsonHandlerError
 from xblock.fields import Dict, Integer, Scope, String
 
 from xblocks.common.i18n import gettext, script_catalogue
@@ -27,6 +28,8 @@ from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_te
 from . import model
 
 SCRIPT = XBLOCKS_DIR / "rubric" / "static" / "rubric.js"
+STUDIO_SCRIPT = XBLOCKS_DIR / "rubric" / "static" / "rubric-studio.js"
+EDITOR_SOURCE = "rubric (Studio editor)"
 SCENARIOS = Path(__file__).resolve().parent / "templates" / "scenarios"
 MAX_REQUEST_BYTES = 100_000  # every note at its limit, as escaped JSON, fits with room to spare
 
@@ -377,6 +380,38 @@ class FacilitationRubricBlock(XBlock):
         response = Response(out.getvalue(), content_type="text/csv", charset="utf8")
         response.headers["Content-Disposition"] = f'attachment; filename="{content["id"]}-certifications.csv"'
         return response
+
+    # ------------------------------------------------------------ Studio
+
+    def studio_view(self, context=None):
+        lang = current_language()
+        olx = etree.tostring(model.serialize(self.model()), encoding="unicode", pretty_print=True)
+        html = render("rubric/templates/studio_view.html", lang, block_id=self._block_id() + "-studio", olx=olx)
+        fragment = Fragment(html)
+        fragment.add_css(static_text("rubric/static/rubric.css"))
+        fragment.add_javascript(static_text("common/static/p2p-store.js"))
+        fragment.add_javascript(static_text("rubric/static/rubric-studio.js"))
+        fragment.initialize_js("P2PRubricStudioInit", {"i18n": script_catalogue(lang, STUDIO_SCRIPT)})
+        return fragment
+
+    @XBlock.json_handler
+    def studio_submit(self, data, suffix=""):
+        """Save edited OLX, or refuse it whole: the first line says so, each further line is a problem."""
+        olx = data.get("olx") if isinstance(data, dict) else None
+        if not isinstance(olx, str) or len(olx) > MAX_REQUEST_BYTES:
+            raise JsonHandlerError(400, _("Send the rubric as OLX text."))
+        try:
+            element = etree.fromstring(olx.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as error:
+            problems = [f"{EDITOR_SOURCE}:{error.lineno}: {error.msg} — " + _("check that every tag is closed")]
+        else:
+            rubric, found = model.parse(element, EDITOR_SOURCE)
+            problems = [str(p) for p in found]
+        if problems:
+            raise JsonHandlerError(400, "\n".join([_("The rubric was not saved:")] + problems))
+        self.definition = etree.tostring(model.serialize(rubric), encoding="unicode")
+        self.display_name = rubric.display_name
+        return {"saved": True, "display_name": rubric.display_name}
 
     @staticmethod
     def workbench_scenarios():
