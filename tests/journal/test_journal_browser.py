@@ -341,6 +341,8 @@ def test_offline_journal_collects_every_block_and_reports(page, static_server, t
     from_document = page.evaluate("P2PJournal.collect([{id: 'one', content: contents[0], state: window.doc.one},"
                                   " {id: 'two', content: contents[1], state: window.doc.two}])")
     assert [(e["block"], e["draft"]) for e in from_document] == [("one", None), ("two", "An unsent thought")]
+    drawn = page.evaluate("P2PJournal.renderJournal(P2PJournal.collect()).innerText")
+    assert "Listening first changes the meeting." in drawn and "An unsent thought" in drawn
     with page.expect_download() as download_info:
         page.locator("#one .p2p-journal__download").click()
     document = Path(download_info.value.path()).read_text(encoding="utf-8")

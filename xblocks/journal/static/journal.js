@@ -250,6 +250,7 @@
 
   /* Draws the journal into `container` with DOM text nodes only (learner text is never parsed as HTML). */
   function renderJournal(entries, container, lang) {
+    container = container || document.createElement("div");
     container.textContent = "";
     if (!entries.length) { container.appendChild(el("p", "", t("You have not written any journal entries yet."))); return container; }
     groups(entries).forEach(function (group) {
