@@ -340,3 +340,18 @@ def test_studio_editor_saves_valid_olx_and_refuses_broken_olx_whole():
     _runtime, again = as_user(usage_id, "learner-after-edit")
     assert again.display_name == "After the meeting: self-check"
     assert "After the meeting: self-check" in again.render("student_view").body_html()
+
+
+def test_a_block_added_in_studio_starts_from_the_example_and_exports_without_a_fixed_url_name():
+    from xblock.fields import ScopeIds
+
+    runtime = RecordingRuntime("staff_author")
+    definition_id = runtime.id_generator.create_definition(model.TAG)
+    usage_id = runtime.id_generator.create_usage(definition_id)
+    block = runtime.construct_xblock(model.TAG, ScopeIds("staff_author", model.TAG, definition_id, usage_id))
+    assert block.definition == ""
+    assert "Agenda and shared agreements" in block.student_view().body_html()
+    assert block._content()["id"] == block._block_id()
+    out = io.BytesIO()
+    runtime.export_to_xml(block, out)
+    assert b"facilitation_self_check" not in out.getvalue()  # the runtime, not the example, names the block

@@ -8,6 +8,7 @@ on the candidate, the way staff-graded blocks such as edx-sga do it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -96,9 +97,13 @@ class FacilitationRubricBlock(XBlock):
         if problems:
             raise ValueError("\n".join(str(p) for p in problems))
         block = runtime.construct_xblock_from_class(cls, keys)
-        block.display_name = rubric.display_name
-        block.definition = etree.tostring(model.serialize(rubric), encoding="unicode")
+        block._set_rubric(rubric)
         return block
+
+    def _set_rubric(self, rubric: model.Rubric) -> None:
+        # The runtime owns url_name (it names the block in the course); the definition keeps the rest.
+        self.display_name = rubric.display_name
+        self.definition = etree.tostring(model.serialize(dataclasses.replace(rubric, url_name="")), encoding="unicode")
 
     def add_xml_to_node(self, node):
         element = model.serialize(self.model())
@@ -108,12 +113,12 @@ class FacilitationRubricBlock(XBlock):
             node.append(child)
 
     def model(self) -> model.Rubric:
-        rubric, problems = model.parse(etree.fromstring(self.definition), model.TAG)
+        # A block added in Studio starts from the self-check example, ready to edit.
+        definition = self.definition or (SCENARIOS / "self_check.xml").read_text(encoding="utf-8")
+        rubric, problems = model.parse(etree.fromstring(definition.encode("utf-8")), model.TAG)
         if problems:  # parse_xml refused it already; reaching here means the stored field was edited by hand
             raise ValueError("\n".join(str(p) for p in problems))
-        if rubric.display_name != self.display_name:
-            rubric = model.Rubric(**{**rubric.__dict__, "display_name": self.display_name})
-        return rubric
+        return dataclasses.replace(rubric, url_name="", display_name=self.display_name or rubric.display_name)
 
     def max_score(self):
         content = self._content()
@@ -409,8 +414,7 @@ class FacilitationRubricBlock(XBlock):
             problems = [str(p) for p in found]
         if problems:
             raise JsonHandlerError(400, "\n".join([_("The rubric was not saved:")] + problems))
-        self.definition = etree.tostring(model.serialize(rubric), encoding="unicode")
-        self.display_name = rubric.display_name
+        self._set_rubric(rubric)
         return {"saved": True, "display_name": rubric.display_name}
 
     @staticmethod
