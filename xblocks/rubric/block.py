@@ -123,7 +123,7 @@ class FacilitationRubricBlock(XBlock):
     def max_score(self):
         content = self._content()
         if content["mode"] == "calibration":
-            return sum(1 for _s in content["samples"]) * len(content["criteria"])
+            return len(content["samples"]) * len(content["criteria"])
         return content["max_total"]
 
     # ------------------------------------------------------------ identity and state
