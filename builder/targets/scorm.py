@@ -53,6 +53,10 @@ _REMOTE_EMBED = re.compile(r"""<(?:img|script|iframe|link|video|audio|source|emb
                            r"""\b(?:src|href|data)\s*=\s*["']((?:https?:)?//[^"']+)""", re.I)
 
 
+# Author HTML that would run its own code inside the player (which owns the page and the LMS API).
+_ACTIVE_HTML = re.compile(r"""<script\b|\son[a-z]+\s*=|(?:href|src|action)\s*=\s*["']?\s*javascript:""", re.I)
+
+
 @dataclass(frozen=True)
 class BlockPlayer:
     """What the player needs of a block kind: its folder under xblocks/ and its script's global."""
@@ -278,6 +282,11 @@ def _html(course: Course, component: Component, statics: set[str], problems: lis
         problems.append(Problem(component.file, component.line,
                                 f"html embeds {match.group(1)}, which a package cannot load offline",
                                 "put the file in the course's static/ folder and refer to it as /static/<name>"))
+
+    for match in _ACTIVE_HTML.finditer(text):
+        problems.append(Problem(component.file, component.line,
+                                f"html runs code of its own ({match.group(0).strip()!r}), which a package does not allow",
+                                "remove the script or event handler; interactive parts belong in one of our blocks"))
 
     def local(match: re.Match) -> str:
         name = _use_static(course, match.group(2), component, statics, problems)

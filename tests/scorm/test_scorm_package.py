@@ -79,3 +79,14 @@ def test_html_that_reaches_the_network_is_refused(tmp_path):
     with pytest.raises(BuildError) as refused:
         build_package(load(folder), tmp_path, BuildOptions(), "scorm2004")
     assert any("https://example.org/x.png" in str(p) for p in refused.value.problems)
+
+
+def test_html_that_runs_code_of_its_own_is_refused(tmp_path):
+    folder = copy_course("html_course", tmp_path)
+    source = folder / "course" / "2026.xml"
+    source.write_text(source.read_text().replace(
+        "<p>Send the agenda", '<script>alert(1)</script><a href="javascript:void(0)" onclick="x()">x</a><p>Send the agenda'))
+    with pytest.raises(BuildError) as refused:
+        build_package(load(folder), tmp_path, BuildOptions(), "scorm12")
+    found = "\n".join(str(p) for p in refused.value.problems)
+    assert "'<script'" in found and "onclick" in found and "javascript:" in found
