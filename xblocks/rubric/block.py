@@ -23,7 +23,7 @@ from xblock.exceptions import JsonHandlerError
 from xblock.fields import Dict, Integer, Scope, String
 
 from xblocks.common.i18n import gettext, script_catalogue
-from xblocks.common.platform import current_language, user_is_staff, username
+from xblocks.common.platform import anonymous_user_id, course_key, current_language, user_is_staff, username
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
 
 from . import model
@@ -136,18 +136,8 @@ class FacilitationRubricBlock(XBlock):
         content["id"] = content["id"] or self._block_id()
         return content
 
-    def _course_key(self) -> str:
-        course = getattr(self.scope_ids.usage_id, "course_key", None) or getattr(self.runtime, "course_id", None)
-        return str(course) if course else "workbench"
-
-    def _student_id(self) -> str:
-        service = self.runtime.service(self, "user")
-        user = service.get_current_user() if service is not None else None
-        anonymous = user.opt_attrs.get("edx-platform.anonymous_user_id") if user is not None else None
-        return str(anonymous or username(self))
-
     def _student_item(self, student_id: str) -> dict:
-        return {"student_id": student_id, "course_id": self._course_key(),
+        return {"student_id": student_id, "course_id": course_key(self),
                 "item_id": str(self.scope_ids.usage_id), "item_type": model.TAG}
 
     def _state(self, content: dict) -> dict:
@@ -265,7 +255,7 @@ class FacilitationRubricBlock(XBlock):
     def _trainer_state(self, content: dict) -> dict:
         if user_is_staff(self):
             return {"mode": "trainer", "role": "trainer"}
-        return {"mode": "trainer", "role": "candidate", **self._candidate_view(self._student_id(), content)}
+        return {"mode": "trainer", "role": "candidate", **self._candidate_view(anonymous_user_id(self), content)}
 
     def _trainer_mode_refusal(self, content: dict) -> Response | None:
         if content["mode"] != "trainer":
@@ -284,7 +274,7 @@ class FacilitationRubricBlock(XBlock):
             return refusal
         if user_is_staff(self):
             return _error(_("Trainers assess candidates; a trainer account cannot request certification here."), 403)
-        student_id = self._student_id()
+        student_id = anonymous_user_id(self)
         if self._candidate_view(student_id, content)["status"] == "waiting":
             return _error(_("Your request is waiting for a trainer; you can send a new one after it is assessed."), 409)
         try:
@@ -308,7 +298,7 @@ class FacilitationRubricBlock(XBlock):
         from submissions import api as submissions
 
         candidates = []
-        for submission in submissions.get_all_submissions(self._course_key(), str(self.scope_ids.usage_id),
+        for submission in submissions.get_all_submissions(course_key(self), str(self.scope_ids.usage_id),
                                                           model.TAG, read_replica=False):
             candidates.append(self._candidate_view(submission["student_id"], content))
         order = {"waiting": 0, "assessed": 1}
@@ -343,7 +333,7 @@ class FacilitationRubricBlock(XBlock):
             return _error(_("This person has not requested certification."), 400)
         if payload.get("submission") != candidate["request"]["submission"]:
             return _error(_("The candidate sent a newer request; reload the queue and assess that one."), 409)
-        if candidate_id == self._student_id():
+        if candidate_id == anonymous_user_id(self):
             return _error(_("You cannot assess your own request."), 403)
         try:
             assessment = model.checked_assessment(payload, content)
