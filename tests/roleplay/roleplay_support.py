@@ -87,12 +87,12 @@ def post(runtime, block, handler: str, payload) -> tuple[int, dict]:
 def block_state(block) -> dict:
     """The block's learner fields as the compact state the rules use (as the block reads them)."""
     return {"r": block._field("route"), "v": block._field("via"), "n": block._field("attempts"),
-            "b": block._field("best_score"), "l": block._field("last_score"), "d": block._field("finished_route")}
+            "b": block._field("best_score"), "l": block._field("last_score")}
 
 
 def set_block_state(block, saved) -> None:
     if saved is None:
         return
     block.route, block.via, block.attempts = saved.get("r"), saved.get("v"), saved.get("n")
-    block.best_score, block.last_score, block.finished_route = saved.get("b"), saved.get("l"), saved.get("d")
+    block.best_score, block.last_score = saved.get("b"), saved.get("l")
     block.save()

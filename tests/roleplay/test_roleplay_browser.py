@@ -116,7 +116,7 @@ def test_offline_store_plays_and_keeps_compact_ids(page, offline_site):
     _wait_for_scene(page, scenario, "first-contact")
     _wait_for_announcement(page, scenario.choice("conf-double-slot").feedback)
     saved = json.loads(page.evaluate("window.saved[window.saved.length - 1]"))
-    assert saved == {"r": ["conf-double-slot"], "v": "conf-double-slot", "n": 0, "b": None, "l": None, "d": []}
+    assert saved == {"r": ["conf-double-slot"], "v": None, "n": 0, "b": None, "l": None}
     # Spanish words are marked as Spanish, with the interpreter's English beside them.
     spanish = page.locator('.p2p-rp-transcript q[lang="es"]')
     assert spanish.count() == 2
@@ -139,11 +139,11 @@ def test_offline_resume_after_republish(page, offline_site):
     """A saved state naming a choice that no longer exists resumes at the last scene still reachable."""
     url, scenario = offline_site
     page.add_init_script('window.initialSave = {"r": ["conf-double-slot", "listen-and-record", "removed-choice"],'
-                         ' "v": "removed-choice", "n": 1, "b": [20, 34], "l": [20, 34], "d": ["gone", "wait"]};')
+                         ' "v": "removed-choice", "n": 1, "b": [20, 34], "l": [20, 34], "d": ["from", "an older version"]};')
     page.goto(url + "/index-en.html")
     page.wait_for_selector('button[data-choice="learn-her-context"]')
     assert page.evaluate("window.store.state()") == {"r": ["conf-double-slot", "listen-and-record"], "v": None, "n": 1,
-                                                     "b": [20, 34], "l": [20, 34], "d": []}
+                                                     "b": [20, 34], "l": [20, 34]}
 
 
 # -- the workbench -----------------------------------------------------------------------------

@@ -84,7 +84,6 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
     attempts = Integer(default=0, scope=Scope.user_state, help="Endings reached.")
     best_score = List(default=None, scope=Scope.user_state, help="[earned, possible] of the best attempt.")
     last_score = List(default=None, scope=Scope.user_state, help="[earned, possible] of the last attempt.")
-    finished_route = List(default=[], scope=Scope.user_state, help="The route of the last finished attempt.")
 
     # -- content -------------------------------------------------------------------------------
 
@@ -141,12 +140,12 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
 
     def _state(self) -> dict:
         saved = {"r": self._field("route"), "v": self._field("via"), "n": self._field("attempts"),
-                 "b": self._field("best_score"), "l": self._field("last_score"), "d": self._field("finished_route")}
+                 "b": self._field("best_score"), "l": self._field("last_score")}
         return model.restore(saved, self.scenario)
 
     def _store(self, state: dict) -> None:
         self.route, self.via, self.attempts = state["r"], state["v"], state["n"]
-        self.best_score, self.last_score, self.finished_route = state["b"], state["l"], state["d"]
+        self.best_score, self.last_score = state["b"], state["l"]
 
     def _request(self, name: str, payload) -> dict:
         scenario, problems = _parsed(self.data)

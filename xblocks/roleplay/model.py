@@ -632,12 +632,14 @@ def parse_text(text: str, source: str) -> tuple[Scenario | None, list[Problem]]:
 #
 # The saved state is compact (it shares SCORM 1.2's 4,096-character suspend_data with other
 # blocks) and holds ids only:
-#   r: the route, choice ids from the start scene       v: the choice that led to where the learner is
+#   r: the route, choice ids from the start scene
+#   v: the choice that led here when it is not the route's last (it closed a loop), else null
 #   n: finished attempts (endings reached)              b, l: best and last score as [earned, possible]
-#   d: the route of the last finished attempt (for the debrief and the LMS report)
+# The route is the only list: the SCORM player records each choice as an interaction when it
+# is reported, so a route that Replay empties needs no copy.
 
 def empty_state() -> dict:
-    return {"r": [], "v": None, "n": 0, "b": None, "l": None, "d": []}
+    return {"r": [], "v": None, "n": 0, "b": None, "l": None}
 
 
 def _walk(scenario: Scenario, route) -> list[str]:
@@ -679,13 +681,12 @@ def restore(saved, scenario: Scenario) -> dict:
     here = route_scenes(scenario, state["r"])[-1]
     via = saved.get("v")
     choice = scenario.choice(via) if isinstance(via, str) else None
-    state["v"] = via if choice is not None and choice.next == here else None
+    route_last = state["r"][-1] if state["r"] else None
+    state["v"] = via if choice is not None and choice.next == here and via != route_last else None
     attempts = saved.get("n")
     state["n"] = attempts if type(attempts) is int and attempts >= 0 else 0
     state["b"] = _score_pair(saved.get("b"))
     state["l"] = _score_pair(saved.get("l"))
-    finished = saved.get("d")
-    state["d"] = [c for c in finished if isinstance(c, str) and scenario.choice(c)] if isinstance(finished, list) else []
     return state
 
 
@@ -697,7 +698,7 @@ def view(state: dict, scenario: Scenario) -> dict:
     return {
         "scene": scene.id,
         "route": list(state["r"]),
-        "via": state["v"],
+        "via": _via(state),
         "ending": scene.ending,
         "totals": totals,
         "earned": earned(totals),
@@ -709,6 +710,11 @@ def view(state: dict, scenario: Scenario) -> dict:
         "last": _score_dict(state["l"]),
         "score": _score_dict(kept_score(state, scenario)),
     }
+
+
+def _via(state: dict) -> str | None:
+    """The choice whose feedback the learner sees: the one that led to the current scene."""
+    return state["v"] or (state["r"][-1] if state["r"] else None)
 
 
 def _score_dict(pair):
@@ -750,9 +756,10 @@ def _choose(state, payload, scenario):
         raise Refused(f"choice '{choice_id}' is not offered in scene '{here.id}'")
     if choice.next in scenes:
         state["r"] = state["r"][:scenes.index(choice.next)]
+        state["v"] = choice.id
     else:
         state["r"].append(choice.id)
-    state["v"] = choice.id
+        state["v"] = None
     if scenario.scene(choice.next).ending:
         _finish(state, scenario)
     return state
@@ -768,7 +775,6 @@ def _finish(state, scenario):
     state["l"] = score
     if _better(score, state["b"]):
         state["b"] = score
-    state["d"] = list(state["r"])
 
 
 def _back(state, payload, scenario):
@@ -778,7 +784,7 @@ def _back(state, payload, scenario):
     if here.ending:
         raise Refused("this conversation has ended: start over to play it again")
     state["r"].pop()
-    state["v"] = state["r"][-1] if state["r"] else None
+    state["v"] = None
     return state
 
 
@@ -794,9 +800,9 @@ HANDLERS = {"state": _state, "choose": _choose, "back": _back, "restart": _resta
 
 
 def report(state: dict, scenario: Scenario, block_id: str = "") -> dict:
-    """Completion, kept score and one `choice` interaction per choice on the learner's route
-    (the current one, or the last finished one after a restart), for the SCORM runtime."""
-    route = state["r"] or state["d"]
+    """Completion, kept score and one `choice` interaction per choice on the learner's current
+    route, for the SCORM runtime (which records each interaction once, when it first appears)."""
+    route = state["r"]
     prefix = f"{block_id}-" if block_id else ""
     interactions = []
     for choice_id in route:

@@ -31,7 +31,7 @@
   }
 
   function emptyState() {
-    return { r: [], v: null, n: 0, b: null, l: null, d: [] };
+    return { r: [], v: null, n: 0, b: null, l: null };
   }
 
   function routeScenes(content, route) {
@@ -97,11 +97,11 @@
     if (!saved || typeof saved !== "object" || Array.isArray(saved)) { return state; }
     state.r = walk(content, saved.r);
     var scenes = routeScenes(content, state.r), here = scenes[scenes.length - 1];
-    state.v = has(idx.choices, saved.v) && idx.choices[saved.v].next === here ? saved.v : null;
+    var last = state.r.length ? state.r[state.r.length - 1] : null;
+    state.v = has(idx.choices, saved.v) && idx.choices[saved.v].next === here && saved.v !== last ? saved.v : null;
     state.n = isCount(saved.n) && saved.n >= 0 ? saved.n : 0;
     state.b = scorePair(saved.b);
     state.l = scorePair(saved.l);
-    state.d = Array.isArray(saved.d) ? saved.d.filter(function (id) { return has(idx.choices, id); }) : [];
     return state;
   }
 
@@ -117,7 +117,7 @@
     return {
       scene: scene.id,
       route: state.r.slice(),
-      via: state.v,
+      via: state.v || (state.r.length ? state.r[state.r.length - 1] : null),
       ending: scene.ending,
       totals: totals,
       earned: earnedOf(totals),
@@ -140,7 +140,6 @@
     state.n += 1;
     state.l = score;
     if (!state.b || score[0] * state.b[1] > state.b[0] * score[1]) { state.b = score; }
-    state.d = state.r.slice();
   }
 
   var handlers = {
@@ -152,8 +151,13 @@
       var choice = typeof payload.choice === "string" ? offered(here, payload.choice) : null;
       if (!choice) { throw refuse("choice '" + payload.choice + "' is not offered in scene '" + here.id + "'"); }
       var cut = scenes.indexOf(choice.next);
-      if (cut >= 0) { state.r = state.r.slice(0, cut); } else { state.r.push(choice.id); }
-      state.v = choice.id;
+      if (cut >= 0) {
+        state.r = state.r.slice(0, cut);
+        state.v = choice.id;
+      } else {
+        state.r.push(choice.id);
+        state.v = null;
+      }
       if (idx.scenes[choice.next].ending) { finish(state, content); }
       return state;
     },
@@ -163,7 +167,7 @@
       if (!state.r.length) { throw refuse("there is no step to go back to: this is the first scene"); }
       if (here.ending) { throw refuse("this conversation has ended: start over to play it again"); }
       state.r.pop();
-      state.v = state.r.length ? state.r[state.r.length - 1] : null;
+      state.v = null;
       return state;
     },
     restart: function (state, payload, content) {
@@ -190,7 +194,7 @@
 
   function report(state, content, blockId) {
     var idx = index(content), prefix = blockId ? blockId + "-" : "";
-    var route = state.r.length ? state.r : state.d;
+    var route = state.r;
     function total(choice) {
       return Object.keys(choice.points).reduce(function (s, d) { return s + choice.points[d]; }, 0);
     }
