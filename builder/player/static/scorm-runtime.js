@@ -241,46 +241,53 @@
       }
     }
 
-    function sendInteraction(entry) {
+    /* An interaction in this version's vocabulary, or null when the LMS already has it as it is. */
+    function interactionRecord(entry) {
       var item = entry.item, type = item.type;
-      if (version === "scorm12" && type === "long-fill-in") { return; }  // 1.2 has no long text
+      if (version === "scorm12" && type === "long-fill-in") { return null; }  // 1.2 has no long text
       if (version === "scorm12" && type === "other") { type = "performance"; }
       var response = (type === "choice" || type === "likert")
         ? (version === "scorm12" ? singleCharacter(item, entry.content) : identifier(item.response, 250))
         : String(item.response).slice(0, v.textLimit);
       var result = item.result === "incorrect" ? v.incorrect : item.result;
-      var id = identifier(item.id, 255);
-      var signature = hash(JSON.stringify([type, response, result]));
-      if (doc.i[id] === signature) { return; }
+      var record = {id: identifier(item.id, 255), type: type, response: response, result: result,
+        description: item.description, weighting: item.weighting};
+      record.signature = hash(JSON.stringify([type, response, result]));
+      return doc.i[record.id] === record.signature ? null : record;
+    }
+
+    function sendInteraction(record) {
+      var id = record.id;
       var index = version === "scorm2004" && id in interactionIndex ? interactionIndex[id] : interactionCount++;
       interactionIndex[id] = index;
       var base = "cmi.interactions." + index + ".";
       set(base + "id", id);
-      set(base + "type", type);
-      if (version === "scorm2004" && item.description) { set(base + "description", String(item.description).slice(0, 250)); }
-      if (item.weighting !== undefined && item.weighting !== null) { set(base + "weighting", String(item.weighting)); }
-      set(base + v.response, response);
-      if (result) { set(base + "result", result); }
+      set(base + "type", record.type);
+      if (version === "scorm2004" && record.description) { set(base + "description", String(record.description).slice(0, 250)); }
+      if (record.weighting !== undefined && record.weighting !== null) { set(base + "weighting", String(record.weighting)); }
+      set(base + v.response, record.response);
+      if (record.result) { set(base + "result", record.result); }
       set(base + v.time, clockTime(version, new Date()));
-      doc.i[id] = signature;
     }
 
-    /* Write the document if it fits; report; schedule one commit. false = nothing written. */
+    /* Write the document if it fits, then score, status and the interactions that changed, and
+     * schedule one commit. false = nothing written and nothing sent. */
     function persist() {
-      var text = global.P2PStateCodec.encode(doc);
+      var state = report();
+      var records = api ? state.interactions.map(interactionRecord).filter(Boolean) : [];
+      var signatures = Object.assign({}, doc.i);
+      records.forEach(function (record) { signatures[record.id] = record.signature; });
+      var text = global.P2PStateCodec.encode(Object.assign({}, doc, {i: signatures}));
       if (text.length > config.capacity) { return false; }
       if (text !== written) {
         if (!writeSaved(text)) { return false; }
         written = text;
       }
-      var state = report();
+      doc.i = signatures;
       reported = state;
       if (api) {
         sendScoreAndStatus(state);
-        state.interactions.forEach(sendInteraction);
-        // Interactions' signatures live in the document: write it again if they changed.
-        var after = global.P2PStateCodec.encode(doc);
-        if (after !== written && after.length <= config.capacity && writeSaved(after)) { written = after; }
+        records.forEach(sendInteraction);
       }
       scheduleCommit();
       ui.changed(state);
