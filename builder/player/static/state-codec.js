@@ -115,8 +115,10 @@ var P2PStateCodec = (function () {
     for (var v = squash(x); pi <= v; pi++) STRETCH[pi] = x;
   }
   STRETCH.fill(2047, pi);
-  var RATE = new Int32Array(1024);  // a counter learns fast while its context is new
-  for (var n = 0; n < 1024; n++) RATE[n] = (16384 / (n + n + 3)) | 0;
+  // A counter's step after n updates: large while its context is new, then steady at about 1/31
+  // so that it keeps following the learner's text.
+  var RATE = new Int32Array(31);
+  for (var n = 0; n < 31; n++) RATE[n] = (16384 / (n + n + 2.25)) | 0;
 
   var COUNTERS = 8;           // orders 0, 1 (direct), 2, 3, 4, word, 6, word pair (hashed)
   var INPUTS = COUNTERS + 2;  // + match model + bias
@@ -147,7 +149,7 @@ var P2PStateCodec = (function () {
   // Math.imul and the int32 sum keep this in 32-bit integers (wrapping as intended).
   function learn(table, i, bit) {
     var e = table[i] ^ 0x80000000, count = e & 1023;
-    if (count < 255) e++;
+    if (count < 30) e++;
     table[i] = (e + (Math.imul(((bit << 22) - (e >>> 10)) >> 3, RATE[count]) & -1024)) ^ 0x80000000;
   }
 
@@ -174,7 +176,7 @@ var P2PStateCodec = (function () {
     ctx[2] = (R[0] & 0xffff) | 0x20000;
     ctx[3] = hash(R[0] & 0xffffff, 3);
     ctx[4] = hash(R[0], 4);
-    ctx[5] = hash(R[2], 7 + (R[0] & 0xff));
+    ctx[5] = hash(R[2], 7);
     ctx[6] = hash(hash(R[0], R[1] & 0xffff), 6);
     ctx[7] = hash(R[2], R[3]);
     // The match model follows the last occurrence of the previous 5 bytes and predicts the byte
