@@ -121,3 +121,23 @@ def test_an_lms_refusal_is_shown_with_its_error_code(page, served, version):
     assert "solo en este navegador" in sco.locator("#p2p-notice").inner_text()
     sco.locator("#p2p-next").click()
     assert sco.locator("#unit-2").is_visible()
+
+
+def test_on_a_phone_nothing_overflows_and_the_contents_fold(page, served):
+    url = served("scorm2004", course="sample_course")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{url}/pkg/index.html")
+    page.locator("body[data-p2p-ready]").wait_for()
+    toggle = page.locator("#p2p-toc-toggle")
+    assert toggle.is_visible() and not page.locator("#p2p-toc").is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and page.locator("#p2p-toc").is_visible()
+    toggle.click()
+    units = page.locator(".p2p-unit").count()
+    for number in range(1, units + 1):
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), number
+        if number < units:
+            page.locator("#p2p-next").click()
+            # Keyboard and screen-reader users land on the new unit's heading.
+            assert page.evaluate("document.activeElement.id") == f"unit-{number + 1}-title"
+    assert axe_violations(page) == []
