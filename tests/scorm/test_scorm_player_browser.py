@@ -141,3 +141,20 @@ def test_on_a_phone_nothing_overflows_and_the_contents_fold(page, served):
             # Keyboard and screen-reader users land on the new unit's heading.
             assert page.evaluate("document.activeElement.id") == f"unit-{number + 1}-title"
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_sco_in_a_new_window_finds_the_lms_through_its_opener(page, served, version):
+    url = served(version)
+    page.goto(f"{url}/lms.html?version={version}&popup=1")
+    with page.expect_popup() as opened:
+        page.evaluate("window.open('pkg/index.html', 'sco')")
+    sco = opened.value
+    sco.locator("body[data-p2p-ready]").wait_for()
+    assert sco.locator("#p2p-notice").inner_text() == ""  # no "saved in this browser only"
+    sco.locator("#p2p-next").click()
+    sco.close(run_before_unload=True)
+    page.wait_for_function("window.P2P_CALLS.terminate === 1")
+    assert calls(page)["initialize"] == 1
+    key = "cmi.core.lesson_location" if version == "scorm12" else "cmi.location"
+    assert page.evaluate(f"window.P2P_LMS.getCMIValue('{key}')") == "u_two"
