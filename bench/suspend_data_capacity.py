@@ -222,7 +222,8 @@ def report(figures: dict) -> str:
         f"  SCORM 2004 (64,000): codec {fit('codec_64000')}",
         f"                       deflate+base64 {fit('deflate_64000')}",
         "",
-        f"codec: {figures['bits_per_char']:.2f} bits per journal character over the whole corpus "
+        f"codec: {figures['bits_per_char']:.2f} bits ({figures['bits_per_char'] / 8:.3f} bytes) per journal "
+        "character over the whole corpus "
         f"({figures['full_corpus_codec']:,} suspend_data characters for corpus + other state); "
         f"{figures['marginal_chars_per_output_char']:.2f} journal characters per suspend_data character "
         "over the corpus's second half",
