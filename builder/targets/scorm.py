@@ -130,8 +130,12 @@ def build_package(course: Course, workdir: Path, options: BuildOptions, version:
     lang = normalize_language(course.language)
     files: dict[str, Path | bytes] = {}
     scos: list[Sco] = []
-    groups = [(course.display_name, course.chapters)] if sco_per == "course" else \
-        [(chapter.display_name, [chapter]) for chapter in course.chapters]
+    playable = [c for c in course.chapters if any(s.units for s in c.subsections)]  # a SCO needs a unit
+    if not playable:
+        raise BuildError([Problem(course.name, None, "the course has no units, so a package would be empty",
+                                  "add a vertical with content to a sequential of a chapter")])
+    groups = [(course.display_name, playable)] if sco_per == "course" else \
+        [(chapter.display_name, [chapter]) for chapter in playable]
     package_id = _ncname(f"p2p-{course.name}-{version}")
     kinds = sorted({c.category for c in course.components() if c.category in BLOCK_PLAYERS})
     shared = _player_files(kinds, problems)

@@ -90,3 +90,14 @@ def test_html_that_runs_code_of_its_own_is_refused(tmp_path):
         build_package(load(folder), tmp_path, BuildOptions(), "scorm12")
     found = "\n".join(str(p) for p in refused.value.problems)
     assert "'<script'" in found and "onclick" in found and "javascript:" in found
+
+
+def test_a_chapter_without_units_gets_no_sco(tmp_path):
+    folder = copy_course("html_course", tmp_path)
+    source = folder / "course" / "2026.xml"
+    source.write_text(source.read_text().replace(
+        "</course>", '  <chapter url_name="ch_empty" display_name="Coming later"/>\n</course>'))
+    package = build_package(load(folder), tmp_path, BuildOptions(sco_per="chapter"), "scorm2004").path
+    with zipfile.ZipFile(package) as archive:
+        assert sorted(n for n in archive.namelist() if n.startswith("chapter-")) == \
+            ["chapter-01.html", "chapter-02.html"]
