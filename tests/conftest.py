@@ -4,6 +4,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wb_settings")
+# Playwright's sync API leaves an event loop on the main thread; Django then refuses database
+# calls from that thread unless told the tests know what they are doing.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import django  # noqa: E402
 
