@@ -1,4 +1,4 @@
-"""The `p2p` command: `p2p validate` and `p2p build`.
+"""The `p2p` command: `p2p validate`, `p2p build` and `p2p publish` (to SCORM Cloud).
 
 Exit codes: 0 success, 1 the courses have problems (or a target failed), 2 usage errors (a
 course folder that does not exist, an unknown target, an unusable --out).
@@ -6,11 +6,14 @@ course folder that does not exist, an unknown target, an unusable --out).
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import click
 
+from builder import cloud
 from builder.build import BuildError, BuildOptions, OutputError, check_output_folder, publish, staging_folder
 from builder.course import Course, load_course
 from builder.targets import TARGETS
@@ -197,3 +200,87 @@ def progress(jobs):
         return click.progressbar(jobs, label="Building", file=sys.stderr,
                                  item_show_func=lambda job: f"{job[0].name} ({job[1]})" if job else "")
     return _Quiet(jobs)
+
+
+@main.command("publish")
+@click.argument("packages", nargs=-1, metavar="[PACKAGE.zip]...", type=click.Path(path_type=Path))
+@click.option("--course", "course_names", multiple=True, metavar="NAME",
+              help="Build this course (a folder, or a name in --courses) and publish it instead of PACKAGE files;"
+                   " repeatable.")
+@courses_option
+@click.option("--target", type=click.Choice(["scorm12", "scorm2004"]), default="scorm2004", show_default=True,
+              help="With --course: the SCORM version to build.")
+@click.option("--course-id", metavar="ID",
+              help="SCORM Cloud course id, for one package (default: the file name without .zip).")
+@click.option("--version-policy", type=click.Choice(cloud.VERSION_POLICIES), default="new", show_default=True,
+              help="new: an existing course gets a new version; replace: then its older versions are deleted"
+                   " (refused if learners are registered on them).")
+@click.option("--timeout", type=click.IntRange(min=1), default=300, show_default=True,
+              help="Seconds to wait for SCORM Cloud to import each package.")
+@click.option("--dry-run", is_flag=True, help="Check the packages and show what would be sent; send nothing.")
+def publish_command(packages: tuple[Path, ...], course_names: tuple[str, ...], courses_dir: Path, target: str,
+                    course_id: str | None, version_policy: str, timeout: int, dry_run: bool) -> None:
+    """Upload SCORM PACKAGE zips (or --course builds) to SCORM Cloud, one line per package.
+
+    Credentials come from the environment only: SCORM_CLOUD_APP_ID, SCORM_CLOUD_SECRET_KEY and, to use
+    another server, SCORM_CLOUD_API_URL. Exit codes: 1 publishing failed, 2 usage or set-up errors.
+    """
+    try:
+        if bool(packages) == bool(course_names):
+            raise cloud.SetupError("give PACKAGE.zip files or --course NAME, not both and not neither"
+                                   " — e.g. p2p publish dist/facilitation-scorm2004.zip")
+        credentials = None if dry_run else cloud.credentials_from(os.environ)
+        with tempfile.TemporaryDirectory(prefix="p2p-publish-") as workdir:
+            paths = list(packages) or built_packages(course_names, courses_dir, target, Path(workdir))
+            batch = cloud.read_packages(paths, course_id)
+            if dry_run:
+                url = cloud.api_url(os.environ)
+                for package in batch:
+                    click.echo(cloud.dry_run_line(package, version_policy, url))
+                click.echo(f"Dry run: nothing sent to {url}.")
+                return
+            publish_packages(batch, credentials, version_policy, timeout)
+    except cloud.PublishError as error:
+        click.echo(f"p2p: {error}", err=True)
+        sys.exit(error.exit_code)
+
+
+def built_packages(names: tuple[str, ...], courses_dir: Path, target: str, workdir: Path) -> list[Path]:
+    """Build each named course's SCORM packages into `workdir` (not --out): what is published is what was built."""
+    results = load_all(course_folders(names, courses_dir))
+    problems = [problem for _, _, found in results for problem in found]
+    paths = []
+    for _, course, _ in ([] if problems else results):
+        job_dir = workdir / course.name
+        job_dir.mkdir()
+        try:
+            paths += [artifact.path for artifact in TARGETS[target](course, job_dir, BuildOptions())]
+        except BuildError as error:
+            problems += error.problems
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise cloud.PublishError(f"{plural(len(problems), 'problem')} in the course — fix them (p2p validate)"
+                                 " and publish again; nothing was sent to SCORM Cloud")
+    return paths
+
+
+def publish_packages(batch: list[cloud.Package], credentials: cloud.Credentials, policy: str, timeout: int) -> None:
+    """Ping once, then publish each package; a package SCORM Cloud cannot import does not stop the others."""
+    scorm_cloud = cloud.ScormCloud(credentials, job_timeout=timeout)
+    scorm_cloud.ping()
+    failed = 0
+    for package in batch:
+        try:
+            done = scorm_cloud.publish(package, policy)
+        except cloud.ImportFailed as error:
+            click.echo(f"p2p: {error}", err=True)
+            failed += 1
+            continue
+        warnings = (f"{plural(len(done.warnings), 'parser warning')}: {'; '.join(done.warnings)}"
+                    if done.warnings else "no parser warnings")
+        replaced = f"; replaced version {', '.join(map(str, done.replaced))}" if done.replaced else ""
+        click.echo(f"{package.path}: course {done.course_id} version {done.version} \"{done.title}\""
+                   f" — {warnings}{replaced}")
+    if failed:
+        raise cloud.PublishError(f"{failed} of {plural(len(batch), 'package')} not published — see above")
