@@ -257,7 +257,7 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
 
 def _detached(node):
     """A copy of the element with its tail removed (the block keeps only its own markup)."""
-    copy = etree.fromstring(etree.tostring(node))
-    copy.tail = None
-    return copy
+    detached = etree.fromstring(etree.tostring(node))
+    detached.tail = None
+    return detached
 
