@@ -103,6 +103,14 @@ def test_course_over_two_sittings(page, serve, version):
     assert calls(page2)["initialize"] == 1 and calls(page2)["terminate"] == 1
     assert all(len(value) <= CAPACITY[version] for value in suspend_writes(page2))
 
+    # Score before status: the report that first says "passed" sent the score just before it.
+    status_key, score_key = (("cmi.core.lesson_status", "cmi.core.score.raw") if version == "scorm12"
+                             else ("cmi.success_status", "cmi.score.scaled"))
+    sets = calls(page2)["setValue"]
+    passed_at = sets.index([status_key, "passed"])
+    previous_status = max((n for n in range(passed_at) if sets[n][0] == status_key), default=-1)
+    assert score_key in [element for element, _ in sets[previous_status + 1:passed_at]]
+
     interactions = list(final["interactions"].values())
     ids = [i["id"] for i in interactions]
     assert "rp_call-listen" in ids and "rp_call-meet" in ids
