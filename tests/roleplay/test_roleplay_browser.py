@@ -174,9 +174,13 @@ def test_play_by_mouse_to_the_best_ending(page, workbench_server):
         page.click(f'button[data-choice="{choice}"]')
         _wait_for_scene(page, scenario, scenario.choice(choice).next)
         _wait_for_announcement(page, scenario.choice(choice).feedback)
+        if choice == "conf-double-slot":
+            assert page.locator(".p2p-rp-points").inner_text() == "Points: Equity +2, Communication +1"
+    assert page.locator(".p2p-rp-points").inner_text() == "Points: Respect \u22122"
     # Ms. Pérez goes quiet; beginning again loops back to the opening without changing the score.
     page.click('button[data-choice="begin-again"]')
     _wait_for_scene(page, scenario, "meeting-opening")
+    assert "the choices in between no longer count" in page.locator(".p2p-rp-points").inner_text()
     for choice in ["open-with-strengths", "empathize-aim-high", "plan-her-priority", "ask-what-helps"]:
         page.click(f'button[data-choice="{choice}"]')
         _wait_for_scene(page, scenario, scenario.choice(choice).next)
@@ -190,6 +194,10 @@ def test_play_by_mouse_to_the_best_ending(page, workbench_server):
     assert rows.count() == 5
     assert [c.strip() for c in rows.nth(0).locator("th, td").all_inner_texts()][:3] == ["Equity", "7", "7"]
     assert "Your recorded score (best attempt): 34 of 34." in debrief.inner_text()
+    page.click("text=Your route, step by step")
+    steps = page.locator(".p2p-rp-review li").all_inner_texts()
+    assert len(steps) == 12 and steps[0].startswith("September: conference sign-ups: Book a double slot")
+    assert steps[-1].endswith("(Points: Equity +1, Commitment +2)")
     assert _block_violations(page) == []
     # The server kept it: a reload shows the same ending.
     _open(page, workbench_server, name)

@@ -298,6 +298,14 @@
       return item;
     }
 
+    function pointsText(choice) {
+      var parts = content.dimensions.filter(function (d) { return choice.points[d.id]; }).map(function (d) {
+        var value = choice.points[d.id];
+        return d.label + " " + (value > 0 ? "+" : "\u2212") + Math.abs(value);
+      });
+      return parts.length ? t("Points:") + " " + parts.join(", ") : t("No points for this choice.");
+    }
+
     function chart(state, heading) {
       var table = make("table", { "class": "p2p-rp-chart" });
       table.appendChild(make("caption", null, heading));
@@ -341,6 +349,9 @@
         label.appendChild(document.createTextNode(t("You chose:") + " "));
         label.appendChild(make("span", { lang: cl }, via.text));
         box.appendChild(make("p", { lang: cl }, via.feedback));
+        box.appendChild(make("p", { "class": "p2p-rp-points" }, state.route.indexOf(state.via) < 0
+          ? t("You are back at an earlier scene: the choices in between no longer count, for or against you.")
+          : pointsText(via)));
       }
       var headingId = baseId + "-scene";
       var heading = make("h4", { id: headingId, tabindex: "-1", "class": "p2p-rp-scene-title" });
@@ -360,6 +371,14 @@
         debrief.appendChild(make("p", { "class": "p2p-rp-overall" }, fill(t("This route earned {earned} of {possible} points ({percent}%)."),
           { earned: state.earned, possible: content.possible, percent: percent(state.earned, content.possible) })));
         debrief.appendChild(chart(state, t("Points on each partnership dimension")));
+        var review = debrief.appendChild(make("details", { "class": "p2p-rp-review" }));
+        review.appendChild(make("summary", null, t("Your route, step by step")));
+        var steps = review.appendChild(make("ol"));
+        state.route.forEach(function (id) {
+          var item = steps.appendChild(make("li"));
+          item.appendChild(make("span", { lang: cl }, idx.sceneOfChoice[id].title + ": " + idx.choices[id].text));
+          item.appendChild(document.createTextNode(" (" + pointsText(idx.choices[id]) + ")"));
+        });
         if (state.score) {
           debrief.appendChild(make("p", null, fill(content.keep === "best" ? t("Your recorded score (best attempt): {earned} of {possible}.")
             : t("Your recorded score (last attempt): {earned} of {possible}."), state.score)));
