@@ -219,6 +219,9 @@ def test_republished_package_restores_what_still_exists(page, serve, tmp_path, v
     entries = held["b"]["j_after"]["entries"]
     assert entries["noticed"]["versions"][-1]["text"] == FIRST_ENTRY and "next" not in entries
     assert "u_roleplay" not in held["u"] and "u_welcome" in held["u"]
+    assert not any(i.startswith("rp_call-") for i in held["i"])  # its interactions are forgotten too
+    if version == "scorm2004":
+        assert "j_after-noticed" in held["i"]
     stop(page2)
 
 

@@ -349,6 +349,10 @@
         // A re-published package: forget blocks and units that no longer exist.
         Object.keys(doc.b).forEach(function (id) { if (!blocks[id]) { delete doc.b[id]; } });
         doc.u = doc.u.filter(function (id) { return unitIds.indexOf(id) >= 0; });
+        var prefixes = Object.keys(blocks).map(function (id) { return identifier(id, 255) + "-"; });
+        Object.keys(doc.i).forEach(function (id) {  // interaction ids are "<block id>-..."
+          if (!prefixes.some(function (prefix) { return id.indexOf(prefix) === 0; })) { delete doc.i[id]; }
+        });
         var state = report();
         reported = state;
         if (api) { sendScoreAndStatus(state); }
