@@ -169,10 +169,11 @@
 
     function writeSaved(text) {
       if (api) { return set("cmi.suspend_data", text); }
-      try { global.localStorage.setItem(storageKey, text); return true; } catch (e) {
+      try { global.localStorage.setItem(storageKey, text); } catch (e) {
+        // Keep going with the state in memory: the learner can finish this sitting.
         ui.error(t("This browser does not let the course keep your progress; it will be lost when you close the page."));
-        return false;
       }
+      return true;
     }
 
     function scheduleCommit() {
