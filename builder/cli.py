@@ -231,13 +231,16 @@ def publish_command(packages: tuple[Path, ...], course_names: tuple[str, ...], c
                                    " — e.g. p2p publish dist/facilitation-scorm2004.zip")
         credentials = None if dry_run else cloud.credentials_from(os.environ)
         with tempfile.TemporaryDirectory(prefix="p2p-publish-") as workdir:
-            paths = list(packages) or built_packages(course_names, courses_dir, target, Path(workdir))
-            batch = cloud.read_packages(paths, course_id)
+            built = [] if packages else built_packages(course_names, courses_dir, target, Path(workdir))
+            paths = list(packages) or [path for path, _ in built]
+            batch = cloud.read_packages(paths, course_id, [label for _, label in built] or None)
             if dry_run:
                 url = cloud.api_url(os.environ)
                 for package in batch:
                     click.echo(cloud.dry_run_line(package, version_policy, url))
-                click.echo(f"Dry run: nothing sent to {url}.")
+                missing = cloud.missing_credentials(os.environ)
+                unset = f" ({' and '.join(missing)} not set: a real publish would stop there)" if missing else ""
+                click.echo(f"Dry run: nothing sent to {url}{unset}.")
                 return
             publish_packages(batch, credentials, version_policy, timeout)
     except cloud.PublishError as error:
@@ -245,16 +248,17 @@ def publish_command(packages: tuple[Path, ...], course_names: tuple[str, ...], c
         sys.exit(error.exit_code)
 
 
-def built_packages(names: tuple[str, ...], courses_dir: Path, target: str, workdir: Path) -> list[Path]:
-    """Build each named course's SCORM packages into `workdir` (not --out): what is published is what was built."""
+def built_packages(names: tuple[str, ...], courses_dir: Path, target: str, workdir: Path) -> list[tuple[Path, str]]:
+    """Build each named course's SCORM packages into `workdir` (not --out): (path, label) of each package."""
     results = load_all(course_folders(names, courses_dir))
     problems = [problem for _, _, found in results for problem in found]
     paths = []
-    for _, course, _ in ([] if problems else results):
+    for folder, course, _ in ([] if problems else results):
         job_dir = workdir / course.name
         job_dir.mkdir()
         try:
-            paths += [artifact.path for artifact in TARGETS[target](course, job_dir, BuildOptions())]
+            paths += [(artifact.path, f"{artifact.path.name} (built from {folder})")
+                      for artifact in TARGETS[target](course, job_dir, BuildOptions())]
         except BuildError as error:
             problems += error.problems
     for problem in problems:
@@ -280,7 +284,7 @@ def publish_packages(batch: list[cloud.Package], credentials: cloud.Credentials,
         warnings = (f"{plural(len(done.warnings), 'parser warning')}: {'; '.join(done.warnings)}"
                     if done.warnings else "no parser warnings")
         replaced = f"; replaced version {', '.join(map(str, done.replaced))}" if done.replaced else ""
-        click.echo(f"{package.path}: course {done.course_id} version {done.version} \"{done.title}\""
+        click.echo(f"{package.label}: course {done.course_id} version {done.version} \"{done.title}\""
                    f" — {warnings}{replaced}")
     if failed:
         raise cloud.PublishError(f"{failed} of {plural(len(batch), 'package')} not published — see above")

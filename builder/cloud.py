@@ -33,7 +33,7 @@ DEFAULT_API_URL = "https://cloud.scorm.com/api/v2"
 
 VERSION_POLICIES = ("new", "replace")
 COURSE_ID = re.compile(r"[A-Za-z0-9._-]+")  # the characters SCORM Cloud takes in a course id
-REQUEST_TIMEOUT = (30, 300)  # seconds to connect, seconds to wait for an answer (uploads can be large)
+REQUEST_TIMEOUT = (15, 120)  # seconds to connect, then to wait for an answer (imports run after it, as jobs)
 FIRST_POLL_DELAY, LONGEST_POLL_DELAY = 0.5, 10.0  # import-job polling backs off between these
 
 
@@ -60,6 +60,7 @@ class Package:
     standard: str  # the manifest's <schemaversion>: "1.2", "2004 4th Edition"...
     title: str  # the manifest's first organization title
     size: int
+    label: str  # how messages name it: its path, or the course it was built from
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,14 @@ def check_course_id(course_id: str) -> str:
     return course_id
 
 
-def read_package(path: Path, course_id: str | None = None) -> Package:
+def read_package(path: Path, course_id: str | None = None, label: str = "") -> Package:
     """Check that `path` is a SCORM zip (imsmanifest.xml at its root) and read what the manifest says."""
     path = Path(path)
     if not path.exists():
         raise SetupError(f"{path}: no such file — check the path, or build the package first"
                          " (p2p build --target scorm2004)")
+    if path.is_dir():
+        raise SetupError(f"{path}: is a folder — give the package files in it ({path / '*.zip'})")
     if not path.is_file() or not zipfile.is_zipfile(path):
         raise SetupError(f"{path}: not a zip file — give a SCORM package built by p2p build --target scorm12"
                          " or --target scorm2004")
@@ -124,7 +127,7 @@ def read_package(path: Path, course_id: str | None = None) -> Package:
     if not course_id:
         raise SetupError(f"{path}: no course id can be made from this file name — pass --course-id ID")
     return Package(path, course_id, first_text(manifest, "schemaversion"), first_text(manifest, "title"),
-                   path.stat().st_size)
+                   path.stat().st_size, label or str(path))
 
 
 def first_text(root: ElementTree.Element, local_name: str) -> str:
@@ -135,23 +138,27 @@ def first_text(root: ElementTree.Element, local_name: str) -> str:
     return ""
 
 
-def read_packages(paths: list[Path], course_id: str | None = None) -> list[Package]:
+def read_packages(paths: list[Path], course_id: str | None = None, labels: list[str] | None = None) -> list[Package]:
     """Check every package before anything is sent, so one bad file stops the run before any upload."""
     if course_id and len(paths) > 1:
         raise SetupError(f"--course-id names one course but {len(paths)} packages were given — publish them"
                          " one at a time, or leave out --course-id (each package's file name is its id)")
-    packages = [read_package(path, course_id) for path in paths]
-    seen: dict[str, Path] = {}
+    packages = [read_package(path, course_id, label) for path, label in zip(paths, labels or [""] * len(paths))]
+    seen: dict[str, str] = {}
     for package in packages:
         if package.course_id in seen:
-            raise SetupError(f"{package.path} and {seen[package.course_id]} would both be course"
+            raise SetupError(f"{package.label} and {seen[package.course_id]} would both be course"
                              f" {package.course_id!r} — rename one, or publish them separately with --course-id")
-        seen[package.course_id] = package.path
+        seen[package.course_id] = package.label
     return packages
 
 
+def missing_credentials(environ: Mapping[str, str]) -> list[str]:
+    return [name for name in (APP_ID_VARIABLE, SECRET_KEY_VARIABLE) if not environ.get(name, "").strip()]
+
+
 def credentials_from(environ: Mapping[str, str]) -> Credentials:
-    missing = [name for name in (APP_ID_VARIABLE, SECRET_KEY_VARIABLE) if not environ.get(name, "").strip()]
+    missing = missing_credentials(environ)
     if missing:
         raise SetupError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set — export"
                          " your SCORM Cloud application's id and secret key (SCORM Cloud: Apps/API) in the"
@@ -174,7 +181,7 @@ def upload_query(package: Package) -> dict[str, str]:
 
 def dry_run_line(package: Package, policy: str, url: str) -> str:
     then = ", then delete its older versions" if policy == "replace" else ""
-    return (f"{package.path}: would publish as course {package.course_id} ({package.size} bytes,"
+    return (f"{package.label}: would publish as course {package.course_id} ({package.size} bytes,"
             f" SCORM {package.standard or 'version not stated'}, \"{package.title}\") —"
             f" POST {url}/courses/importJobs/upload?{urlencode(upload_query(package))}{then}")
 
@@ -194,23 +201,25 @@ class ScormCloud:
         self.job_timeout = job_timeout
 
     def ping(self) -> None:
-        with self.answers("checking the credentials"):
+        wrong_url = (f"no SCORM Cloud API at {self.credentials.api_url} (HTTP 404) — fix {API_URL_VARIABLE},"
+                     f" or unset it to use {DEFAULT_API_URL}")
+        with self.answers("checking the credentials", not_found=wrong_url):
             self.ping_api.ping_app_id(_request_timeout=REQUEST_TIMEOUT)
 
     def publish(self, package: Package, policy: str) -> Published:
         older = self.versions_to_replace(package) if policy == "replace" else []
-        with self.answers(f"uploading {package.path}"):
+        with self.answers(f"uploading {package.label}"):
             job = self.courses.create_upload_and_import_course_job(
                 package.course_id, may_create_new_version=True, file=str(package.path),
                 _request_timeout=REQUEST_TIMEOUT)
         status = self.wait_for(job.result, package)
         if status.status == "ERROR":
-            raise ImportFailed(f"{package.path}: SCORM Cloud could not import it: {status.message or 'no reason given'}"
+            raise ImportFailed(f"{package.label}: SCORM Cloud could not import it: {status.message or 'no reason given'}"
                                " — fix the package (p2p validate, then p2p build) and publish again")
         result = status.import_result
         course = result.course if result else None
         if course is None:
-            raise ImportFailed(f"{package.path}: SCORM Cloud finished the import job but named no course — look for"
+            raise ImportFailed(f"{package.label}: SCORM Cloud finished the import job but named no course — look for"
                                f" course {package.course_id} in SCORM Cloud before publishing again")
         replaced = []
         for version in older:
@@ -234,7 +243,7 @@ class ScormCloud:
         taken = [v for v in versions if v.registration_count]
         if taken:
             counts = ", ".join(f"version {v.version}: {v.registration_count}" for v in taken)
-            raise ImportFailed(f"{package.path}: course {package.course_id} has learner registrations ({counts}) that"
+            raise ImportFailed(f"{package.label}: course {package.course_id} has learner registrations ({counts}) that"
                                " --version-policy replace would delete — publish with --version-policy new"
                                " (learners keep their version), or remove those registrations in SCORM Cloud first")
         return [v.version for v in versions]
@@ -244,20 +253,20 @@ class ScormCloud:
         deadline = time.monotonic() + self.job_timeout
         delay = FIRST_POLL_DELAY
         while True:
-            with self.answers(f"checking the import of {package.path}"):
+            with self.answers(f"checking the import of {package.label}"):
                 status = self.courses.get_import_job_status(job_id, _request_timeout=REQUEST_TIMEOUT)
             remaining = deadline - time.monotonic()
             if status.status != "RUNNING":
                 return status
             if remaining <= 0:
-                raise ImportFailed(f"{package.path}: import job {job_id} still running after {self.job_timeout:g} s"
+                raise ImportFailed(f"{package.label}: import job {job_id} still running after {self.job_timeout:g} s"
                                    " — SCORM Cloud may still finish it: look for course"
                                    f" {package.course_id} in SCORM Cloud, or publish again with a longer --timeout")
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, LONGEST_POLL_DELAY)
 
     @contextmanager
-    def answers(self, doing: str) -> Iterator[None]:
+    def answers(self, doing: str, not_found: str = "") -> Iterator[None]:
         """Turn what the SDK raises into one line that says which setting or file to fix."""
         url = self.credentials.api_url
         try:
@@ -269,11 +278,10 @@ class ScormCloud:
                                    f" {API_URL_VARIABLE} and the machine's certificates") from None
             if error.status in (401, 403):
                 raise PublishError(f"SCORM Cloud refused application {self.credentials.app_id!r} with this secret key"
-                                   f" (HTTP {error.status}: {message}) — set {SECRET_KEY_VARIABLE} to a secret key"
-                                   f" of that application, or correct {APP_ID_VARIABLE}") from None
-            if error.status == 404 and doing == "checking the credentials":
-                raise PublishError(f"no SCORM Cloud API at {url} (HTTP 404) — fix {API_URL_VARIABLE}, or unset it"
-                                   f" to use {DEFAULT_API_URL}") from None
+                                   f" (HTTP {error.status}: {message}) while {doing} — set {SECRET_KEY_VARIABLE} to a"
+                                   f" secret key of that application, or correct {APP_ID_VARIABLE}") from None
+            if error.status == 404 and not_found:
+                raise PublishError(not_found) from None
             advice = "try again later" if error.status >= 500 else "check the package and the options"
             raise PublishError(f"SCORM Cloud answered HTTP {error.status} ({message}) while {doing}"
                                f" — {advice}") from None
