@@ -247,7 +247,7 @@ def test_play_by_keyboard_alone(page, workbench_server):
     assert _block_violations(page) == []
 
 
-def test_reduced_motion_and_no_colour_only_meaning(browser, workbench_server):
+def test_reduced_motion_and_no_color_only_meaning(browser, workbench_server):
     context = browser.new_context(reduced_motion="reduce")
     page = context.new_page()
     try:
