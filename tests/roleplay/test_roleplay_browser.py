@@ -192,7 +192,9 @@ def test_play_by_mouse_to_the_best_ending(page, workbench_server):
     assert "This route earned 34 of 34 points (100%)." in debrief.inner_text()
     rows = page.locator(".p2p-rp-chart tbody tr")
     assert rows.count() == 5
-    assert [c.strip() for c in rows.nth(0).locator("th, td").all_inner_texts()][:3] == ["Equity", "7", "7"]
+    assert [c.strip() for c in rows.nth(0).locator("th, td").all_inner_texts()] == ["Equity", "7", "7", "100%"]
+    assert page.locator(".p2p-rp-bar-fill").evaluate_all("bars => bars.map(b => b.style.width)") == \
+        ["100%", "100%", "100%", "100%", "83%"]  # commitment: 5 of the 6 another route can reach
     assert "Your recorded score (best attempt): 34 of 34." in debrief.inner_text()
     page.click("text=Your route, step by step")
     steps = page.locator(".p2p-rp-review li").all_inner_texts()
