@@ -211,3 +211,25 @@ def test_the_measured_corpus_is_not_the_prior():
     assert len(sentences) > 50
     shared = [s for s in sentences if s[:40] in prose]
     assert shared == []
+
+
+def test_a_state_decodes_in_another_page_whatever_ran_before(codec, context):
+    """The model keeps tables between calls: whatever a page encoded before, a state must come
+    out the same as in a fresh page and decode there, for small states and for the lighter model
+    that large states (past 24 KB) use."""
+    corpus = journal_corpus()
+    small = [corpus[:4000], corpus[100:5000] + ".", "ab" * 3000, [corpus[:3000], 10 ** 15, "ok"],
+             {"a": corpus[:3000], "b": {"a": 1}}, state_with_journal(corpus[:500])]
+    large = state_with_journal((corpus + "\n\n") * 3)
+    after_others = codec.evaluate(
+        """([small, large]) => small.map(s => { P2PStateCodec.encode(s); return P2PStateCodec.encode(large); })""",
+        [small, large])
+    fresh = context.new_page()
+    fresh.goto(codec.url)
+    assert fresh.evaluate("large => P2PStateCodec.encode(large)", large) == after_others[0]
+    assert set(after_others) == {after_others[0]}
+    assert fresh.evaluate("text => P2PStateCodec.decode(text)", after_others[0]) == large
+    other = context.new_page()
+    other.goto(codec.url)
+    written = other.evaluate("docs => docs.map(d => P2PStateCodec.encode(d))", small)
+    assert codec.evaluate("texts => texts.map(t => P2PStateCodec.decode(t))", written) == small

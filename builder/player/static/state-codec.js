@@ -298,6 +298,7 @@ var P2PStateCodec = (function () {
     bitCount = 0;
     light = length > LIGHT_BYTES;
     used = light ? 6 : COUNTERS;
+    st.fill(0);  // the light model leaves inputs 6 and 7 at 0: nothing from an earlier call
   }
 
   function checksum(bytes) {  // FNV-1a
