@@ -35,6 +35,9 @@ def test_every_unit_plays_and_passes_axe(page, tmp_path, static_server, course):
     for number in range(units):
         assert sco.locator(f"#unit-{number + 1}").is_visible()
         assert sco.locator("#p2p-error").inner_text() == "", number
+        broken = sco.evaluate("""n => Array.from(document.querySelectorAll('#unit-' + n + ' img'))
+            .filter(img => !img.complete || img.naturalWidth === 0).map(img => img.getAttribute('src'))""", number + 1)
+        assert broken == [], (Path(course).name, number + 1, broken)  # every image is in the package
         violations = axe_violations(sco)
         assert violations == [], (Path(course).name, number + 1, violations)
         if number < units - 1:
