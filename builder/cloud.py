@@ -204,7 +204,10 @@ class ScormCloud:
         wrong_url = (f"no SCORM Cloud API at {self.credentials.api_url} (HTTP 404) — fix {API_URL_VARIABLE},"
                      f" or unset it to use {DEFAULT_API_URL}")
         with self.answers("checking the credentials", not_found=wrong_url):
-            self.ping_api.ping_app_id(_request_timeout=REQUEST_TIMEOUT)
+            answer = self.ping_api.ping_app_id(_request_timeout=REQUEST_TIMEOUT)
+        if not answer.api_message:  # the SDK reads any JSON or page into an empty answer
+            raise PublishError(f"the server at {self.credentials.api_url} answered, but not as the SCORM Cloud v2 API"
+                               f" — fix {API_URL_VARIABLE}, or unset it to use {DEFAULT_API_URL}")
 
     def publish(self, package: Package, policy: str) -> Published:
         older = self.versions_to_replace(package) if policy == "replace" else []
@@ -212,6 +215,8 @@ class ScormCloud:
             job = self.courses.create_upload_and_import_course_job(
                 package.course_id, may_create_new_version=True, file=str(package.path),
                 _request_timeout=REQUEST_TIMEOUT)
+        if not job.result:
+            raise PublishError(f"SCORM Cloud gave no import job for {package.label} — try again later")
         status = self.wait_for(job.result, package)
         if status.status == "ERROR":
             raise ImportFailed(f"{package.label}: SCORM Cloud could not import it: {status.message or 'no reason given'}"
@@ -249,17 +254,18 @@ class ScormCloud:
         return [v.version for v in versions]
 
     def wait_for(self, job_id: str, package: Package):
-        """Poll the import job, backing off, until it is no longer RUNNING or `job_timeout` seconds passed."""
+        """Poll the import job, backing off, until it is COMPLETE or ERROR or `job_timeout` seconds passed."""
         deadline = time.monotonic() + self.job_timeout
         delay = FIRST_POLL_DELAY
         while True:
             with self.answers(f"checking the import of {package.label}"):
                 status = self.courses.get_import_job_status(job_id, _request_timeout=REQUEST_TIMEOUT)
             remaining = deadline - time.monotonic()
-            if status.status != "RUNNING":
+            if status.status in ("COMPLETE", "ERROR"):
                 return status
             if remaining <= 0:
-                raise ImportFailed(f"{package.label}: import job {job_id} still running after {self.job_timeout:g} s"
+                raise ImportFailed(f"{package.label}: import job {job_id} still {str(status.status).lower()} after"
+                                   f" {self.job_timeout:g} s"
                                    " — SCORM Cloud may still finish it: look for course"
                                    f" {package.course_id} in SCORM Cloud, or publish again with a longer --timeout")
             time.sleep(min(delay, remaining))
@@ -288,9 +294,6 @@ class ScormCloud:
         except urllib3.exceptions.HTTPError as error:
             raise PublishError(f"cannot reach SCORM Cloud at {url} ({network_reason(error)}) while {doing} —"
                                f" check the network connection and {API_URL_VARIABLE}") from None
-        except ValueError as error:  # the SDK's models reject an answer they cannot read
-            raise PublishError(f"SCORM Cloud's answer while {doing} could not be read ({error}) — check"
-                               f" {API_URL_VARIABLE} points to the SCORM Cloud v2 API") from None
 
 
 def answer_message(error: ApiException) -> str:

@@ -45,7 +45,8 @@ class Job:
 
 
 class FakeScormCloud:
-    """Server state and behaviour; tests set `running_polls`, `import_error`, `parser_warnings`, `fail`."""
+    """Server state and behaviour; tests set `running_polls`, `import_error`, `parser_warnings`, `forced_status`,
+    `fail`."""
 
     def __init__(self):
         self.received: list[Received] = []
@@ -54,6 +55,7 @@ class FakeScormCloud:
         self.running_polls = 1  # polls answered RUNNING before a job finishes
         self.import_error = ""  # when set, jobs end in ERROR with this message
         self.parser_warnings: list[str] = []
+        self.forced_status = ""  # when set, import jobs answer this status instead of their own
         self.fail: dict[str, tuple[int, str]] = {}  # route name -> (status, message) answered instead
         self.job_ids = (f"job-{n}" for n in itertools.count(1))
         self.lock = threading.Lock()
@@ -120,7 +122,7 @@ class FakeScormCloud:
                 job.polls_left -= 1
             else:
                 self.finish(job)
-        body = {"jobId": job_id, "status": job.status}
+        body = {"jobId": job_id, "status": self.forced_status or job.status}
         if job.message:
             body["message"] = job.message
         if job.result:

@@ -1,6 +1,7 @@
 """`p2p publish` as a user runs it: the real SCORM Cloud SDK talking HTTP to a local stand-in of the
 SCORM Cloud v2 API; the tests check what the server received and what the user read."""
 import base64
+import shutil
 import socket
 import zipfile
 from pathlib import Path
@@ -12,7 +13,8 @@ from builder import cloud
 from builder.cli import main
 from scorm_cloud_fake import APP_ID, SECRET_KEY, FakeScormCloud
 
-SAMPLE_COURSE = Path(__file__).resolve().parents[1] / "fixtures" / "sample_course"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SAMPLE_COURSE, BROKEN = FIXTURES / "sample_course", FIXTURES / "broken"
 AUTHORIZATION = "Basic " + base64.b64encode(f"{APP_ID}:{SECRET_KEY}".encode()).decode()
 MANIFEST = """<?xml version="1.0"?>
 <manifest xmlns="http://www.imsglobal.org/xsd/imscp_rootv1p1p2" identifier="m1">
@@ -283,3 +285,34 @@ def test_course_ids_come_from_file_names():
     assert cloud.course_id_for(Path("Competencia cultural: Módulo 2.zip")) == "Competencia-cultural-Modulo-2"
     assert cloud.api_url({}) == "https://cloud.scorm.com/api/v2"
     assert cloud.api_url({"SCORM_CLOUD_API_URL": "https://cloud.scorm.com/api/v2//"}) == "https://cloud.scorm.com/api/v2"
+
+
+def test_a_course_with_problems_is_reported_and_nothing_is_sent(env, tmp_path):
+    course = tmp_path / "weights"
+    shutil.copytree(BROKEN / "_base", course)
+    shutil.copytree(BROKEN / "grading_weights", course, dirs_exist_ok=True)
+    code, out, err = run("--course", course)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"{course}/policies/run1/grading_policy.json:2: GRADER weights add up to 0.8, not 1"
+        " — change the weights so they add up to 1",
+        "p2p: 1 problem in the course — fix them (p2p validate) and publish again; nothing was sent to SCORM Cloud",
+    ]
+    assert env.received == []
+
+
+def test_a_job_in_a_state_it_does_not_know_is_waited_for_until_the_timeout(env, tmp_path):
+    env.forced_status = "QUEUED"
+    package = scorm_zip(tmp_path / "listening.zip")
+    code, _, err = run(package, "--timeout", "1")
+    assert code == 1
+    assert err.startswith(f"p2p: {package}: import job job-1 still queued after 1 s — SCORM Cloud may still finish it")
+
+
+def test_a_server_that_is_not_the_scorm_cloud_api_is_named(env, tmp_path):
+    env.fail["ping"] = (200, "Welcome to our intranet")
+    code, _, err = run(scorm_zip(tmp_path / "listening.zip"))
+    assert code == 1
+    assert err == (f"p2p: the server at {env.url} answered, but not as the SCORM Cloud v2 API — fix"
+                   " SCORM_CLOUD_API_URL, or unset it to use https://cloud.scorm.com/api/v2\n")
+    assert calls(env) == [("GET", "/api/v2/ping")]
