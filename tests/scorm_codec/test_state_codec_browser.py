@@ -6,6 +6,7 @@ characters of English journal text next to a full course's other state in 4,096 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -20,6 +21,8 @@ sys.path.insert(0, str(ROOT))
 from bench.suspend_data_capacity import (  # noqa: E402
     CODEC, SCORM12_CAPACITY, journal_chars, journal_corpus, state_holding, state_with_journal,
 )
+
+from make_codec_vectors import large_state  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 UNSAFE = set(" \"'\\&<>%+`")
@@ -149,6 +152,9 @@ def test_same_document_same_text_in_every_page(codec, context):
     assert first == again == fresh == [vector["encoded"] for vector in vectors]
     decoded = codec.evaluate("texts => texts.map(t => P2PStateCodec.decode(t))", first)
     assert decoded == docs
+    pinned = json.loads((DATA / "codec_vector_large.json").read_text(encoding="utf-8"))
+    large = codec.evaluate("doc => P2PStateCodec.encode(doc)", large_state())
+    assert (len(large), hashlib.sha256(large.encode("ascii")).hexdigest()) == (pinned["length"], pinned["sha256"])
 
 
 def test_damaged_text_throws_instead_of_returning_something_else(codec):
