@@ -175,7 +175,7 @@ def test_play_by_mouse_to_the_best_ending(page, workbench_server):
         _wait_for_scene(page, scenario, scenario.choice(choice).next)
         _wait_for_announcement(page, scenario.choice(choice).feedback)
         if choice == "conf-double-slot":
-            assert page.locator(".p2p-rp-points").inner_text() == "Points: Equity +2, Communication +1"
+            assert page.locator(".p2p-rp-points").inner_text() == "Points: Equity +2, Communication +1, Commitment +1"
     assert page.locator(".p2p-rp-points").inner_text() == "Points: Respect \u22122"
     # Ms. Pérez goes quiet; beginning again loops back to the opening without changing the score.
     page.click('button[data-choice="begin-again"]')
@@ -189,13 +189,13 @@ def test_play_by_mouse_to_the_best_ending(page, workbench_server):
     _wait_for_scene(page, scenario, "ending-trusted-partner")
     _wait_for_announcement(page, "The conversation has ended.")
     debrief = page.locator(".p2p-rp-debrief")
-    assert "This route earned 34 of 34 points (100%)." in debrief.inner_text()
+    assert "This route earned 35 of 35 points (100%)." in debrief.inner_text()
     rows = page.locator(".p2p-rp-chart tbody tr")
     assert rows.count() == 5
     assert [c.strip() for c in rows.nth(0).locator("th, td").all_inner_texts()] == ["Equity", "7", "7", "100%"]
     assert page.locator(".p2p-rp-bar-fill").evaluate_all("bars => bars.map(b => b.style.width)") == \
-        ["100%", "100%", "100%", "100%", "83%"]  # commitment: 5 of the 6 another route can reach
-    assert "Your recorded score (best attempt): 34 of 34." in debrief.inner_text()
+        ["100%"] * 5  # the best route is at its best on every dimension
+    assert "Your recorded score (best attempt): 35 of 35." in debrief.inner_text()
     page.click("text=Your route, step by step")
     steps = page.locator(".p2p-rp-review li").all_inner_texts()
     assert len(steps) == 12 and steps[0].startswith("September: conference sign-ups: Book a double slot")
@@ -241,7 +241,7 @@ def test_play_by_keyboard_alone(page, workbench_server):
         _wait_for_announcement(page, scenario.choice(step).feedback)
         assert _focused(page)["tag"] == "H4"
     assert "A plan without her" in page.locator(".p2p-rp-scene-title").inner_text()
-    assert "This route earned 0 of 34 points (0%)." in page.locator(".p2p-rp-debrief").inner_text()
+    assert "This route earned 0 of 35 points (0%)." in page.locator(".p2p-rp-debrief").inner_text()
     _tab_to(page, lambda f: f["text"] == "Replay the conversation")
     page.keyboard.press("Enter")
     _wait_for_scene(page, scenario, "fall-conferences")

@@ -16,12 +16,12 @@ from xblocks.roleplay.block import ScenarioRoleplayBlock
 ROUTES_TO_ENDINGS = {
     "ending-trusted-partner": (["conf-double-slot", "listen-and-record", "learn-her-context", "call-about-results",
                                 "ask-time-and-transport", "team-solution", "invite-support", "open-with-strengths",
-                                "empathize-aim-high", "plan-her-priority", "ask-what-helps", "act-on-feedback"], 34),
+                                "empathize-aim-high", "plan-her-priority", "ask-what-helps", "act-on-feedback"], 35),
     "ending-polite-distance": (["conf-alfredo-interprets", "finish-on-time", "mail-the-report", "cite-the-timeline",
                                 "ask-time-and-transport", "phone-from-work", "send-the-agenda", "open-with-scores",
                                 "keep-going", "reassure-routine", "defer-her-priority", "sign-and-close"], 0),
     "ending-without-her": (["conf-double-slot", "listen-and-record", "learn-her-context", "call-about-results",
-                            "send-standard-invite", "hold-without-her"], 6),
+                            "send-standard-invite", "hold-without-her"], 7),
 }
 
 
@@ -99,9 +99,9 @@ def test_each_ending_publishes_grade_and_completion(ending):
     assert runtime.events == []
     status, view = post(runtime, block, "choose", {"choice": route[-1]})
     assert status == 200 and view["scene"] == ending and view["ending"]
-    assert view["earned"] == earned and view["score"] == {"earned": earned, "possible": 34}
-    assert runtime.events == [("grade", {"value": earned, "max_value": 34}), ("completion", {"completion": 1.0})]
-    assert block.max_score() == 34 and block.weight == 1.0
+    assert view["earned"] == earned and view["score"] == {"earned": earned, "possible": 35}
+    assert runtime.events == [("grade", {"value": earned, "max_value": 35}), ("completion", {"completion": 1.0})]
+    assert block.max_score() == 35 and block.weight == 1.0
 
 
 def test_replay_publishes_the_kept_score_each_time():
