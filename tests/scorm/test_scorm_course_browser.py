@@ -243,3 +243,33 @@ def test_one_sco_per_chapter_keeps_each_chapters_state(page, tmp_path, static_se
     assert sco.locator(".p2p-journal__text").nth(0).input_value() == FIRST_ENTRY
     assert set(document_of(sco)["b"]) == {"j_after"}  # only this chapter's blocks
     stop(page2)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_lms_passing_score_decides_success(page, serve, version):
+    # The LMS asks for every point (1.2 mastery_score 100 / 2004 scaled_passing_score 1).
+    lms = {"student_data": {"mastery_score": "100"}} if version == "scorm12" else {"scaled_passing_score": "1"}
+    sco = launch(page, serve(version), version, persisted=lms)
+    go_to(sco, "A call from Ms. Ruiz")
+    sco.locator("[data-choice='listen']").click()
+    sco.locator("[data-choice='email']").click()  # 3 of the role-play's 6 points
+    sco.locator(".p2p-rp-debrief").wait_for()
+    go_to(sco, "Pause and reflect")
+    for n, entry in enumerate([FIRST_ENTRY, SECOND_ENTRY]):
+        sco.locator(".p2p-journal__text").nth(n).fill(entry)
+        sco.locator(".p2p-journal__submit").nth(n).click()
+        prompt_status(sco, n, "Version 1").wait_for()
+    go_to(sco, "Rate your own practice")
+    rate(sco, "agenda", "exemplary")
+    rate(sco, "listening", "exemplary")
+    sco.locator(".p2p-rubric__submit").click()
+    sco.locator(".p2p-rubric__results").wait_for()
+    go_to(sco, "Welcome")
+    final = stop(page)
+    if version == "scorm12":
+        # Above the course's own 60%, below what the LMS asked for.
+        assert 60 <= float(final["core"]["score"]["raw"]) < 100
+        assert final["core"]["lesson_status"] == "failed"
+    else:
+        assert 0.6 <= float(final["score"]["scaled"]) < 1
+        assert (final["completion_status"], final["success_status"]) == ("completed", "failed")

@@ -338,6 +338,10 @@
     if (!api) {
       ui.notice(t("No LMS connection: your progress is saved in this browser only."));
     }
+    if (api) {  // an LMS may set its own passing score (from the manifest or an administrator)
+      var lmsMastery = parseFloat(get(version === "scorm12" ? "cmi.student_data.mastery_score" : "cmi.scaled_passing_score"));
+      if (!isNaN(lmsMastery)) { config.mastery = version === "scorm12" ? lmsMastery / 100 : lmsMastery; }
+    }
     load();
     readInteractions();
 
