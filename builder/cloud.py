@@ -58,7 +58,7 @@ class Package:
     path: Path
     course_id: str
     standard: str  # the manifest's <schemaversion>: "1.2", "2004 4th Edition"...
-    title: str  # the manifest's first organization title
+    title: str  # the title of the manifest's first organization
     size: int
     label: str  # how messages name it: its path, or the course it was built from
 
@@ -72,7 +72,6 @@ class Credentials:
 
 @dataclass(frozen=True)
 class Published:
-    package: Package
     course_id: str
     version: int
     title: str  # the title SCORM Cloud read from the package
@@ -126,16 +125,19 @@ def read_package(path: Path, course_id: str | None = None, label: str = "") -> P
     course_id = check_course_id(course_id) if course_id else course_id_for(path)
     if not course_id:
         raise SetupError(f"{path}: no course id can be made from this file name — pass --course-id ID")
-    return Package(path, course_id, first_text(manifest, "schemaversion"), first_text(manifest, "title"),
-                   path.stat().st_size, label or str(path))
+    organization = first(manifest, "organization")
+    return Package(path, course_id, text_of(first(manifest, "schemaversion")),
+                   text_of(first(organization, "title", children_only=True)), path.stat().st_size, label or str(path))
 
 
-def first_text(root: ElementTree.Element, local_name: str) -> str:
-    """Text of the first element with this name in any namespace (SCORM 1.2 and 2004 use different ones)."""
-    for element in root.iter():
-        if element.tag.rsplit("}", 1)[-1] == local_name:
-            return " ".join((element.text or "").split())
-    return ""
+def first(parent: ElementTree.Element | None, local_name: str, children_only: bool = False):
+    """The first element with this name in any namespace (SCORM 1.2 and 2004 use different ones), or None."""
+    elements = [] if parent is None else (list(parent) if children_only else parent.iter())
+    return next((e for e in elements if e.tag.rsplit("}", 1)[-1] == local_name), None)
+
+
+def text_of(element: ElementTree.Element | None) -> str:
+    return " ".join((element.text or "").split()) if element is not None else ""
 
 
 def read_packages(paths: list[Path], course_id: str | None = None, labels: list[str] | None = None) -> list[Package]:
@@ -232,7 +234,7 @@ class ScormCloud:
                 with self.answers(f"deleting version {version} of course {course.id}"):
                     self.courses.delete_course_version(course.id, version, _request_timeout=REQUEST_TIMEOUT)
                 replaced.append(version)
-        return Published(package, course.id, course.version, course.title or "", list(result.parser_warnings or []),
+        return Published(course.id, course.version, course.title or "", list(result.parser_warnings or []),
                          replaced)
 
     def versions_to_replace(self, package: Package) -> list[int]:

@@ -202,5 +202,9 @@ def manifest_title(package: bytes) -> tuple[str, str]:
             root = ElementTree.fromstring(archive.read("imsmanifest.xml"))
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
         return "", f"The package could not be read: {error}"
-    titles = [e.text for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "title"]
-    return (titles[0] or "").strip() if titles else "", ""
+    def named(elements, name):
+        return [e for e in elements if e.tag.rsplit("}", 1)[-1] == name]
+
+    organizations = named(root.iter(), "organization")
+    titles = named(organizations[0], "title") if organizations else []
+    return (titles[0].text or "").strip() if titles else "", ""

@@ -18,7 +18,9 @@ SAMPLE_COURSE, BROKEN = FIXTURES / "sample_course", FIXTURES / "broken"
 AUTHORIZATION = "Basic " + base64.b64encode(f"{APP_ID}:{SECRET_KEY}".encode()).decode()
 MANIFEST = """<?xml version="1.0"?>
 <manifest xmlns="http://www.imsglobal.org/xsd/imscp_rootv1p1p2" identifier="m1">
-  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion>
+    <lom xmlns="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"><general><title><langstring>Metadata title</langstring>
+    </title></general></lom></metadata>
   <organizations default="o"><organization identifier="o"><title>{title}</title></organization></organizations>
   <resources/>
 </manifest>"""
@@ -150,6 +152,9 @@ def test_files_that_are_not_scorm_packages_stop_the_run_before_anything_is_sent(
     text = tmp_path / "notes.zip"
     text.write_text("not a zip")
     folder_zip = scorm_zip(tmp_path / "zipped-folder.zip", manifest_at="listening/imsmanifest.xml")
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(damaged, "w") as archive:
+        archive.writestr("imsmanifest.xml", "<manifest>\n  <organizations>\n</manifest>")
     cases = [
         (tmp_path / "missing.zip", f"{tmp_path / 'missing.zip'}: no such file — check the path, or build the"
                                    " package first (p2p build --target scorm2004)"),
@@ -158,6 +163,7 @@ def test_files_that_are_not_scorm_packages_stop_the_run_before_anything_is_sent(
                " scorm2004"),
         (folder_zip, f"{folder_zip}: not a SCORM package: no imsmanifest.xml at the root of the zip — it is at"
                      " listening/imsmanifest.xml: zip the package's contents, not the folder that holds them"),
+        (damaged, f"{damaged}: imsmanifest.xml:3: not well-formed XML — rebuild the package (p2p build)"),
     ]
     for path, message in cases:
         code, out, err = run(good, path)
