@@ -343,7 +343,9 @@ var P2PStateCodec = (function () {
       n += (b & 127) * scale;
       scale *= 128;
     } while (b & 128);
-    if (at > 1 && !b) throw corrupt("bad length");
+    // A predicted bit costs at least log2(4096/4095) bits, so n bytes take at least n / 2837
+    // coded bytes: a larger n is damage (and must not allocate gigabytes).
+    if ((at > 1 && !b) || n > 4096 * data.length) throw corrupt("bad length");
     if (at + 4 > data.length) throw corrupt("no checksum");
     var sum = ((data[at] << 24) | (data[at + 1] << 16) | (data[at + 2] << 8) | data[at + 3]) >>> 0;
     at += 4;
@@ -413,7 +415,8 @@ var P2PStateCodec = (function () {
   }
 
   function decodeText(stored) {
-    if (typeof stored !== "string" || !stored) throw corrupt("empty");
+    if (typeof stored !== "string") throw corrupt("not a string");
+    if (!stored) throw corrupt("empty");
     if (stored[0] !== VERSION) throw corrupt("version " + JSON.stringify(stored[0]));
     var data = fromText(stored), text, bytes;
     // The last group of characters has spare values: accept only the spelling encode() writes.
