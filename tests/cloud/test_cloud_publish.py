@@ -50,7 +50,7 @@ def env(fake, monkeypatch):
 
 def run(*args):
     result = CliRunner().invoke(main, ["publish", *map(str, args)], catch_exceptions=False)
-    assert "Traceback" not in result.output
+    assert "Traceback" not in result.output and SECRET_KEY not in result.output
     return result.exit_code, result.stdout, result.stderr
 
 
