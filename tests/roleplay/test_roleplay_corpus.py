@@ -32,6 +32,7 @@ EXPECTED = {
     "bad_keep.xml": (1, "keep=\"average\" is not allowed"),
     "choices_in_an_ending.xml": (8, "unexpected <choice> inside <ending>"),
     "wrong_root.xml": (1, "expected <scenario_roleplay>, found <scenario>"),
+    "loose_text.xml": (4, "<choice> has loose text"),
 }
 
 

@@ -158,7 +158,8 @@ class _Reader:
             return default
         return _SPACE.sub(" ", value).strip()
 
-    def allowed(self, element, attributes: tuple[str, ...], children: tuple[str, ...]) -> None:
+    def allowed(self, element, attributes: tuple[str, ...], children: tuple[str, ...], text: bool | None = None) -> None:
+        """Only these attributes and child elements; text only where `text` (default: in leaf elements)."""
         for name in element.attrib:
             if name not in attributes and not name.startswith("{"):
                 self.problem(element, f"<{element.tag}> has an unknown attribute '{name}'",
@@ -170,9 +171,8 @@ class _Reader:
                 where = f"inside <{element.tag}>"
                 hint = f"use one of: {', '.join(children)}" if children else "remove it"
                 self.problem(child, f"unexpected <{child.tag}> {where}", hint)
-        if element.tag in ("line",):
-            return
-        if _text(element) and children and element.tag not in ("dimension",):
+        loose = _text(element) or any((c.tail or "").strip() for c in element if isinstance(c.tag, str))
+        if loose and not (not children if text is None else text):
             self.problem(element, f"<{element.tag}> has loose text", "put the text inside one of its child elements")
 
     def nonempty(self, element, value: str, what: str) -> str:
@@ -306,7 +306,7 @@ def _scene(reader: _Reader, element, lines) -> Scene:
 
 
 def _line(reader: _Reader, element) -> Line:
-    reader.allowed(element, ("speaker", "lang"), ("translation",))
+    reader.allowed(element, ("speaker", "lang"), ("translation",), text=True)
     translation = element.find("translation")
     line = Line(
         text=reader.nonempty(element, _text(element), "spoken line"),
