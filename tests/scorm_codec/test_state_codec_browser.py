@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 
 from bench.suspend_data_capacity import (  # noqa: E402
     CODEC, SCORM12_CAPACITY, journal_chars, journal_corpus, state_holding, state_with_journal,
