@@ -96,7 +96,7 @@
   if (global.P2PJournal) {
     global.P2PJournal.source = function () {
       return data.blocks.filter(function (block) { return block.global === "P2PJournal"; }).map(function (block) {
-        return {content: block.content, state: runtime.saved(block.id)};
+        return {id: block.id, content: block.content, state: runtime.saved(block.id)};
       });
     };
   }
