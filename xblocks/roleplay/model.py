@@ -801,7 +801,9 @@ HANDLERS = {"state": _state, "choose": _choose, "back": _back, "restart": _resta
 
 def report(state: dict, scenario: Scenario, block_id: str = "") -> dict:
     """Completion, kept score and one `choice` interaction per choice on the learner's current
-    route, for the SCORM runtime (which records each interaction once, when it first appears)."""
+    route, for the SCORM runtime (which records each interaction once, when it first appears).
+    `choices` lists the scene's choice ids in order, so a runtime can name the response by its
+    position (SCORM 1.2 wants one character)."""
     route = state["r"]
     prefix = f"{block_id}-" if block_id else ""
     interactions = []
@@ -812,6 +814,7 @@ def report(state: dict, scenario: Scenario, block_id: str = "") -> dict:
         result = "correct" if choice.total == top else ("incorrect" if choice.total < 0 else "neutral")
         interactions.append({"id": prefix + choice_id, "type": "choice",
                              "description": f"{scene.title}: {choice.text}",
-                             "response": choice_id, "result": result})
+                             "response": choice_id, "result": result,
+                             "choices": [c.id for c in scene.choices]})
     return {"completed": state["n"] > 0, "score": _score_dict(kept_score(state, scenario)),
             "interactions": interactions}

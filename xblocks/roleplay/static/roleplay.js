@@ -206,7 +206,8 @@
         var top = Math.max.apply(null, scene.choices.map(total)), mine = total(choice);
         return {
           id: prefix + id, type: "choice", description: scene.title + ": " + choice.text,
-          response: id, result: mine === top ? "correct" : (mine < 0 ? "incorrect" : "neutral")
+          response: id, result: mine === top ? "correct" : (mine < 0 ? "incorrect" : "neutral"),
+          choices: scene.choices.map(function (c) { return c.id; })
         };
       })
     };
