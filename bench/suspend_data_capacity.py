@@ -188,6 +188,13 @@ def measure(page) -> dict:
                 rate = (journal_chars(whole) - journal_chars(half)) / (used - half_used)
                 figures[f"{name}_{capacity}"] = (int(journal_chars(whole) + (capacity - used) * rate), True)
 
+    # What the runtime's interaction signatures (doc.i: random hashes) cost in journal text.
+    lean = other_state()
+    lean["i"] = {}
+    figures["lean_other_codec"] = codec.encoded_length(state_with_journal("", lean))
+    figures["lean_4096"] = largest_fit(
+        corpus, SCORM12_CAPACITY, lambda doc: codec.encoded_length({**doc, "i": {}}))
+
     at_capacity = state_holding(figures["codec_4096"][0])
     figures["json_4096"] = len(json.dumps(at_capacity, separators=(",", ":"), ensure_ascii=False))
     figures["time_4096"] = CodecPage(page.context.new_page()).timings(at_capacity)
@@ -221,6 +228,8 @@ def report(figures: dict) -> str:
         f"                       deflate+base64 {fit('deflate_4096')}",
         f"  SCORM 2004 (64,000): codec {fit('codec_64000')}",
         f"                       deflate+base64 {fit('deflate_64000')}",
+        f"  without the interaction signatures (doc.i) the other state takes {figures['lean_other_codec']:,} "
+        f"and {figures['lean_4096']:,} journal characters fit in 4,096",
         "",
         f"codec: {figures['bits_per_char']:.2f} bits ({figures['bits_per_char'] / 8:.3f} bytes) per journal "
         "character over the whole corpus "
