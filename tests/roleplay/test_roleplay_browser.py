@@ -348,3 +348,22 @@ def test_offline_page_in_spanish(page, offline_site):
     # The interface is Spanish, the authored content keeps its own language mark.
     assert page.locator('.p2p-rp-scene-title span[lang="en"]').inner_text() == "A first real conversation"
     assert axe_violations(page) == []
+
+
+def test_phone_width_and_forced_colors(browser, offline_site):
+    url, scenario = offline_site
+    context = browser.new_context(viewport={"width": 320, "height": 640}, forced_colors="active")
+    page = context.new_page()
+    try:
+        page.add_init_script('window.initialSave = {"r": ["conf-double-slot", "quick-update", "call-about-results",'
+                             ' "send-standard-invite"], "v": null, "n": 0, "b": null, "l": null};')
+        page.goto(url + "/index-en.html")
+        page.click('button[data-choice="hold-without-her"]')
+        page.wait_for_selector(".p2p-rp-chart")
+        # Nothing wider than the phone's screen, and the bars still drawn in high-contrast mode.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        colors = page.evaluate("""() => { const fill = document.querySelectorAll('.p2p-rp-bar-fill')[2];
+            return [getComputedStyle(fill).backgroundColor, getComputedStyle(fill.parentElement).backgroundColor]; }""")
+        assert colors[0] != colors[1], f"the bar's fill is invisible against its track: {colors}"
+    finally:
+        context.close()
