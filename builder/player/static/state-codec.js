@@ -217,7 +217,8 @@ var P2PStateCodec = (function () {
     for (i = 0; i < used; i++) st[i] = STRETCH[(slots[slot[i]] ^ 0x80000000) >>> 20];
     st[COUNTERS] = matchSlot < 0 ? 0 : STRETCH[(matchCounters[matchSlot] ^ 0x80000000) >>> 20];
     st[COUNTERS + 1] = 256;
-    for (i = 0; i < INPUTS; i++) dot1 += st[i] * weights[wi1 + i];
+    for (i = 0; i < used; i++) dot1 += st[i] * weights[wi1 + i];
+    dot1 += st[COUNTERS] * weights[wi1 + COUNTERS] + 256 * weights[wi1 + COUNTERS + 1];
     mixed = mixed1 = squash(Math.floor(dot1 / 65536));
     if (light) return mixed;
     for (i = 0; i < INPUTS; i++) dot2 += st[i] * weights[wi2 + i];
@@ -234,7 +235,9 @@ var P2PStateCodec = (function () {
     var i, err1 = ((bit << 12) - mixed1) * 3, err2 = ((bit << 12) - mixed2) * 3;
     for (i = 0; i < used; i++) learn(slots, slot[i], bit);
     if (matchSlot >= 0) learn(matchCounters, matchSlot, bit);
-    for (i = 0; i < INPUTS; i++) weights[wi1 + i] += (st[i] * err1) >> 12;
+    for (i = 0; i < used; i++) weights[wi1 + i] += (st[i] * err1) >> 12;
+    weights[wi1 + COUNTERS] += (st[COUNTERS] * err1) >> 12;
+    weights[wi1 + COUNTERS + 1] += (256 * err1) >> 12;
     if (!light) {
       for (i = 0; i < INPUTS; i++) weights[wi2 + i] += (st[i] * err2) >> 12;
       apm[apmIndex] += ((bit << 16) + (bit << 7) - bit - bit - apm[apmIndex]) >> 7;
