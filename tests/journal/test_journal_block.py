@@ -84,7 +84,7 @@ def test_handlers_follow_the_shared_vectors(path, monkeypatch):
     if vector["saved"] is not None:
         block._store(model.restore(vector["saved"], content), content)
     for step in vector["steps"]:
-        monkeypatch.setattr(journal_block, "_now", lambda: step["now"])  # a fixed clock, as the vector says
+        monkeypatch.setattr(journal_block, "utc_now", lambda: step["now"])  # a fixed clock, as the vector says
         status, answer = call(block, step["handler"], step["payload"])
         assert status == step["status"], (step["handler"], answer)
         if status == 200:

@@ -12,6 +12,7 @@ from workbench.runtime import WorkbenchRuntime
 
 from xblocks.roleplay import model
 from xblocks.roleplay.block import ScenarioRoleplayBlock
+from support.workbench import RecordingRuntime
 
 ROUTES_TO_ENDINGS = {
     "ending-trusted-partner": (["conf-double-slot", "listen-and-record", "learn-her-context", "call-about-results",
@@ -24,24 +25,6 @@ ROUTES_TO_ENDINGS = {
                             "send-standard-invite", "hold-without-her"], 7),
 }
 
-
-class RecordingRuntime(WorkbenchRuntime):
-    """The workbench runtime, also keeping the events blocks publish (the workbench only logs them)."""
-
-    def __init__(self, user_id):
-        super().__init__(user_id)
-        self.events = []
-
-    def publish(self, block, event_type, event_data):
-        self.events.append((event_type, event_data))
-        super().publish(block, event_type, event_data)
-
-
-@pytest.fixture(autouse=True)
-def _synchronous_django(monkeypatch):
-    """These tests are synchronous, but once a browser test has run in the same process,
-    Playwright's event loop is running in this thread and Django would refuse database calls."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _new_block(xml: str, user: str = "learner"):

@@ -6,7 +6,6 @@ import csv
 import io
 import itertools
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -14,30 +13,15 @@ import webob
 from django.test import Client
 from django.utils import translation
 from submissions import api as submissions
-from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import get_scenarios
 
 from xblocks.rubric import model
-
-# Playwright's sync API (the session-wide browser fixture) leaves an asyncio loop in the main
-# thread; Django then refuses ORM calls made there unless told the tests are synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from support.workbench import RecordingRuntime
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "rubric"
 SCENARIOS = Path(model.__file__).resolve().parent / "templates" / "scenarios"
 _users = itertools.count()
 
-
-class RecordingRuntime(WorkbenchRuntime):
-    """The workbench runtime, keeping the events blocks publish so tests can read them."""
-
-    def __init__(self, user_id):
-        super().__init__(user_id)
-        self.events = []
-
-    def publish(self, block, event_type, event_data):
-        self.events.append((event_type, event_data))
-        super().publish(block, event_type, event_data)
 
 
 def fresh_user(prefix="learner") -> str:

@@ -10,13 +10,13 @@ import csv
 import io
 import json
 import re
-from datetime import datetime, timezone
 
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Integer, List, Scope, String
 
+from xblocks.common.handlers import csv_cell, json_response, utc_now
 from xblocks.common.i18n import script_catalogue
 from xblocks.common.platform import anonymous_user_id, course_key, current_language, user_is_staff, username
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
@@ -33,18 +33,7 @@ def _(text: str) -> str:
     return text
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-
-def _json_response(body, status: int = 200) -> Response:
-    return Response(json.dumps(body), status=status, content_type="application/json", charset="utf8")
-
-
-def _csv_cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (learner text can start with '=', '+', '-', '@')."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @XBlock.wants("user")
@@ -187,26 +176,26 @@ class ReflectionJournalBlock(XBlock):
 
     def _run(self, request, handler: str) -> Response:
         if request.method != "POST":
-            return _json_response({"error": "use POST"}, 405)
+            return json_response({"error": "use POST"}, 405)
         if len(request.body) > MAX_REQUEST_BYTES:
-            return _json_response({"error": "request too large"}, 400)
+            return json_response({"error": "request too large"}, 400)
         try:
             payload = json.loads(request.body.decode("utf-8") or "{}")
         except ValueError:
-            return _json_response({"error": "the request is not JSON"}, 400)
+            return json_response({"error": "the request is not JSON"}, 400)
         content = self._content()
         state = self._state(content)
         try:
-            new_state, response = model.apply(handler, state, payload, content, _now())
+            new_state, response = model.apply(handler, state, payload, content, utc_now())
         except model.Refused as refused:
-            return _json_response({"error": refused.message}, refused.status)
+            return json_response({"error": refused.message}, refused.status)
         if handler == "journal":
             response = {"entries": self._course_journal()}
         if new_state != state:
             self._store(new_state, content)
         if handler == "submit":
             self._after_submit(new_state, state, response, content)
-        return _json_response(response)
+        return json_response(response)
 
     @XBlock.handler
     def state(self, request, suffix=""):
@@ -287,12 +276,12 @@ class ReflectionJournalBlock(XBlock):
 
     def _staff_refusal(self, request, content: dict) -> Response | None:
         if not user_is_staff(self):
-            return _json_response({"error": "only course staff can read shared entries"}, 403)
+            return json_response({"error": "only course staff can read shared entries"}, 403)
         prompt_id = self._requested_prompt(request)
         if prompt_id is not None:
             prompt = next((p for p in content["prompts"] if p["id"] == prompt_id), None)
             if prompt is None or not prompt["shared_with_staff"]:
-                return _json_response({"error": "this prompt is private: its entries are for the learner alone"}, 403)
+                return json_response({"error": "this prompt is private: its entries are for the learner alone"}, 403)
         return None
 
     @XBlock.handler
@@ -303,7 +292,7 @@ class ReflectionJournalBlock(XBlock):
             return refusal
         prompt_id = self._requested_prompt(request)
         rows = [r for r in self._shared_rows(content) if prompt_id is None or r["prompt_id"] == prompt_id]
-        return _json_response({"rows": rows})
+        return json_response({"rows": rows})
 
     @XBlock.handler
     def staff_csv(self, request, suffix=""):
@@ -315,7 +304,7 @@ class ReflectionJournalBlock(XBlock):
         writer = csv.writer(out)
         writer.writerow(STAFF_CSV_COLUMNS)
         for row in self._shared_rows(content):
-            writer.writerow([_csv_cell(row[column]) for column in STAFF_CSV_COLUMNS])
+            writer.writerow([csv_cell(row[column]) for column in STAFF_CSV_COLUMNS])
         response = Response(out.getvalue(), content_type="text/csv", charset="utf8")
         response.headers["Content-Disposition"] = f'attachment; filename="{content["id"]}-shared-entries.csv"'
         return response

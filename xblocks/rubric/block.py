@@ -22,6 +22,7 @@ from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
 from xblock.fields import Dict, Integer, Scope, String
 
+from xblocks.common.handlers import csv_cell, json_response, utc_now
 from xblocks.common.i18n import gettext, script_catalogue
 from xblocks.common.platform import anonymous_user_id, course_key, current_language, user_is_staff, username
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
@@ -40,22 +41,11 @@ def _(text: str) -> str:
     return gettext(text, current_language())
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _json_response(body, status: int = 200) -> Response:
-    return Response(json.dumps(body), status=status, content_type="application/json", charset="utf8")
 
 
 def _error(message: str, status: int) -> Response:
-    return _json_response({"error": message}, status)
+    return json_response({"error": message}, status)
 
-
-def _csv_cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (names and notes can start with '=', '+', '-', '@')."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _grade_points(total, max_total) -> tuple[int, int]:
@@ -192,7 +182,7 @@ class FacilitationRubricBlock(XBlock):
             return refusal
         content = self._content()
         if content["mode"] == "trainer" and handler == "state":
-            return _json_response(self._trainer_state(content))
+            return json_response(self._trainer_state(content))
         state = self._state(content)
         try:
             new_state, response = model.apply(handler, state, payload, content)
@@ -202,7 +192,7 @@ class FacilitationRubricBlock(XBlock):
             self._store(new_state)
         if handler == "submit":
             self._publish_result(response)
-        return _json_response(response)
+        return json_response(response)
 
     def _publish_result(self, response: dict) -> None:
         result = response["result"]
@@ -282,7 +272,7 @@ class FacilitationRubricBlock(XBlock):
         except model.Refused as refused:
             return _error(refused.text(_), refused.status)
         submissions.create_submission(self._student_item(student_id), {**evidence, "candidate": username(self)})
-        return _json_response(self._trainer_state(content))
+        return json_response(self._trainer_state(content))
 
     # ------------------------------------------------------------ trainer mode: trainers
 
@@ -311,7 +301,7 @@ class FacilitationRubricBlock(XBlock):
         refusal = refusal or self._staff_refusal(content)
         if refusal:
             return refusal
-        return _json_response({"candidates": self._queue(content)})
+        return json_response({"candidates": self._queue(content)})
 
     @XBlock.handler
     def assess(self, request, suffix=""):
@@ -341,7 +331,7 @@ class FacilitationRubricBlock(XBlock):
             return _error(refused.text(_), refused.status)
         result = assessment["result"]
         record = {"submission": candidate["request"]["submission"], "candidate": candidate["request"]["candidate"],
-                  "trainer": username(self), "date": _now(), "levels": assessment["levels"],
+                  "trainer": username(self), "date": utc_now(), "levels": assessment["levels"],
                   "feedback": assessment["feedback"], "total": result["total"], "max_total": result["max_total"],
                   "passed": result["passed"], "criteria": result["criteria"]}
         records = dict(self.certification_records)
@@ -349,7 +339,7 @@ class FacilitationRubricBlock(XBlock):
         self.certification_records = records  # reassign: a Dict field saves only when set
         earned, possible = _grade_points(result["total"], result["max_total"])
         submissions.set_score(candidate["request"]["submission"], earned, possible)
-        return _json_response({"candidate": self._candidate_view(candidate_id, content)})
+        return json_response({"candidate": self._candidate_view(candidate_id, content)})
 
     def _csv_rows(self, content: dict):
         labels = {level["id"]: level["label"] for level in content["levels"]}
@@ -371,7 +361,7 @@ class FacilitationRubricBlock(XBlock):
         writer.writerow([_("candidate"), _("trainer"), _("date")] + [c["label"] for c in content["criteria"]]
                         + [_("total"), _("possible"), _("passed")])
         for row in self._csv_rows(content):
-            writer.writerow([_csv_cell(cell) for cell in row])
+            writer.writerow([csv_cell(cell) for cell in row])
         response = Response(out.getvalue(), content_type="text/csv", charset="utf8")
         response.headers["Content-Disposition"] = f'attachment; filename="{content["id"]}-certifications.csv"'
         return response
