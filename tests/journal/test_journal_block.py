@@ -159,7 +159,8 @@ def test_graded_mode_is_on_only_with_points():
     json.dumps({"prompt_id": "private_one", "text": "y" * 200_000}).encode(),
     json.dumps({"prompt_id": "missing", "text": "x"}).encode(),
     json.dumps({"prompt_id": "private_one", "text": None}).encode(),
-], ids=["not-json", "empty", "list", "10001-chars", "huge-body", "unknown-prompt", "null-text"])
+    b'{"prompt_id": "private_one", "text": "half a character \\ud800"}',
+], ids=["not-json", "empty", "list", "10001-chars", "huge-body", "unknown-prompt", "null-text", "lone-surrogate"])
 @pytest.mark.parametrize("handler", ["save_draft", "submit"])
 def test_malformed_or_oversized_requests_get_400_and_change_nothing(handler, body):
     _, for_user = blocks()
@@ -231,6 +232,16 @@ def test_staff_csv_export_has_shared_entries_and_defuses_formulas():
     assert rows[0] == list(journal_block.STAFF_CSV_COLUMNS)
     assert sorted((r[0], r[1], r[5]) for r in rows[1:]) == [
         (names[0], "shared_one", "'=shared plan number 0"), (names[1], "shared_one", "'=shared plan number 1")]
+
+
+def test_text_no_file_can_hold_is_refused_so_the_staff_csv_keeps_working():
+    """A lone surrogate (\\ud800) is valid JSON but not UTF-8 text: stored, it made the CSV export fail for staff."""
+    _, for_user = blocks()
+    names = submit_as_learners(for_user)
+    status, _answer = call(for_user(names[0])[0], "submit", body=b'{"prompt_id": "shared_one", "text": "plan \\udc00"}')
+    assert status == 400
+    status, text = call(for_user(user("staff"))[0], "staff_csv", method="GET")
+    assert status == 200 and "'=shared plan number 0" in text
 
 
 def test_a_prompt_made_private_later_disappears_from_the_staff_view():

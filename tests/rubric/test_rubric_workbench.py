@@ -137,6 +137,9 @@ def test_large_or_malformed_requests_are_refused_without_change():
     assert response.status_code == 400
     response = runtime.handle(block, "save_draft", webob.Request.blank("/", method="POST", body=b" " * 100_001))
     assert response.status_code == 400
+    response = runtime.handle(block, "save_draft", webob.Request.blank(
+        "/", method="POST", body=b'{"notes": {"agenda": "half a character \\ud800"}}'))
+    assert response.status_code == 400  # not UTF-8 text: it would break every export holding it
     response = runtime.handle(block, "save_draft", webob.Request.blank("/", method="GET"))
     assert response.status_code == 405
     assert block.ratings == {} and block.notes == {}

@@ -11,6 +11,19 @@ def json_response(body, status: int = 200) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json", charset="utf8")
 
 
+def _no_constant(name):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def json_body(raw: bytes):
+    """The JSON a request body holds ({} when empty). ValueError when it is not JSON, or when its text
+    cannot be written as UTF-8 (a lone surrogate such as \\ud800): stored, such text would later break
+    every export that holds it (the staff CSV), so it is refused at the door."""
+    payload = json.loads(raw.decode("utf-8") or "{}", parse_constant=_no_constant)
+    json.dumps(payload, ensure_ascii=False).encode("utf-8")  # UnicodeEncodeError is a ValueError
+    return payload
+
+
 def csv_cell(value) -> str:
     """Text a spreadsheet will not run as a formula (learner text and names can start with '=', '+', '-', '@')."""
     text = str(value)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import csv
 import io
-import json
 import re
 
 from web_fragments.fragment import Fragment
@@ -16,7 +15,7 @@ from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Integer, List, Scope, String
 
-from xblocks.common.handlers import csv_cell, json_response, utc_now
+from xblocks.common.handlers import csv_cell, json_body, json_response, utc_now
 from xblocks.common.i18n import script_catalogue
 from xblocks.common.platform import anonymous_user_id, course_key, current_language, user_is_staff, username
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
@@ -180,7 +179,7 @@ class ReflectionJournalBlock(XBlock):
         if len(request.body) > MAX_REQUEST_BYTES:
             return json_response({"error": "request too large"}, 400)
         try:
-            payload = json.loads(request.body.decode("utf-8") or "{}")
+            payload = json_body(request.body)
         except ValueError:
             return json_response({"error": "the request is not JSON"}, 400)
         content = self._content()
@@ -269,7 +268,7 @@ class ReflectionJournalBlock(XBlock):
         if "prompt_id" in request.GET:
             return request.GET["prompt_id"]
         try:
-            body = json.loads(request.body.decode("utf-8") or "{}") if len(request.body) <= MAX_REQUEST_BYTES else {}
+            body = json_body(request.body) if len(request.body) <= MAX_REQUEST_BYTES else {}
         except ValueError:
             body = {}
         return body.get("prompt_id") if isinstance(body, dict) else None

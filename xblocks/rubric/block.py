@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,7 +21,7 @@ from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
 from xblock.fields import Dict, Integer, Scope, String
 
-from xblocks.common.handlers import csv_cell, json_response, utc_now
+from xblocks.common.handlers import csv_cell, json_body, json_response, utc_now
 from xblocks.common.i18n import gettext, script_catalogue
 from xblocks.common.platform import anonymous_user_id, course_key, current_language, user_is_staff, username
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
@@ -172,7 +171,7 @@ class FacilitationRubricBlock(XBlock):
         if len(request.body) > MAX_REQUEST_BYTES:
             return None, _error(_("The request is too large."), 400)
         try:
-            return json.loads(request.body.decode("utf-8") or "{}"), None
+            return json_body(request.body), None
         except ValueError:
             return None, _error(_("The request is not JSON."), 400)
 
