@@ -72,12 +72,16 @@
   function pad(n, width) { n = String(n); while (n.length < width) { n = "0" + n; } return n; }
 
   function sessionTime(version, ms) {
-    var seconds = Math.max(0, ms) / 1000;
-    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
-    if (version === "scorm12") {  // CMITimespan HHHH:MM:SS.SS
-      return pad(Math.min(h, 9999), 4) + ":" + pad(m, 2) + ":" + pad(s.toFixed(2), 5);
+    // Whole hundredths first, so 59.999 s becomes 1 minute, never ":60.00" (seconds are 00-59).
+    var cs = Math.round(Math.max(0, ms) / 10);
+    if (version === "scorm12") {  // CMITimespan HHHH:MM:SS.SS: four digits of hours at most
+      cs = Math.min(cs, 9999 * 360000 + 359999);
     }
-    return "PT" + h + "H" + m + "M" + s.toFixed(2) + "S";
+    var h = Math.floor(cs / 360000), m = Math.floor(cs % 360000 / 6000), s = (cs % 6000 / 100).toFixed(2);
+    if (version === "scorm12") {
+      return pad(h, 4) + ":" + pad(m, 2) + ":" + pad(s, 5);
+    }
+    return "PT" + h + "H" + m + "M" + s + "S";
   }
 
   function clockTime(version, date) {
