@@ -2,6 +2,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from support.browser import ROOT
@@ -67,3 +68,61 @@ def test_offline_store_refuses_and_keeps_state_when_save_fails(page, static_serv
     }""")
     assert result == [{"count": 2}, {"status": 400, "message": "n must be a number"},
                       {"status": 507, "message": "full"}, {"count": 2}]
+
+
+
+# -- OLX attributes Open edX writes on every block --------------------------------------------
+
+def _open_edx_like_runtime():
+    """The workbench runtime with fields Open edX mixes into every block: hidden from learners,
+    group access, and the release date, named like the role-play's start scene."""
+    from xblock.core import XBlockMixin
+    from xblock.fields import Boolean, Date, Dict, Scope
+    from xblock.runtime import Mixologist
+
+    from support.workbench import RecordingRuntime
+
+    class OpenEdxFields(XBlockMixin):
+        visible_to_staff_only = Boolean(default=False, scope=Scope.settings)
+        group_access = Dict(default={}, scope=Scope.settings)
+        start = Date(default=None, scope=Scope.settings)
+
+    runtime = RecordingRuntime("staff_author")
+    runtime.mixologist = Mixologist([OpenEdxFields])
+    return runtime
+
+
+def _block_olx(tag: str) -> str:
+    from xblocks.rubric.block import FacilitationRubricBlock
+
+    if tag == "scenario_roleplay":
+        return (ROOT / "courses" / "cultural_competency" / "scenario_roleplay" / "ms_perez.xml").read_text("utf-8")
+    if tag == "facilitation_rubric":
+        return FacilitationRubricBlock.workbench_scenarios()[0][1]
+    return '<reflection_journal url_name="r1" min_words="3"><prompt id="p">Question?</prompt></reflection_journal>'
+
+
+@pytest.mark.parametrize("tag", ["scenario_roleplay", "reflection_journal", "facilitation_rubric"])
+def test_platform_attributes_load_and_export_with_the_block(tag):
+    """A block an author hid from learners (or gave group access) imports, keeps those settings and
+    exports them again; the block's own attributes stay the block's."""
+    root = etree.fromstring(_block_olx(tag).encode("utf-8"))
+    root.set("visible_to_staff_only", "true")
+    root.set("group_access", '{"50": [1]}')
+    runtime = _open_edx_like_runtime()
+    block = runtime.get_block(runtime.parse_xml_string(etree.tostring(root, encoding="unicode")))
+    assert block.visible_to_staff_only is True and block.group_access == {"50": [1]}
+    assert block.start is None  # the role-play's start="..." is its first scene, not a release date
+    exported = etree.Element("x")
+    block.add_xml_to_node(exported)
+    assert exported.get("visible_to_staff_only") == "true" and json.loads(exported.get("group_access")) == {"50": [1]}
+    again = runtime.get_block(runtime.parse_xml_string(etree.tostring(exported, encoding="unicode")))
+    assert again.visible_to_staff_only is True
+    assert {k: v for k, v in exported.attrib.items() if k != "url_name"} == {
+        k: v for k, v in _exported(again).attrib.items() if k != "url_name"}
+
+
+def _exported(block):
+    node = etree.Element("x")
+    block.add_xml_to_node(node)
+    return node

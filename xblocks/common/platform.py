@@ -4,6 +4,8 @@ Blocks ask these questions here so that `block.py` files never reach into platfo
 """
 from __future__ import annotations
 
+import copy
+
 from .i18n import normalize_language
 
 
@@ -64,3 +66,37 @@ def anonymous_user_id(block) -> str:
     user = _user(block)
     anonymous = user.opt_attrs.get("edx-platform.anonymous_user_id") if user is not None else None
     return str(anonymous or username(block))
+
+
+# -- OLX attributes the platform writes on any block -------------------------------------------
+
+def _platform_fields(block) -> dict:
+    """Fields the hosting runtime mixes into every block (Open edX: visible_to_staff_only,
+    group_access, ...): content or settings fields that the block's own class does not declare."""
+    from xblock.fields import Scope
+
+    own = getattr(type(block), "unmixed_class", type(block)).fields
+    return {name: field for name, field in block.fields.items()
+            if name not in own and field.scope in (Scope.content, Scope.settings)}
+
+
+def take_platform_attributes(block, node, model_attributes):
+    """A copy of `node` for the block's model, without the attributes that set platform fields (those
+    set the fields, as XBlock's own parse_xml would). The model's own attributes win a clash of names
+    (the role-play's `start` scene is not Open edX's `start` date); any other attribute stays for the
+    model to judge."""
+    own = copy.deepcopy(node)
+    fields = _platform_fields(block)
+    for name, value in node.items():
+        if name in fields and name not in model_attributes:
+            setattr(block, name, fields[name].from_string(value))
+            del own.attrib[name]
+    own.attrib.pop("xblock-family", None)
+    return own
+
+
+def add_platform_attributes(block, node, model_attributes) -> None:
+    """Write the platform fields set on this block back as attributes, so an export keeps them."""
+    for name, field in _platform_fields(block).items():
+        if field.is_set_on(block) and name not in model_attributes:
+            node.set(name, field.to_string(field.read_from(block)))

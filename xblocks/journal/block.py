@@ -5,7 +5,6 @@ answers the JSON handlers, publishes completion, grade and tracking events, and 
 """
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import re
@@ -17,7 +16,8 @@ from xblock.fields import Boolean, Dict, Integer, List, Scope, String
 
 from xblocks.common.handlers import csv_cell, json_body, json_response, utc_now
 from xblocks.common.i18n import script_catalogue
-from xblocks.common.platform import anonymous_user_id, course_key, current_language, user_is_staff, username
+from xblocks.common.platform import (add_platform_attributes, anonymous_user_id, course_key, current_language,
+                                     take_platform_attributes, user_is_staff, username)
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
 
 from . import model
@@ -74,14 +74,7 @@ class ReflectionJournalBlock(XBlock):
     def parse_xml(cls, node, runtime, keys):
         source = node.getroottree().docinfo.URL or model.TAG
         block = runtime.construct_xblock_from_class(cls, keys)
-        # Attributes the platform writes on any block (group_access, visible_to_staff_only, ...) set
-        # those fields, as XBlock's own parse_xml would; the journal's own go through the model.
-        own = copy.deepcopy(node)
-        for name, value in node.items():
-            if name not in model.BLOCK_ATTRIBUTES + model.COURSE_ATTRIBUTES and name in block.fields:
-                setattr(block, name, block.fields[name].from_string(value))
-                del own.attrib[name]
-        own.attrib.pop("xblock-family", None)
+        own = take_platform_attributes(block, node, model.BLOCK_ATTRIBUTES + model.COURSE_ATTRIBUTES)
         journal, problems = model.parse(own, source)
         if problems:
             raise ValueError("\n".join(str(p) for p in problems))
@@ -95,6 +88,7 @@ class ReflectionJournalBlock(XBlock):
         node.text = element.text
         for child in element:
             node.append(child)
+        add_platform_attributes(self, node, model.BLOCK_ATTRIBUTES + model.COURSE_ATTRIBUTES)
 
     def _set_model(self, journal: model.Journal):
         self.display_name = journal.display_name

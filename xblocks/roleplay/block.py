@@ -107,9 +107,8 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
     @classmethod
     def parse_xml(cls, node, runtime, keys):
         block = runtime.construct_xblock_from_class(cls, keys)
-        node = _detached(node)
-        for name in ("url_name", "xblock-family"):
-            node.attrib.pop(name, None)
+        node = platform.take_platform_attributes(block, _detached(node), model.ROOT_ATTRIBUTES)
+        node.attrib.pop("url_name", None)
         xml = etree.tostring(node, encoding="unicode")
         scenario, problems = _parsed(xml)
         if scenario is None:
@@ -127,6 +126,7 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
         node.text = source.text
         for child in source:
             node.append(child)
+        platform.add_platform_attributes(self, node, model.ROOT_ATTRIBUTES)
 
     # -- learner state -------------------------------------------------------------------------
 

@@ -196,7 +196,7 @@ class _Reader:
         return value
 
 
-_ROOT_ATTRIBUTES = ("display_name", "start", "lang", "weight", "max_attempts", "keep", "url_name", "xblock-family")
+ROOT_ATTRIBUTES = ("display_name", "start", "lang", "weight", "max_attempts", "keep", "url_name", "xblock-family")
 
 
 def parse(element, source: str) -> tuple[Scenario | None, list[Problem]]:
@@ -206,7 +206,7 @@ def parse(element, source: str) -> tuple[Scenario | None, list[Problem]]:
         tag = getattr(element, "tag", None)
         reader.problem(element, f"expected <{TAG}>, found <{tag}>", f"make <{TAG}> the root element")
         return None, reader.problems
-    reader.allowed(element, _ROOT_ATTRIBUTES, ("dimension", "persona", "scene", "ending"))
+    reader.allowed(element, ROOT_ATTRIBUTES, ("dimension", "persona", "scene", "ending"))
     scenario = Scenario(
         display_name=reader.attribute(element, "display_name"),
         start=element.get("start", "").strip(),

@@ -23,7 +23,8 @@ from xblock.fields import Dict, Integer, Scope, String
 
 from xblocks.common.handlers import csv_cell, json_body, json_response, utc_now
 from xblocks.common.i18n import gettext, script_catalogue
-from xblocks.common.platform import anonymous_user_id, course_key, current_language, user_is_staff, username
+from xblocks.common.platform import (add_platform_attributes, anonymous_user_id, course_key, current_language,
+                                     take_platform_attributes, user_is_staff, username)
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
 
 from . import model
@@ -82,10 +83,10 @@ class FacilitationRubricBlock(XBlock):
     @classmethod
     def parse_xml(cls, node, runtime, keys):
         source = node.getroottree().docinfo.URL or model.TAG
-        rubric, problems = model.parse(node, source)
+        block = runtime.construct_xblock_from_class(cls, keys)
+        rubric, problems = model.parse(take_platform_attributes(block, node, model.ROOT_ATTRIBUTES), source)
         if problems:
             raise ValueError("\n".join(str(p) for p in problems))
-        block = runtime.construct_xblock_from_class(cls, keys)
         block._set_rubric(rubric)
         return block
 
@@ -100,6 +101,7 @@ class FacilitationRubricBlock(XBlock):
         node.attrib.update(element.attrib)
         for child in element:
             node.append(child)
+        add_platform_attributes(self, node, model.ROOT_ATTRIBUTES)
 
     def model(self) -> model.Rubric:
         # A block added in Studio starts from the self-check example, ready to edit.

@@ -420,6 +420,10 @@ def _sub(parent, tag, text=None, **attributes):
     return child
 
 
+# The attributes of <facilitation_rubric> itself (others on the element are the platform's).
+ROOT_ATTRIBUTES = ("url_name", "display_name", "mode")
+
+
 def serialize(model: Rubric):
     """The element `parse` reads back into an equal Rubric."""
     root = etree.Element(TAG)
