@@ -167,6 +167,8 @@ def build(courses: tuple[str, ...], courses_dir: Path, targets: tuple[str, ...],
                     except BuildError as error:
                         failures += error.problems
             if failures:
+                # The SCORM targets share their checks: a fault found by both is one fault to fix.
+                failures = list(dict.fromkeys(failures))
                 for problem in failures:
                     click.echo(str(problem), err=True)
                 raise_failed(len(failures), out)

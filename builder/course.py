@@ -38,6 +38,10 @@ class Component:
     # keeps each block in the form it came in, because blocks without Open edX's XmlMixin (pure
     # XBlocks) read only the inline form; a pointer to them imports as an empty block.
     own_file: bool = field(default=False, compare=False)
+    # For category 'html': where the body's text starts (html/<x>.html line 1, or the inline element),
+    # so a problem found later in the body (by a build target) names its own line.
+    html_file: str | None = field(default=None, compare=False)
+    html_line: int = field(default=1, compare=False)
 
 
 @dataclass
@@ -351,11 +355,13 @@ class _Loader:
                 return
             self.consumed.add(path)
             component.html = path.read_text(encoding="utf-8", errors="replace")
+            component.html_file, component.html_line = str(path), 1
             self.problems.extend(check_html(component.html, str(path), 1))
             self.problems.extend(self.check_static_refs(component.html, path, 1))
         else:
             inner = (element.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in element)
             component.html = inner
+            component.html_file, component.html_line = str(file), element.sourceline or 1
             self.problems.extend(self.check_static_refs(inner, file, element.sourceline))
 
     def check_static_refs(self, html: str, file: Path, first_line: int) -> list[Problem]:

@@ -282,13 +282,19 @@ def _block(course: Course, component: Component, unit_number: int, lang: str, st
 
 def _html(course: Course, component: Component, statics: set[str], problems: list[Problem]) -> str:
     text = component.html or ""
+
+    def where(match: re.Match) -> tuple[str, int]:  # the line in the html file that holds the match
+        if component.html_file is None:
+            return component.file, component.line
+        return component.html_file, component.html_line + text.count("\n", 0, match.start())
+
     for match in _REMOTE_EMBED.finditer(text):
-        problems.append(Problem(component.file, component.line,
+        problems.append(Problem(*where(match),
                                 f"html embeds {match.group(1)}, which a package cannot load offline",
                                 "put the file in the course's static/ folder and refer to it as /static/<name>"))
 
     for match in _ACTIVE_HTML.finditer(text):
-        problems.append(Problem(component.file, component.line,
+        problems.append(Problem(*where(match),
                                 f"html runs code of its own ({match.group(0).strip()!r}), which a package does not allow",
                                 "remove the script or event handler; interactive parts belong in one of our blocks"))
 

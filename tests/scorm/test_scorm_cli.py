@@ -38,3 +38,29 @@ def test_default_is_one_sco_per_course_without_warnings(tmp_path):
     with zipfile.ZipFile(out / "html_course-scorm12.zip") as archive:
         assert "index.html" in archive.namelist()
         assert not any(n.startswith("chapter-") for n in archive.namelist())
+
+
+def test_a_script_in_an_html_file_is_named_by_its_line_once_and_nothing_is_written(tmp_path):
+    import shutil
+
+    folder = tmp_path / "courses" / "html_course"
+    shutil.copytree(DATA / "html_course", folder)
+    (folder / "html").mkdir()
+    (folder / "html" / "h_notes.html").write_text(
+        "<p>Share the notes.</p>\n<p>Within two days.</p>\n<script>track()</script>\n", encoding="utf-8")
+    (folder / "html" / "h_notes.xml").write_text('<html filename="h_notes" display_name="Notes"/>\n')
+    source = folder / "course" / "2026.xml"
+    source.write_text(source.read_text().replace(
+        '<html url_name="h_three"', '<html url_name="h_notes"/>\n        <html url_name="h_three"'))
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "earlier.zip").write_bytes(b"an earlier build")
+    result = CliRunner().invoke(main, ["build", "--courses", str(tmp_path / "courses"), "--target", "all",
+                                       "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    expected = f"{folder / 'html' / 'h_notes.html'}:3: html runs code of its own ('<script')"
+    lines = result.output.splitlines()
+    assert sum(line.startswith(expected) for line in lines) == 1, result.output  # not once per target
+    assert "p2p: 1 problem — nothing written" in result.output
+    assert [p.name for p in out.iterdir()] == ["earlier.zip"]
+    assert (out / "earlier.zip").read_bytes() == b"an earlier build"
