@@ -12,6 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import click
 import rcssmin
@@ -299,19 +300,20 @@ def _html(course: Course, component: Component, statics: set[str], problems: lis
                                 "remove the script or event handler; interactive parts belong in one of our blocks"))
 
     def local(match: re.Match) -> str:
-        name = _use_static(course, match.group(2), component, statics, problems)
+        name = _use_static(course, match.group(2), component, statics, problems, where(match))
         return f"{match.group(1)}static/{name}"
 
     return _STATIC_REF.sub(local, text)
 
 
 def _use_static(course: Course, name: str, component: Component, statics: set[str],
-                problems: list[Problem]) -> str:
-    clean = posixpath.normpath(name.lstrip("/"))
+                problems: list[Problem], where: tuple[str, int] | None = None) -> str:
+    # An html reference is a URL ("My%20photo.png"); the file is named without the escapes.
+    clean = posixpath.normpath(unquote(name).lstrip("/"))
     if clean.startswith("static/"):
         clean = clean[len("static/"):]
     if clean.startswith("..") or not (course.folder / "static" / clean).is_file():
-        problems.append(Problem(component.file, component.line, f"static file {name!r} is not in static/",
+        problems.append(Problem(*(where or (component.file, component.line)), f"static file {name!r} is not in static/",
                                 "add the file to the course's static/ folder or fix the name"))
         return clean
     statics.add(clean)
@@ -320,9 +322,12 @@ def _use_static(course: Course, name: str, component: Component, statics: set[st
 
 def _check_names(files: dict) -> None:
     bad = [n for n in files if n.startswith("/") or ".." in n.split("/") or not _SAFE_NAME.fullmatch(n)]
-    if bad:
-        raise BuildError([Problem(f"static/{n}", None, "file name cannot go into a package safely",
-                                  "rename it with ASCII letters, digits, '-', '_' and '.' only") for n in bad])
+    if bad:  # name the file where the author keeps it
+        raise BuildError([Problem(str(files[n]) if isinstance(files[n], Path) else n, None,
+                                  "file name cannot go into a package safely (some LMS importers break on"
+                                  " spaces, accents and symbols)",
+                                  "rename it with ASCII letters, digits, '-', '_' and '.' only, and update"
+                                  " the references to it") for n in bad])
 
 
 def _ncname(text: str) -> str:

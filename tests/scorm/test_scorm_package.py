@@ -1,5 +1,6 @@
 """SCORM packages: deterministic zips, a valid manifest at the root listing every file, and the
 build refusing what a package cannot play — every place listed, nothing written."""
+import shutil
 import zipfile
 
 import pytest
@@ -101,3 +102,16 @@ def test_a_chapter_without_units_gets_no_sco(tmp_path):
     with zipfile.ZipFile(package) as archive:
         assert sorted(n for n in archive.namelist() if n.startswith("chapter-")) == \
             ["chapter-01.html", "chapter-02.html"]
+
+
+def test_a_static_file_named_with_a_space_is_refused_by_its_own_name(tmp_path):
+    # Valid OLX (the reference is a URL, %20 for the space), but a name some importers break on.
+    folder = copy_course("html_course", tmp_path)
+    shutil.copy(folder / "static" / "meeting-table.svg", folder / "static" / "meeting table.svg")
+    source = folder / "course" / "2026.xml"
+    source.write_text(source.read_text().replace("/static/meeting-table.svg", "/static/meeting%20table.svg"))
+    with pytest.raises(BuildError) as refused:
+        build_package(load(folder), tmp_path / "out", BuildOptions(), "scorm12")
+    assert [(p.file, p.message.split(" (")[0]) for p in refused.value.problems] == \
+        [(str(folder / "static" / "meeting table.svg"), "file name cannot go into a package safely")]
+    assert "update the references" in refused.value.problems[0].fix
