@@ -87,6 +87,19 @@ def test_html_sample_keeps_allowed_markup_and_content_hides_the_key_from_learner
     assert model.static_files(rubric) == []
 
 
+def test_html_sample_text_that_looks_like_markup_stays_text():
+    """Escaped text before a sample's first element ("&lt;img onerror=...&gt;", "3 &lt; 5") was put into the
+    page as markup, past the no-attributes rule, and made the rubric impossible to export."""
+    source = (VECTORS / "rubrics" / "two_samples.xml").read_text(encoding="utf-8")
+    source = source.replace("<html>", "<html>The note said &lt;img src=x onerror=alert(1)&gt; &amp; 3 &lt; 5. ", 1)
+    rubric, problems = model.parse(etree.fromstring(source.encode("utf-8")), "two_samples.xml")
+    assert problems == []
+    html = rubric.samples[0].html
+    assert html.startswith("The note said &lt;img src=x onerror=alert(1)&gt; &amp; 3 &lt; 5. ") and "<img" not in html
+    again, problems = model.parse(etree.fromstring(etree.tostring(model.serialize(rubric))), "again")
+    assert problems == [] and again == rubric
+
+
 def test_weights_and_totals_are_exact_in_hundredths():
     rubric, _ = parse_file(VECTORS / "rubrics" / "weighted_self.xml")
     content = model.view_content(rubric)

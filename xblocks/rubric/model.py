@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import escape as html_escape
 
 from lxml import etree
 
@@ -154,7 +155,8 @@ def _sample_html(checker: _Checker, element) -> str:
         elif node.attrib:
             checker.add(node, f"<{node.tag}> in a sample has attributes ({', '.join(node.attrib)})",
                         "remove the attributes: samples are shown as plain formatted text")
-    inner = (element.text or "") + "".join(
+    # element.text is unescaped text; tostring() escapes the children and their tails itself.
+    inner = html_escape(element.text or "", quote=False) + "".join(
         etree.tostring(child, encoding="unicode", with_tail=True) for child in element if isinstance(child.tag, str))
     return inner.strip()
 
