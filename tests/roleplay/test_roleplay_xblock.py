@@ -183,9 +183,11 @@ def test_studio_submit_refuses_invalid_content_whole(perez_block):
     assert status == 400 and "The scenario was not saved:" in body["error"] and "not well-formed" in body["error"]
     status, body = post(runtime, block, "studio_submit", {"xml": before.replace('id="respect"', 'id="respect" colour="red"')})
     assert status == 400 and "unknown attribute 'colour'" in body["error"]
-    for payload in ({}, {"xml": 5}, {"xml": "x" * 600_000}):
-        status, body = post(runtime, block, "studio_submit", payload)
-        assert status == 400
+    half_a_character = {"xml": before.replace("</scenario_roleplay>", "\ud800</scenario_roleplay>")}
+    for payload in ({}, {"xml": 5}, {"xml": "x" * 600_000}, half_a_character):
+        for handler in ("studio_submit", "validate"):
+            status, body = post(runtime, block, handler, payload)
+            assert status == 400, (handler, str(payload)[:40])
     assert WorkbenchRuntime("learner").get_block(usage_id).data == before
 
 

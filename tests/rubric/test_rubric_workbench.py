@@ -319,6 +319,9 @@ def test_studio_editor_saves_valid_olx_and_refuses_broken_olx_whole():
         'add <descriptor level="...">...</descriptor> for every level']
     status, body = call(runtime, block, "studio_submit", {"olx": "<facilitation_rubric mode='self'>\n<level"})
     assert status == 400 and "rubric (Studio editor):2:" in body["error"]
+    half_a_character = scenario("self_check.xml").replace("</prompt>", "\udc00</prompt>")
+    status, body = call(runtime, block, "studio_submit", {"olx": half_a_character})
+    assert status == 400 and "half of a character" in body["error"]  # JSON can carry it; no XML file can
     assert as_user(usage_id, "staff_author")[1].definition == before  # nothing saved
     edited = scenario("self_check.xml").replace('display_name="Self-check: facilitating an IEP meeting"',
                                                 'display_name="After the meeting: self-check"')

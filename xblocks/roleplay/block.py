@@ -226,6 +226,11 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
             raise JsonHandlerError(400, "send the scenario as {\"xml\": \"...\"}")
         if len(xml) > MAX_XML_CHARS:
             raise JsonHandlerError(400, f"the scenario is longer than {MAX_XML_CHARS} characters")
+        try:
+            xml.encode("utf-8")
+        except UnicodeEncodeError as error:  # a lone surrogate: JSON can carry it, no XML file can
+            raise JsonHandlerError(400, f"character {error.start + 1} of the scenario is half of a character; "
+                                   "retype it") from None
         return xml
 
     @XBlock.json_handler

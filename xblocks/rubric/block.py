@@ -388,6 +388,9 @@ class FacilitationRubricBlock(XBlock):
             raise JsonHandlerError(400, _("Send the rubric as OLX text."))
         try:
             element = etree.fromstring(olx.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+        except UnicodeEncodeError as error:  # a lone surrogate: JSON can carry it, no XML file can
+            line = olx[:error.start].count("\n") + 1
+            problems = [f"{EDITOR_SOURCE}:{line}: " + _("half of a character (a lone surrogate)") + " — " + _("retype it")]
         except etree.XMLSyntaxError as error:
             problems = [f"{EDITOR_SOURCE}:{error.lineno}: {error.msg} — " + _("check that every tag is closed")]
         else:
