@@ -144,7 +144,11 @@ def _item_sequencing_2004(item, spec: PackageSpec, index: int) -> None:
     objectives = etree.SubElement(sequencing, q("imsss", "objectives"))
     primary = etree.SubElement(objectives, q("imsss", "primaryObjective"), objectiveID=own)
     if spec.mastery_score is not None:
-        primary.set("satisfiedByMeasure", "true")
+        # With satisfiedByMeasure the LMS judges success by cmi.score.scaled alone, and a SCO that
+        # sets no score (a chapter of reading) stays "unknown": in order, every later chapter would
+        # stay locked. Chapters in order are satisfied by the success_status the SCO reports,
+        # judged against the same mastery score it carries.
+        primary.set("satisfiedByMeasure", "false" if ordered else "true")
         etree.SubElement(primary, q("imsss", "minNormalizedMeasure")).text = _decimal(spec.mastery_score)
     if ordered:
         if index < len(spec.scos) - 1:

@@ -48,3 +48,15 @@ def test_schema_copies_are_the_pinned_originals():
         digest, name = line.split(maxsplit=1)
         data = (SCHEMAS_DIR / name.lstrip("*")).read_bytes()
         assert hashlib.sha256(data).hexdigest() == digest, name
+
+
+def test_chapters_in_order_unlock_by_the_status_each_chapter_reports():
+    # A chapter of reading sets no score; judged by measure it would stay "unknown" and keep the
+    # next chapter locked for good. In order, the SCO's success_status decides; the mastery score
+    # is still written, for the record.
+    xml = manifest_xml(PackageSpec("scorm2004", "m", "t", SCOS, 0.75, True))
+    assert validate_manifest(xml, "scorm2004") == []
+    primaries = etree.fromstring(xml).findall(".//{http://www.imsglobal.org/xsd/imsss}primaryObjective")
+    assert [p.get("satisfiedByMeasure") for p in primaries] == ["false", "false"]
+    assert [p.findtext("{http://www.imsglobal.org/xsd/imsss}minNormalizedMeasure") for p in primaries] == \
+        ["0.75", "0.75"]
