@@ -292,6 +292,21 @@ def test_the_interface_speaks_spanish():
     assert "Enviar entrada" in html and "Privada: solo usted puede leer esta entrada." in html and 'lang="es"' in html
     data = json.loads(init_args(html)["json"])
     assert data["lang"] == "es" and data["i18n"]["Draft saved."] == "Borrador guardado."
+    # The prompts stay in the author's English: marked so a Spanish screen reader switches voice.
+    assert re.search(r'<label class="p2p-journal__question" for="[^"]+" lang="en">What worried you', html)
+    assert 'lang="en">First pause</h3>' in html and '<span lang="en">Listening</span>' in html
+
+
+def test_a_journal_written_in_spanish_is_marked_so_and_round_trips():
+    xml = '<reflection_journal url_name="r2" lang="es-MX"><prompt id="p">¿Qué notó?</prompt></reflection_journal>'
+    _, for_user = blocks(xml)
+    block = for_user(user())[0]
+    assert 'lang="es-MX">¿Qué notó?</label>' in block.render("student_view").body_html()
+    call(block, "submit", {"prompt_id": "p", "text": "Que la familia habló poco."})
+    assert call(block, "journal")[1]["entries"][0]["lang"] == "es-MX"
+    node = etree.Element("x")
+    block.add_xml_to_node(node)
+    assert node.get("lang") == "es-MX" and model.parse(node, "export.xml") == (block.model(), [])
 
 
 def test_workbench_lists_and_serves_the_block():

@@ -389,6 +389,7 @@ def test_the_offline_journal_in_spanish(page, static_server, tmp_path):
         page.locator("#one .p2p-journal__download").click()
     document = Path(download_info.value.path()).read_text(encoding="utf-8")
     assert '<html lang="es">' in document and "Mi diario de reflexión" in document
+    assert '<h3 lang="en">' in document  # the prompts keep the language they were written in
     assert axe_violations(page) == []
 
 

@@ -60,7 +60,7 @@ def test_serialize_round_trips(source):
     assert problems == [] and again == journal
 
 
-BAD = b"""<reflection_journal min_words="many" points="-1" colour="red" shared_with_staff="yes">
+BAD = b"""<reflection_journal min_words="many" points="-1" colour="red" shared_with_staff="yes" lang="Spanish">
   <guidance>One</guidance>
   <guidance>Two</guidance>
   <prompt>No id here</prompt>
@@ -91,6 +91,7 @@ def test_every_problem_is_reported_with_its_line_and_a_fix():
         (9, "<prompt> contains markup <b>"),
         (10, '<prompt> has an unknown attribute "weight"'),
         (11, "<question> is not allowed in <reflection_journal>"),
+        (1, 'lang="Spanish" is not a language code'),
     }
     assert expected <= found, sorted(expected - found)
     assert all(p.fix and p.file == "course/vertical/u1.xml" for p in problems)

@@ -51,6 +51,7 @@ class ReflectionJournalBlock(XBlock):
                              "text": "What stood out for you here, and what will you try with the families you work with?"}],
                    scope=Scope.content)
     url_name = String(default="", scope=Scope.content)
+    lang = String(default="en", scope=Scope.content)  # the language of the prompts, not of the interface
 
     # Scope.preferences is one value per learner shared by every block of this type, so any
     # journal block can show the learner's whole journal (user_state is visible only to its own
@@ -98,12 +99,13 @@ class ReflectionJournalBlock(XBlock):
         self.points = journal.points
         self.shared_with_staff = journal.shared_with_staff
         self.url_name = journal.url_name
+        self.lang = journal.lang
         self.prompts = [{"id": p.id, "text": p.text, "shared_with_staff": p.shared_with_staff} for p in journal.prompts]
 
     def model(self) -> model.Journal:
         return model.Journal(tuple(model.Prompt(p["id"], p["text"], bool(p["shared_with_staff"])) for p in self.prompts),
                              self.display_name, self.section, self.guidance, self.min_words, self.points,
-                             self.shared_with_staff, self.url_name)
+                             self.shared_with_staff, self.url_name, self.lang or "en")
 
     # ------------------------------------------------------------ identity and state
 

@@ -34,7 +34,8 @@ MAX_POINTS = 100
 MAX_PROMPTS = 10
 DEFAULT_DISPLAY_NAME = "Pause and reflect"
 PROMPT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-BLOCK_ATTRIBUTES = ("url_name", "display_name", "section", "min_words", "points", "shared_with_staff")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # as the role-play's lang
+BLOCK_ATTRIBUTES = ("url_name", "display_name", "section", "min_words", "points", "shared_with_staff", "lang")
 # Read by the builder (pathway levels), not part of the journal itself.
 COURSE_ATTRIBUTES = ("audience",)
 PROMPT_ATTRIBUTES = ("id", "shared_with_staff")
@@ -59,6 +60,7 @@ class Journal:
     points: int = 0  # 0: not graded; otherwise points for complete entries, shared across prompts
     shared_with_staff: bool = False  # the default for prompts that do not say
     url_name: str = ""
+    lang: str = "en"  # the language the author wrote in; pages mark it, so screen readers switch voice
 
 
 # ---------------------------------------------------------------- parse / serialize
@@ -104,6 +106,9 @@ def parse(element, source: str):
     points = _int(element.get("points"), element, source, "points", MAX_POINTS, problems)
     display_name = " ".join((element.get("display_name") or DEFAULT_DISPLAY_NAME).split())
     section = " ".join((element.get("section") or "").split())
+    lang = element.get("lang") or "en"
+    if not LANGUAGE.match(lang):
+        problems.append(located(source, element, f'lang="{lang}" is not a language code', "use a code such as en, es or es-MX"))
     guidance = ""
     prompts: list[Prompt] = []
     seen: set[str] = set()
@@ -145,7 +150,7 @@ def parse(element, source: str):
     if problems:
         return None, problems
     return Journal(tuple(prompts), display_name, section, guidance, min_words, points, block_shared,
-                   element.get("url_name") or ""), []
+                   element.get("url_name") or "", lang), []
 
 
 def serialize(model: Journal):
@@ -158,6 +163,8 @@ def serialize(model: Journal):
     element.set("min_words", str(model.min_words))
     element.set("points", str(model.points))
     element.set("shared_with_staff", "true" if model.shared_with_staff else "false")
+    if model.lang != "en":
+        element.set("lang", model.lang)
     if model.guidance:
         etree.SubElement(element, "guidance").text = model.guidance
     for prompt in model.prompts:
@@ -171,6 +178,7 @@ def serialize(model: Journal):
 def view_content(model: Journal) -> dict:
     return {
         "id": model.url_name,
+        "lang": model.lang,
         "display_name": model.display_name,
         "section": model.section,
         "guidance": model.guidance,
@@ -333,7 +341,8 @@ def journal_entries(state: dict, content: dict, block_id: str = "") -> list[dict
         if not entry:
             continue
         view = entry_view(entry, content)
-        items.append({"block": block_id or content["id"], "section": content["section"], "title": content["display_name"],
+        items.append({"block": block_id or content["id"], "lang": content.get("lang") or "en",
+                      "section": content["section"], "title": content["display_name"],
                       "prompt_id": prompt["id"], "prompt": prompt["text"],
                       "shared_with_staff": prompt["shared_with_staff"],
                       "draft": view["draft"], "versions": view["versions"]})

@@ -106,7 +106,7 @@
       var entry = state.entries[prompt.id];
       if (!entry) { return; }
       var view = entryView(entry, content);
-      items.push({ block: blockId || content.id, section: content.section, title: content.display_name, prompt_id: prompt.id,
+      items.push({ block: blockId || content.id, lang: content.lang || "en", section: content.section, title: content.display_name, prompt_id: prompt.id,
         prompt: prompt.text, shared_with_staff: prompt.shared_with_staff, draft: view.draft, versions: view.versions });
     });
     return items;
@@ -197,7 +197,7 @@
     entries.forEach(function (entry) {
       var heading = entry.section || entry.title;
       var group = list.length && list[list.length - 1].heading === heading ? list[list.length - 1] : null;
-      if (!group) { group = { heading: heading, entries: [] }; list.push(group); }
+      if (!group) { group = { heading: heading, lang: entry.lang || "en", entries: [] }; list.push(group); }
       group.entries.push(entry);
     });
     return list;
@@ -206,9 +206,9 @@
   /* The journal as a standalone, print-friendly HTML document (every text escaped). */
   function journalDocument(entries, lang) {
     var body = groups(entries).map(function (group) {
-      return "<section><h2>" + escapeHtml(group.heading) + "</h2>" + group.entries.map(function (e) {
+      return "<section><h2 lang=\"" + escapeHtml(group.lang) + "\">" + escapeHtml(group.heading) + "</h2>" + group.entries.map(function (e) {
         var versions = e.versions.slice().reverse();
-        var html = "<article><h3>" + escapeHtml(e.prompt) + "</h3>";
+        var html = "<article><h3 lang=\"" + escapeHtml(e.lang || "en") + "\">" + escapeHtml(e.prompt) + "</h3>";
         if (e.draft !== null) {
           html += "<p class=\"label\">" + escapeHtml(t("Draft, not submitted")) + "</p><div class=\"text\">" + escapeHtml(e.draft) + "</div>";
         }
@@ -254,10 +254,10 @@
     container.textContent = "";
     if (!entries.length) { container.appendChild(el("p", "", t("You have not written any journal entries yet."))); return container; }
     groups(entries).forEach(function (group) {
-      container.appendChild(el("h4", "p2p-journal__journal-heading", group.heading));
+      container.appendChild(el("h4", "p2p-journal__journal-heading", group.heading)).lang = group.lang;
       group.entries.forEach(function (e) {
         var article = el("article", "p2p-journal__journal-entry");
-        article.appendChild(el("p", "p2p-journal__journal-prompt", e.prompt));
+        article.appendChild(el("p", "p2p-journal__journal-prompt", e.prompt)).lang = e.lang || "en";
         var last = e.versions.length ? e.versions[e.versions.length - 1] : null;
         if (e.draft !== null) {
           article.appendChild(el("p", "p2p-journal__label", t("Draft, not submitted")));
@@ -476,14 +476,14 @@
       staff.querySelector(".p2p-journal__staff-csv").href = data.staff.csv_url;
       staff.querySelector(".p2p-journal__staff-load").addEventListener("click", function () {
         var target = staff.querySelector(".p2p-journal__staff-table");
-        store.call("staff_entries", {}).then(function (answer) { drawStaffTable(target, answer.rows); },
+        store.call("staff_entries", {}).then(function (answer) { drawStaffTable(target, answer.rows, content.lang); },
           function (error) { target.textContent = error.message; });
       });
     }
     return { save: save, prompts: prompts };
   }
 
-  function drawStaffTable(target, rows) {
+  function drawStaffTable(target, rows, promptLang) {
     target.textContent = "";
     if (!rows.length) { target.appendChild(el("p", "", t("No shared entries yet."))); return; }
     var table = el("table", "p2p-journal__table");
@@ -497,7 +497,8 @@
     rows.forEach(function (row) {
       var tr = el("tr");
       [row.username, row.prompt, String(row.words), formatDate(row.submitted_at), row.text].forEach(function (value, i) {
-        tr.appendChild(el("td", i === 4 ? "p2p-journal__journal-text" : "", value));
+        var cell = tr.appendChild(el("td", i === 4 ? "p2p-journal__journal-text" : "", value));
+        if (i === 1) { cell.lang = promptLang || "en"; }
       });
       body.appendChild(tr);
     });
