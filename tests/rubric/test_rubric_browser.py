@@ -255,6 +255,10 @@ def test_calibration_comparison_and_agreement(page, workbench_server):
     third = items.nth(2)
     assert third.locator(".p2p-rubric__match").inner_text() == "One level apart"
     assert "did not endorse the psychologist's proposal" in third.inner_text()
+    # The author's words keep their language inside the interface's sentences (a screen reader switches voice).
+    assert third.locator('.p2p-rubric__rationale span[lang="en"]').inner_text().startswith("The facilitator did not")
+    assert third.locator(".p2p-rubric__rationale").inner_text().startswith("Expert's reason: The facilitator")
+    assert first.locator('.p2p-rubric__expert .p2p-rubric__pair-value').get_attribute("lang") == "en"
     text = results.inner_text()
     assert "Exact agreement: 4 of 6 ratings (66%)." in text
     assert "Within one level: 6 of 6 ratings (100%)." in text

@@ -100,6 +100,21 @@ def test_html_sample_text_that_looks_like_markup_stays_text():
     assert problems == [] and again == rubric
 
 
+def test_the_authors_language_round_trips_and_a_bad_code_is_located():
+    source = (SCENARIOS / "self_check.xml").read_text(encoding="utf-8")
+    spanish = source.replace('mode="self"', 'mode="self" lang="es-MX"', 1)
+    rubric, problems = model.parse(etree.fromstring(spanish.encode("utf-8")), "self_check.xml")
+    assert problems == [] and rubric.lang == "es-MX" and model.view_content(rubric)["lang"] == "es-MX"
+    again, problems = model.parse(etree.fromstring(etree.tostring(model.serialize(rubric))), "again")
+    assert problems == [] and again == rubric
+    english, _ = parse_file(SCENARIOS / "self_check.xml")
+    assert english.lang == "en" and model.serialize(english).get("lang") is None
+    _, problems = model.parse(etree.fromstring(source.replace('mode="self"', 'mode="self" lang="Spanish"', 1)
+                                               .encode("utf-8")), "self_check.xml")
+    assert [str(p) for p in problems] == [
+        "self_check.xml:1: lang='Spanish' is not a language code — use a code such as en, es or es-MX"]
+
+
 def test_weights_and_totals_are_exact_in_hundredths():
     rubric, _ = parse_file(VECTORS / "rubrics" / "weighted_self.xml")
     content = model.view_content(rubric)

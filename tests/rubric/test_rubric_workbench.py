@@ -128,6 +128,9 @@ def test_workbench_pages_render_every_mode_in_english_and_spanish():
         html = block.render("student_view").body_html()
     assert "Enviar calificaciones" in html and "Evidencia: lo que vio u oyó (opcional)" in html
     assert 'type="radio"' in html and "<fieldset" in html and "<legend" in html
+    # The rubric's English stays marked English inside the Spanish interface.
+    assert '<span class="p2p-rubric__descriptor" lang="en">The meeting started without' in html
+    assert '<legend class="p2p-rubric__criterion-label"><span lang="en">Agenda and shared agreements</span>' in html
 
 
 def test_large_or_malformed_requests_are_refused_without_change():

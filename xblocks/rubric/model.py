@@ -101,6 +101,10 @@ class Rubric:
     pass_rule: PassRule | None = None
     agreement: Agreement | None = None
     samples: tuple[Sample, ...] = ()
+    lang: str = "en"  # the language the author wrote in; pages mark it, so screen readers switch voice
+
+
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # as the role-play's and the journal's lang
 
 
 # ---------------------------------------------------------------- parsing and validation
@@ -234,6 +238,9 @@ def parse(element, source: str):
     if element.tag != TAG:
         checker.add(element, f"expected <{TAG}>, found <{element.tag}>", f"use the <{TAG}> tag")
         return None, checker.problems
+    lang = element.get("lang") or "en"
+    if not LANGUAGE.match(lang):
+        checker.add(element, f"lang={lang!r} is not a language code", "use a code such as en, es or es-MX")
     mode = (element.get("mode") or "").strip()
     if mode not in MODES:
         checker.add(element, f"mode {mode!r} is not one of {', '.join(MODES)}" if mode else "the rubric has no mode",
@@ -412,7 +419,7 @@ def parse(element, source: str):
     return Rubric(mode=mode, levels=tuple(parsed_levels), criteria=tuple(parsed_criteria),
                   url_name=(element.get("url_name") or "").strip(),
                   display_name=(element.get("display_name") or "").strip() or "Facilitation rubric",
-                  prompt=prompt, pass_rule=pass_rule, agreement=agreement, samples=tuple(samples)), []
+                  prompt=prompt, pass_rule=pass_rule, agreement=agreement, samples=tuple(samples), lang=lang), []
 
 
 def _sub(parent, tag, text=None, **attributes):
@@ -423,7 +430,7 @@ def _sub(parent, tag, text=None, **attributes):
 
 
 # The attributes of <facilitation_rubric> itself (others on the element are the platform's).
-ROOT_ATTRIBUTES = ("url_name", "display_name", "mode")
+ROOT_ATTRIBUTES = ("url_name", "display_name", "mode", "lang")
 
 
 def serialize(model: Rubric):
@@ -433,6 +440,8 @@ def serialize(model: Rubric):
         root.set("url_name", model.url_name)
     root.set("display_name", model.display_name)
     root.set("mode", model.mode)
+    if model.lang != "en":
+        root.set("lang", model.lang)
     if model.prompt:
         _sub(root, "prompt", model.prompt)
     for level in model.levels:
@@ -473,6 +482,7 @@ def view_content(model: Rubric) -> dict:
     return {
         "id": model.url_name,
         "title": model.display_name,
+        "lang": model.lang,
         "mode": model.mode,
         "prompt": model.prompt,
         "levels": [{"id": l.id, "label": l.label, "points": l.points} for l in model.levels],

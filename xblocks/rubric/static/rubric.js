@@ -248,6 +248,8 @@
     if (text !== undefined && text !== null) { node.textContent = String(text); }
     return node;
   }
+  /* Author text inside an interface sentence keeps its own language (a screen reader switches voice). */
+  function authored(node, content) { node.lang = content.lang || "en"; return node; }
   function levelLabel(content, id) {
     for (var i = 0; i < content.levels.length; i++) { if (content.levels[i].id === id) { return content.levels[i].label; } }
     return id;
@@ -418,23 +420,26 @@
       });
       resultsBody.appendChild(byCriterion);
       result.samples.forEach(function (sample) {
-        resultsBody.appendChild(el("h4", "p2p-rubric__compare-title", labels[sample.id]));
+        resultsBody.appendChild(authored(el("h4", "p2p-rubric__compare-title", labels[sample.id]), content));
         var list = el("ul", "p2p-rubric__compare");
         sample.criteria.forEach(function (row) {
           var item = el("li", "p2p-rubric__compare-item p2p-rubric__match-" + row.match);
-          item.appendChild(el("p", "p2p-rubric__compare-criterion", criterionLabel(content, row.id)));
+          item.appendChild(authored(el("p", "p2p-rubric__compare-criterion", criterionLabel(content, row.id)), content));
           var pair = el("div", "p2p-rubric__pair");
           var mine = el("p", "p2p-rubric__mine");
           mine.appendChild(el("span", "p2p-rubric__pair-label", t("Your rating")));
-          mine.appendChild(el("span", "p2p-rubric__pair-value", levelLabel(content, row.rating)));
+          mine.appendChild(authored(el("span", "p2p-rubric__pair-value", levelLabel(content, row.rating)), content));
           var expert = el("p", "p2p-rubric__expert");
           expert.appendChild(el("span", "p2p-rubric__pair-label", t("Expert rating")));
-          expert.appendChild(el("span", "p2p-rubric__pair-value", levelLabel(content, row.expert)));
+          expert.appendChild(authored(el("span", "p2p-rubric__pair-value", levelLabel(content, row.expert)), content));
           pair.appendChild(mine);
           pair.appendChild(expert);
           item.appendChild(pair);
           item.appendChild(el("p", "p2p-rubric__match", matchText(row.match)));
-          item.appendChild(el("p", "p2p-rubric__rationale", fmt(t("Expert's reason: {reason}"), { reason: row.rationale })));
+          var reason = fmt(t("Expert's reason: {reason}"), { reason: "\u0000" }).split("\u0000");
+          var rationale = item.appendChild(el("p", "p2p-rubric__rationale", reason[0]));
+          rationale.appendChild(authored(el("span", null, row.rationale), content));
+          rationale.appendChild(document.createTextNode(reason.slice(1).join("")));
           list.appendChild(item);
           var box = sheet.feedback(row.id, sample.id);
           box.appendChild(el("p", null, fmt(t("Expert rating: {level}. {match}."),
@@ -502,8 +507,8 @@
       var list = el("dl", "p2p-rubric__record-levels");
       content.criteria.forEach(function (c) {
         var item = el("div");
-        item.appendChild(el("dt", null, c.label));
-        item.appendChild(el("dd", null, levelLabel(content, record.levels[c.id])));
+        item.appendChild(authored(el("dt", null, c.label), content));
+        item.appendChild(authored(el("dd", null, levelLabel(content, record.levels[c.id])), content));
         if (record.feedback[c.id]) {
           item.appendChild(el("dd", "p2p-rubric__record-feedback", fmt(t("Feedback: {text}"), { text: record.feedback[c.id] })));
         }
