@@ -1,6 +1,8 @@
 """What the blocks' handlers share: JSON answers, CSV cells safe for spreadsheets, timestamps."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import datetime, timezone
 
@@ -28,6 +30,18 @@ def csv_cell(value) -> str:
     """Text a spreadsheet will not run as a formula (learner text and names can start with '=', '+', '-', '@')."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_response(header, rows, filename: str) -> Response:
+    """A CSV download: the header, then every row with each cell made safe for spreadsheets."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    response = Response(out.getvalue(), content_type="text/csv", charset="utf8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def utc_now() -> str:

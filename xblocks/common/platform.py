@@ -61,6 +61,12 @@ def course_key(block) -> str:
     return str(course) if course else "workbench"
 
 
+def student_item(block, student_id: str, item_type: str) -> dict:
+    """What edx-submissions files a learner's submission to this block under."""
+    return {"student_id": student_id, "course_id": course_key(block),
+            "item_id": str(block.scope_ids.usage_id), "item_type": item_type}
+
+
 def anonymous_user_id(block) -> str:
     """The id Open edX uses for a learner in course data (edx-submissions); the username elsewhere."""
     user = _user(block)

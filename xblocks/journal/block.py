@@ -5,8 +5,6 @@ answers the JSON handlers, publishes completion, grade and tracking events, and 
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from web_fragments.fragment import Fragment
@@ -14,10 +12,10 @@ from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Integer, List, Scope, String
 
-from xblocks.common.handlers import csv_cell, json_body, json_response, utc_now
+from xblocks.common.handlers import csv_response, json_body, json_response, utc_now
 from xblocks.common.i18n import script_catalogue
 from xblocks.common.platform import (add_platform_attributes, anonymous_user_id, course_key, current_language,
-                                     take_platform_attributes, user_is_staff, username)
+                                     student_item, take_platform_attributes, user_is_staff, username)
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
 
 from . import model
@@ -227,8 +225,7 @@ class ReflectionJournalBlock(XBlock):
     # ------------------------------------------------------------ staff view (shared prompts only)
 
     def _student_item(self, student_id: str) -> dict:
-        return {"student_id": student_id, "course_id": course_key(self),
-                "item_id": str(self.scope_ids.usage_id), "item_type": model.TAG}
+        return student_item(self, student_id, model.TAG)
 
     def _share_with_staff(self, state: dict, content: dict) -> None:
         """Hand the latest submitted versions of shared prompts (and nothing private) to edx-submissions,
@@ -295,14 +292,8 @@ class ReflectionJournalBlock(XBlock):
         refusal = self._staff_refusal(request, content)
         if refusal:
             return refusal
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(STAFF_CSV_COLUMNS)
-        for row in self._shared_rows(content):
-            writer.writerow([csv_cell(row[column]) for column in STAFF_CSV_COLUMNS])
-        response = Response(out.getvalue(), content_type="text/csv", charset="utf8")
-        response.headers["Content-Disposition"] = f'attachment; filename="{content["id"]}-shared-entries.csv"'
-        return response
+        rows = ([row[column] for column in STAFF_CSV_COLUMNS] for row in self._shared_rows(content))
+        return csv_response(STAFF_CSV_COLUMNS, rows, f'{content["id"]}-shared-entries.csv')
 
     @staticmethod
     def workbench_scenarios():

@@ -7,9 +7,7 @@ on the candidate, the way staff-graded blocks such as edx-sga do it.
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,10 +19,10 @@ from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
 from xblock.fields import Dict, Integer, Scope, String
 
-from xblocks.common.handlers import csv_cell, json_body, json_response, utc_now
+from xblocks.common.handlers import csv_response, json_body, json_response, utc_now
 from xblocks.common.i18n import gettext, script_catalogue
 from xblocks.common.platform import (add_platform_attributes, anonymous_user_id, course_key, current_language,
-                                     take_platform_attributes, user_is_staff, username)
+                                     student_item, take_platform_attributes, user_is_staff, username)
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
 
 from . import model
@@ -128,8 +126,7 @@ class FacilitationRubricBlock(XBlock):
         return content
 
     def _student_item(self, student_id: str) -> dict:
-        return {"student_id": student_id, "course_id": course_key(self),
-                "item_id": str(self.scope_ids.usage_id), "item_type": model.TAG}
+        return student_item(self, student_id, model.TAG)
 
     def _state(self, content: dict) -> dict:
         return model.restore({"r": self.ratings, "n": self.notes, "s": self.submitted, "a": self.attempts}, content)
@@ -357,15 +354,9 @@ class FacilitationRubricBlock(XBlock):
         refusal = self._staff_refusal(content)
         if refusal:
             return refusal
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([_("candidate"), _("trainer"), _("date")] + [c["label"] for c in content["criteria"]]
-                        + [_("total"), _("possible"), _("passed")])
-        for row in self._csv_rows(content):
-            writer.writerow([csv_cell(cell) for cell in row])
-        response = Response(out.getvalue(), content_type="text/csv", charset="utf8")
-        response.headers["Content-Disposition"] = f'attachment; filename="{content["id"]}-certifications.csv"'
-        return response
+        header = ([_("candidate"), _("trainer"), _("date")] + [c["label"] for c in content["criteria"]]
+                  + [_("total"), _("possible"), _("passed")])
+        return csv_response(header, self._csv_rows(content), f'{content["id"]}-certifications.csv')
 
     # ------------------------------------------------------------ Studio
 
