@@ -285,6 +285,22 @@ def test_content_that_no_longer_validates_is_reported_not_crashed():
     assert block_state(block)["r"] == [] and block.max_score() is None
 
 
+def test_staff_are_known_through_the_user_service_as_open_edx_answers():
+    """Open edX says who is staff only through the user service, which a block must ask for."""
+    from xblock.reference.user_service import UserService, XBlockUser
+
+    class OpenEdxUsers(UserService):
+        def get_current_user(self):
+            user = XBlockUser(is_current_user=True)
+            user.opt_attrs.update({"edx-platform.username": "ana", "edx-platform.user_is_staff": True})
+            return user
+
+    runtime, block = _fresh_block("ana")
+    runtime._services["user"] = OpenEdxUsers()
+    block.data = block.data.replace('next="heard"', 'next="gone"')
+    assert "leads to unknown scene" in runtime.render(block, "student_view").body_html()
+
+
 def test_completion_is_custom_so_viewing_is_not_completing():
     from xblock.completable import XBlockCompletionMode
     assert ScenarioRoleplayBlock.has_custom_completion is True

@@ -69,6 +69,7 @@ def _problem_lines(problems) -> list[dict]:
     return [{"line": p.line, "message": p.message, "fix": p.fix, "text": str(p)} for p in problems]
 
 
+@XBlock.wants("user")  # Open edX tells who is course staff only through this service
 class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
     """A branching role-play: scenes, personas, choices with feedback and points, endings with a debrief."""
 
