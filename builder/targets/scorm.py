@@ -47,8 +47,11 @@ SCO_PER = ("course", "chapter")
 _NOT_A_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 # Package paths every LMS importer takes: ASCII letters, digits, '-', '_', '.', '/' as separator.
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
-# src/href/poster/srcset attributes of author HTML that point into the course's static folder.
+# src/href/poster/data attributes of author HTML that point into the course's static folder.
 _STATIC_REF = re.compile(r"""(\b(?:src|href|poster|data)\s*=\s*["'])/?static/([^"'?#]+)""", re.I)
+# ... and the course-absolute ones left after that (srcset lists, url() in style attributes): in a
+# package /static/ would point at the LMS's own server. Not after a host name or a path.
+_ABSOLUTE_STATIC_REF = re.compile(r"""(?<![\w/.:-])()/static/([^"'\s)?#<>,]+)""")
 # ... and those that would make the package reach the network (links a learner follows are fine).
 _REMOTE_EMBED = re.compile(r"""<(?:img|script|iframe|link|video|audio|source|embed|object)\b[^>]*?"""
                            r"""\b(?:src|href|data)\s*=\s*["']((?:https?:)?//[^"']+)""", re.I)
@@ -303,7 +306,8 @@ def _html(course: Course, component: Component, statics: set[str], problems: lis
         name = _use_static(course, match.group(2), component, statics, problems, where(match))
         return f"{match.group(1)}static/{name}"
 
-    return _STATIC_REF.sub(local, text)
+    text = _STATIC_REF.sub(local, text)  # lines stay where they were: where() still holds
+    return _ABSOLUTE_STATIC_REF.sub(local, text)
 
 
 def _use_static(course: Course, name: str, component: Component, statics: set[str],

@@ -115,3 +115,19 @@ def test_a_static_file_named_with_a_space_is_refused_by_its_own_name(tmp_path):
     assert [(p.file, p.message.split(" (")[0]) for p in refused.value.problems] == \
         [(str(folder / "static" / "meeting table.svg"), "file name cannot go into a package safely")]
     assert "update the references" in refused.value.problems[0].fix
+
+
+def test_static_files_in_srcset_and_style_urls_are_served_from_the_package(tmp_path):
+    # /static/ left as it is would ask the LMS's own server for the file: a broken image.
+    folder = copy_course("html_course", tmp_path)
+    source = folder / "course" / "2026.xml"
+    source.write_text(source.read_text().replace(
+        "<p>Send the agenda", '<p><img src="/static/meeting-table.svg" srcset="/static/meeting-table.svg 2x" alt="t"/>'
+        '</p><div style="background-image: url(\'/static/meeting-table.svg\')">x</div><p>Send the agenda'))
+    package = build_package(load(folder), tmp_path, BuildOptions(), "scorm2004").path
+    with zipfile.ZipFile(package) as archive:
+        page = archive.read("index.html").decode("utf-8")
+        assert "static/meeting-table.svg" in archive.namelist()
+    assert 'srcset="static/meeting-table.svg 2x"' in page
+    assert "url('static/meeting-table.svg')" in page
+    assert "/static/" not in page
