@@ -116,11 +116,11 @@ def validate(courses: tuple[str, ...], courses_dir: Path, output_format: str) ->
 
 
 def chosen_targets(names: tuple[str, ...]) -> list[str]:
+    for name in names:  # a typo next to "all" is still a typo
+        if name not in TARGETS and name != "all":
+            raise UsageProblem(f"unknown target {name!r} — choose one of: {', '.join([*TARGETS, 'all'])}")
     if not names or "all" in names:
         return list(TARGETS)
-    for name in names:
-        if name not in TARGETS:
-            raise UsageProblem(f"unknown target {name!r} — choose one of: {', '.join([*TARGETS, 'all'])}")
     return list(dict.fromkeys(names))
 
 

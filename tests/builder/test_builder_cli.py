@@ -142,6 +142,13 @@ def test_unknown_target_is_a_one_line_usage_error(tmp_path):
     assert not (tmp_path / "dist").exists()
 
 
+def test_unknown_target_next_to_all_is_still_an_error(tmp_path):
+    code, out, err = run("build", SAMPLE_COURSE, "--target", "all", "--target", "scorm3", "--out", tmp_path / "dist")
+    assert (code, out) == (2, "")
+    assert err.startswith("p2p: unknown target 'scorm3' — choose one of:")
+    assert not (tmp_path / "dist").exists()
+
+
 def test_out_that_is_a_file_is_a_one_line_usage_error(tmp_path):
     out_file = tmp_path / "dist"
     out_file.write_text("not a folder")
