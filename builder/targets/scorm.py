@@ -54,7 +54,9 @@ _STATIC_REF = re.compile(r"""(\b(?:src|href|poster|data)\s*=\s*["'])/?static/([^
 _ABSOLUTE_STATIC_REF = re.compile(r"""(?<![\w/.:-])()/static/([^"'\s)?#<>,]+)""")
 # ... and those that would make the package reach the network (links a learner follows are fine).
 _REMOTE_EMBED = re.compile(r"""<(?:img|script|iframe|link|video|audio|source|embed|object)\b[^>]*?"""
-                           r"""\b(?:src|href|data)\s*=\s*["']((?:https?:)?//[^"']+)""", re.I)
+                           r"""\b(?:src|href|data)\s*=\s*["']((?:https?:)?//[^"']+)"""
+                           r"""|\bsrcset\s*=\s*["'][^"']*?((?:https?:)?//[^"'\s,]+)"""
+                           r"""|\burl\(\s*["']?((?:https?:)?//[^"'\s)]+)""", re.I)
 
 
 # Author HTML that would run its own code inside the player (which owns the page and the LMS API).
@@ -294,7 +296,8 @@ def _html(course: Course, component: Component, statics: set[str], problems: lis
 
     for match in _REMOTE_EMBED.finditer(text):
         problems.append(Problem(*where(match),
-                                f"html embeds {match.group(1)}, which a package cannot load offline",
+                                f"html embeds {match.group(1) or match.group(2) or match.group(3)},"
+                                " which a package cannot load offline",
                                 "put the file in the course's static/ folder and refer to it as /static/<name>"))
 
     for match in _ACTIVE_HTML.finditer(text):

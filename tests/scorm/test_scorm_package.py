@@ -82,6 +82,19 @@ def test_html_that_reaches_the_network_is_refused(tmp_path):
     assert any("https://example.org/x.png" in str(p) for p in refused.value.problems)
 
 
+def test_html_that_reaches_the_network_through_srcset_or_a_style_url_is_refused(tmp_path):
+    folder = copy_course("html_course", tmp_path)
+    source = folder / "course" / "2026.xml"
+    source.write_text(source.read_text().replace(
+        "<p>Send the agenda", '<img src="/static/meeting-table.svg" srcset="https://example.org/big.png 2x" alt="x"/>'
+        '<div style="background: url(//example.org/bg.png)">x</div><p>Send the agenda'))
+    with pytest.raises(BuildError) as refused:
+        build_package(load(folder), tmp_path, BuildOptions(), "scorm2004")
+    found = "\n".join(str(p) for p in refused.value.problems)
+    assert "html embeds https://example.org/big.png, which a package cannot load offline" in found
+    assert "html embeds //example.org/bg.png, which a package cannot load offline" in found
+
+
 def test_html_that_runs_code_of_its_own_is_refused(tmp_path):
     folder = copy_course("html_course", tmp_path)
     source = folder / "course" / "2026.xml"
