@@ -115,6 +115,14 @@ def test_the_authors_language_round_trips_and_a_bad_code_is_located():
         "self_check.xml:1: lang='Spanish' is not a language code — use a code such as en, es or es-MX"]
 
 
+def test_html_sample_text_after_an_authors_comment_is_kept():
+    source = (VECTORS / "rubrics" / "two_samples.xml").read_text(encoding="utf-8")
+    source = source.replace("<html>", "<html>Before the meeting <!-- checked with the trainer --> the mother drafted "
+                            "the agenda. ", 1)
+    rubric, problems = model.parse(etree.fromstring(source.encode("utf-8")), "two_samples.xml")
+    assert problems == [] and rubric.samples[0].html.startswith("Before the meeting  the mother drafted the agenda. <p>")
+
+
 def test_weights_and_totals_are_exact_in_hundredths():
     rubric, _ = parse_file(VECTORS / "rubrics" / "weighted_self.xml")
     content = model.view_content(rubric)

@@ -160,8 +160,10 @@ def _sample_html(checker: _Checker, element) -> str:
             checker.add(node, f"<{node.tag}> in a sample has attributes ({', '.join(node.attrib)})",
                         "remove the attributes: samples are shown as plain formatted text")
     # element.text is unescaped text; tostring() escapes the children and their tails itself.
+    # A comment is dropped, the author's text after it is not.
     inner = html_escape(element.text or "", quote=False) + "".join(
-        etree.tostring(child, encoding="unicode", with_tail=True) for child in element if isinstance(child.tag, str))
+        etree.tostring(child, encoding="unicode", with_tail=True) if isinstance(child.tag, str)
+        else html_escape(child.tail or "", quote=False) for child in element)
     return inner.strip()
 
 
