@@ -98,6 +98,12 @@ def test_every_problem_is_reported_with_its_line_and_a_fix():
     assert str(problems[0]).startswith("course/vertical/u1.xml:1: ")
 
 
+def test_an_authors_comment_inside_a_prompt_is_not_markup():
+    journal, problems = parse_bytes(b'<reflection_journal><prompt id="a">What did you <!-- ask Ana --> notice?</prompt>'
+                                    b'<guidance>Think <!-- x --> first.</guidance></reflection_journal>')
+    assert problems == [] and journal.prompts[0].text == "What did you notice?" and journal.guidance == "Think first."
+
+
 def test_a_journal_without_prompts_is_refused():
     journal, problems = parse_bytes(b"<reflection_journal>\n<guidance>g</guidance></reflection_journal>")
     assert journal is None and [p.message for p in problems] == ["<reflection_journal> has no <prompt>"]

@@ -86,8 +86,9 @@ def _int(value: str | None, where, source, name, highest, problems) -> int:
 
 def _plain_text(element, source, what, problems) -> str:
     """An element's text; child markup is refused (prompts and guidance are plain text)."""
-    if len(element):
-        problems.append(located(source, element, f"<{what}> contains markup <{element[0].tag}>",
+    tags = [child for child in element if isinstance(child.tag, str)]  # comments are the author's notes
+    if tags:
+        problems.append(located(source, tags[0], f"<{what}> contains markup <{tags[0].tag}>",
                                 f"write the {what} as plain text (no tags inside)"))
     return " ".join("".join(element.itertext()).split())
 
