@@ -86,7 +86,9 @@
       var store = global.P2PStore.offline(script.rules, block.content, runtime.slot(block.id));
       return store.call("state", {}).then(function (state) {
         script.mount(element, store, {content: block.content, state: state, i18n: block.i18n, lang: data.lang});
-      }, function (failure) {
+      }).catch(function (failure) {
+        // One block that fails to start must not keep the sitting from ending properly (exit,
+        // session time, Terminate): the rest of the course goes on.
         error(String(failure && failure.message || failure));
       });
     });
