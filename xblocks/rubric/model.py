@@ -716,7 +716,9 @@ def read_state(state: dict, payload, content: dict):
 def _checked_sheet(state: dict, payload, content: dict, complete: bool) -> tuple[dict, dict]:
     """(ratings, notes) of a save or submit, refused when the rubric is submitted or the input is bad."""
     _learner_mode(content)
-    payload = payload if isinstance(payload, dict) else {}
+    # Anything but the sheet the script sends is refused: read as an empty sheet, it erased the draft.
+    if not isinstance(payload, dict) or not payload or set(payload) - {"ratings", "notes"}:
+        raise Refused(_("Send the sheet as {ratings, notes}."))
     if state["s"]:
         raise Refused(_("This rubric is submitted; choose Revise to change it."))
     return (_checked_ratings(payload.get("ratings", {}), content, complete),

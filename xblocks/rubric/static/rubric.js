@@ -175,13 +175,20 @@
   function learnerMode(content) {
     if (content.mode === "trainer") { throw refuse(t("In a certification rubric, trainers do the rating.")); }
   }
-  function payloadOf(payload) { return isObject(payload) ? payload : {}; }
+  // Anything but the sheet the script sends is refused: read as an empty sheet, it erased the draft.
+  function sheetOf(payload) {
+    var keys = isObject(payload) ? Object.keys(payload) : [];
+    if (!keys.length || keys.some(function (k) { return k !== "ratings" && k !== "notes"; })) {
+      throw refuse(t("Send the sheet as {ratings, notes}."));
+    }
+    return payload;
+  }
 
   var handlers = {
     state: function (state, payload, content) { return { state: state, response: view(state, content) }; },
     save_draft: function (state, payload, content) {
       learnerMode(content);
-      payload = payloadOf(payload);
+      payload = sheetOf(payload);
       if (state.s) { throw refuse(t("This rubric is submitted; choose Revise to change it.")); }
       var next = { r: checkedRatings(has(payload, "ratings") ? payload.ratings : {}, content, false),
                    n: checkedNotes(payload.notes, content), s: state.s, a: state.a };
@@ -189,7 +196,7 @@
     },
     submit: function (state, payload, content) {
       learnerMode(content);
-      payload = payloadOf(payload);
+      payload = sheetOf(payload);
       if (state.s) { throw refuse(t("This rubric is submitted; choose Revise to change it.")); }
       var next = { r: checkedRatings(has(payload, "ratings") ? payload.ratings : {}, content, true),
                    n: checkedNotes(payload.notes, content), s: 1, a: state.a + 1 };
