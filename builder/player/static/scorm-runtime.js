@@ -117,6 +117,14 @@
     return ALPHABET.charAt(parseInt(hash(response), 36) % 36);
   }
 
+  /* 2004 text (learner_response of text types, description) is a localized string: one line for
+   * LMSs that check it with a line-by-line pattern (scorm-again does), and a leading "{" would open
+   * a {lang=...} tag, so it is kept from the start. The whole text stays in suspend_data. */
+  function localizedString(text, limit) {
+    text = String(text).replace(/\s*[\r\n\u2028\u2029]+\s*/g, " ");
+    return (text.charAt(0) === "{" ? " " + text : text).slice(0, limit);
+  }
+
   function identifier(text, limit) {  // CMIIdentifier / short_identifier_type: no spaces
     return String(text).replace(/[^A-Za-z0-9_.:\-]/g, "_").slice(0, limit);
   }
@@ -257,6 +265,7 @@
       if (version === "scorm12" && type === "other") { type = "performance"; }
       var response = (type === "choice" || type === "likert")
         ? (version === "scorm12" ? singleCharacter(item, entry.content) : identifier(item.response, 250))
+        : version === "scorm2004" ? localizedString(item.response, v.textLimit)
         : String(item.response).slice(0, v.textLimit);
       var result = item.result === "incorrect" ? v.incorrect : item.result;
       var record = {id: identifier(item.id, 255), type: type, response: response, result: result,
@@ -272,7 +281,7 @@
       var base = "cmi.interactions." + index + ".";
       set(base + "id", id);
       set(base + "type", record.type);
-      if (version === "scorm2004" && record.description) { set(base + "description", String(record.description).slice(0, 250)); }
+      if (version === "scorm2004" && record.description) { set(base + "description", localizedString(record.description, 250)); }
       if (record.weighting !== undefined && record.weighting !== null) { set(base + "weighting", String(record.weighting)); }
       set(base + v.response, record.response);
       if (record.result) { set(base + "result", record.result); }
