@@ -126,3 +126,25 @@ def _exported(block):
     node = etree.Element("x")
     block.add_xml_to_node(node)
     return node
+
+
+def test_staff_convention_is_the_workbench_only():
+    """A learner whose username merely starts with 'staff' is not staff outside the workbench."""
+    from types import SimpleNamespace
+
+    from xblock.reference.user_service import XBlockUser
+
+    from xblocks.common.platform import user_is_staff
+
+    def block_for(opt_attrs):
+        user = XBlockUser(is_current_user=True)
+        user.opt_attrs.update(opt_attrs)
+        service = SimpleNamespace(get_current_user=lambda: user)
+        runtime = SimpleNamespace(service=lambda block, name: service if name == "user" else None)
+        return SimpleNamespace(runtime=runtime, scope_ids=SimpleNamespace(user_id="x"))
+
+    assert user_is_staff(block_for({"xblock-workbench.user_id": "staff1"}))
+    assert not user_is_staff(block_for({"xblock-workbench.user_id": "learner1"}))
+    assert not user_is_staff(block_for({"edx-platform.username": "stafford"}))
+    assert not user_is_staff(block_for({"edx-platform.username": "staffer", "edx-platform.user_is_staff": False}))
+    assert user_is_staff(block_for({"edx-platform.username": "ana", "edx-platform.user_is_staff": True}))

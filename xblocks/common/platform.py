@@ -44,15 +44,17 @@ def username(block) -> str:
 
 
 def user_is_staff(block) -> bool:
-    """Course staff or instructor. Open edX answers through the user service; in the workbench a
-    student id starting with 'staff' is staff (used by tests and demos)."""
+    """Course staff or instructor. Open edX answers through the user service. Only the xblock-sdk
+    workbench, which has no roles, gets a convention instead: a student id starting with 'staff' is
+    staff (tests and demos). Anywhere else, an unanswered question means not staff."""
     user = _user(block)
     if user is not None and "edx-platform.user_is_staff" in user.opt_attrs:
         return bool(user.opt_attrs.get("edx-platform.user_is_staff"))
     legacy = getattr(block.runtime, "user_is_staff", None)
     if isinstance(legacy, bool) and legacy:
         return True
-    return username(block).startswith("staff")
+    workbench_id = user.opt_attrs.get("xblock-workbench.user_id") if user is not None else None
+    return str(workbench_id or "").startswith("staff")
 
 
 def course_key(block) -> str:
