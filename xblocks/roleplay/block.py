@@ -1,4 +1,4 @@
-"""The scenario_roleplay XBlock: a branching role-play scored on partnership dimensions.
+"""The scenario_roleplay XBlock: a branching role-play scored on the dimensions the author names.
 
 The scenario is kept as its authored XML (`data`) and read with `model.py`; the learner's state
 lives in separate user_state fields and every request goes through the same rules as the

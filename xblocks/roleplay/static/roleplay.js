@@ -372,7 +372,7 @@
         debrief.appendChild(make("p", { lang: cl }, scene.debrief));
         debrief.appendChild(make("p", { "class": "p2p-rp-overall" }, fill(t("This route earned {earned} of {possible} points ({percent}%)."),
           { earned: state.earned, possible: content.possible, percent: percent(state.earned, content.possible) })));
-        debrief.appendChild(chart(state, t("Points on each partnership dimension")));
+        debrief.appendChild(chart(state, t("Points on each dimension")));
         var review = debrief.appendChild(make("details", { "class": "p2p-rp-review" }));
         review.appendChild(make("summary", null, t("Your route, step by step")));
         var steps = review.appendChild(make("ol"));
