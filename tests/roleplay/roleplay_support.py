@@ -26,6 +26,22 @@ def load_scenario(path: Path) -> model.Scenario:
     return scenario
 
 
+def loop_free_routes(scenario: model.Scenario) -> list[list[str]]:
+    """Every loop-free route from the start to an ending, as lists of choice ids (an oracle
+    written apart from model.py's own search, so the tests do not check the model against itself)."""
+    found, stack = [], [(scenario.start, [], {scenario.start})]
+    while stack:
+        scene_id, route, seen = stack.pop()
+        scene = scenario.scene(scene_id)
+        if scene.ending:
+            found.append(route)
+            continue
+        for choice in scene.choices:
+            if choice.next not in seen:
+                stack.append((choice.next, route + [choice.id], seen | {choice.next}))
+    return found
+
+
 def vectors() -> list[tuple[str, dict]]:
     found = sorted(VECTORS_DIR.glob("*.json"))
     assert len(found) >= 8, "the role-play vectors are missing"

@@ -3,7 +3,7 @@ a tense IEP meeting. Its promises, checked with model.py: size, every ending and
 reachable, the one best route, the three loops that cannot be farmed, Spanish with interpretation,
 the facilitator's skills among the choices, and its place in the course."""
 import pytest
-from roleplay_support import ROOT, load_scenario
+from roleplay_support import ROOT, load_scenario, loop_free_routes
 
 from builder.course import load_course
 from xblocks.roleplay import model
@@ -20,21 +20,6 @@ def meeting():
     return load_scenario(SCENARIO)
 
 
-def _routes_to_endings(scenario):
-    """Every loop-free route from the start to an ending, as lists of choice ids."""
-    found, stack = [], [(scenario.start, [], {scenario.start})]
-    while stack:
-        scene_id, route, seen = stack.pop()
-        scene = scenario.scene(scene_id)
-        if scene.ending:
-            found.append(route)
-            continue
-        for choice in scene.choices:
-            if choice.next not in seen:
-                stack.append((choice.next, route + [choice.id], seen | {choice.next}))
-    return found
-
-
 def _play(scenario, choices):
     state = model.restore(None, scenario)
     view = model.view(state, scenario)
@@ -49,7 +34,7 @@ def test_size_endings_and_dimensions(meeting):
     assert len(scenes) >= 12 and len(endings) >= 3
     assert [d.id for d in meeting.dimensions] == DIMENSIONS
     assert all(d.description for d in meeting.dimensions)
-    reached = {model.route_scenes(meeting, route)[-1] for route in _routes_to_endings(meeting)}
+    reached = {model.route_scenes(meeting, route)[-1] for route in loop_free_routes(meeting)}
     assert reached == {e.id for e in endings} == {
         "ending-agreement", "ending-signed", "ending-next-meeting", "ending-complaint"}
     assert all(choice.feedback for scene in scenes for choice in scene.choices)
@@ -68,7 +53,7 @@ def test_every_dimension_can_be_earned_and_lost(meeting):
 def test_the_one_best_route_is_at_its_best_on_every_dimension(meeting):
     content = model.view_content(meeting)
     bests = {d["id"]: d["best"] for d in content["dimensions"]}
-    routes = _routes_to_endings(meeting)
+    routes = loop_free_routes(meeting)
     best = [r for r in routes if model.earned(model.route_totals(meeting, r)) == content["possible"]]
     assert best == [BEST_ROUTE]
     assert model.route_totals(meeting, BEST_ROUTE) == bests

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from lxml import etree
-from roleplay_support import MS_PEREZ, VECTORS_DIR, check, load_scenario, run_model, vectors
+from roleplay_support import MS_PEREZ, VECTORS_DIR, check, load_scenario, loop_free_routes, run_model, vectors
 
 from xblocks.registry import model_module
 from xblocks.roleplay import model
@@ -14,21 +14,6 @@ from xblocks.roleplay import model
 @pytest.fixture(scope="module")
 def perez():
     return load_scenario(MS_PEREZ)
-
-
-def _routes_to_endings(scenario):
-    """Every loop-free route from the start to an ending, as lists of choice ids."""
-    found, stack = [], [(scenario.start, [], {scenario.start})]
-    while stack:
-        scene_id, route, seen = stack.pop()
-        scene = scenario.scene(scene_id)
-        if scene.ending:
-            found.append(route)
-            continue
-        for choice in scene.choices:
-            if choice.next not in seen:
-                stack.append((choice.next, route + [choice.id], seen | {choice.next}))
-    return found
 
 
 def test_registered_under_its_tag():
@@ -41,7 +26,7 @@ def test_ms_perez_is_a_full_scenario(perez):
     endings = [s for s in perez.scenes if s.ending]
     assert len(scenes) >= 12 and len(endings) >= 3
     assert [d.id for d in perez.dimensions] == ["equity", "respect", "communication", "advocacy", "commitment"]
-    reached = {model.route_scenes(perez, route)[-1] for route in _routes_to_endings(perez)}
+    reached = {model.route_scenes(perez, route)[-1] for route in loop_free_routes(perez)}
     assert reached == {e.id for e in endings}
     content = model.view_content(perez)
     assert all(d["best"] > 0 for d in content["dimensions"])
@@ -130,7 +115,7 @@ def test_scores_along_a_path(perez):
 def test_best_route_reaches_every_dimension_best_at_once(perez):
     content = model.view_content(perez)
     bests = {d["id"]: d["best"] for d in content["dimensions"]}
-    totals = [model.route_totals(perez, r) for r in _routes_to_endings(perez)]
+    totals = [model.route_totals(perez, r) for r in loop_free_routes(perez)]
     assert max(sum(t.values()) for t in totals) == content["possible"]
     for dimension, best in bests.items():
         assert max(t[dimension] for t in totals) == best
