@@ -48,13 +48,15 @@ def lms_folder(package: Path, folder: Path) -> Path:
     return folder
 
 
-def launch(page, server_url: str, version: str, persisted: dict | None = None, sco: str = "index.html"):
-    """Open the LMS page (with an earlier session's CMI, if any) and wait for the player; the SCO frame."""
+def launch(page, server_url: str, version: str, persisted: dict | None = None, sco: str = "index.html",
+           passing: str | None = None):
+    """Open the LMS page (with an earlier session's CMI, if any, and the passing score the LMS took
+    from the manifest, if any) and wait for the player; the SCO frame."""
     import json
 
     if persisted is not None:
         page.add_init_script(f"window.P2P_PERSISTED = {json.dumps(persisted)};")
-    page.goto(f"{server_url}/lms.html?version={version}&sco={sco}")
+    page.goto(f"{server_url}/lms.html?version={version}&sco={sco}" + (f"&passing={passing}" if passing else ""))
     frame = page.frame_locator("#sco")
     frame.locator("body[data-p2p-ready]").wait_for()
     return page.frames[1]

@@ -231,10 +231,11 @@
 
     function sendScoreAndStatus(state) {
       var passed = state.scaled === null || config.mastery === null ? null : state.scaled >= config.mastery;
-      // A 1.2 LMS with a mastery score turns any score it holds into passed/failed when the sitting
-      // ends (Moodle's player does), so a part-way score would fail a learner who is not finished:
-      // there the score goes out only with the final status.
-      var holdScore = version === "scorm12" && config.mastery !== null && !state.completed;
+      // With a passing score an LMS turns any score it holds into passed/failed: a 1.2 LMS when the
+      // sitting ends (Moodle's player does), a 2004 LMS whenever success_status is read (RTE: score.scaled
+      // against cmi.scaled_passing_score, whatever the SCO set; scorm-again also at Terminate). A part-way
+      // score would fail a learner who is not finished, so it goes out only with the final status.
+      var holdScore = config.mastery !== null && !state.completed;
       if (state.scaled !== null && !holdScore) {  // score before status: some LMSs read the score when the status arrives
         if (version === "scorm12") {
           set("cmi.core.score.min", "0");
