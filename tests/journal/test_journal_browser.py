@@ -168,6 +168,59 @@ def test_text_typed_just_before_leaving_is_saved(context, workbench_server):
     assert textarea(again, "try_next").input_value() == "Call the family before the meeting."
 
 
+def stored_drafts(name):
+    """({prompt id: draft}, {prompt id: [page, seq] of the request that wrote it}) in the database."""
+    def read():
+        block = WorkbenchRuntime(name).get_block(journal_usage_ids()[0])
+        entries = block._state(block._content())["entries"]
+        return {pid: e.get("draft") for pid, e in entries.items()}, block._record().get("sent")
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(read).result()
+
+
+def test_every_prompt_typed_in_before_leaving_is_saved_in_one_request(browser, context, workbench_server):
+    """Text in two prompts, one save held on its way and the other not yet due, then the page closes:
+    one request carries both (separate ones would each rewrite the whole journal record)."""
+    name = student()
+    page = context.new_page()
+    open_scenario(page, workbench_server, name)
+    held, saves = [], []
+
+    def hold_first_save(route):
+        if not held:
+            held.append(route)  # never answered: the autosave is still on its way when the page goes
+        else:
+            route.continue_()
+    is_save = lambda url: "/save_draft" in url  # noqa: E731 (save_draft or save_drafts)
+    context.route(is_save, hold_first_save)
+    context.on("request", lambda r: saves.append(r.post_data_json) if is_save(r.url) else None)
+    textarea(page, "notice").click()
+    page.keyboard.type("The family spoke after the team had decided.")
+    textarea(page, "try_next").click()  # leaving the first box saves it (the request held above)
+    page.keyboard.type("Send the agenda home a week before.")
+    for _ in range(100):  # Playwright dispatches the route callback only while it runs a call
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "leaving the first box did not save it"
+    page.close(run_before_unload=True)  # before the second box's autosave is due
+    want = {"notice": "The family spoke after the team had decided.", "try_next": "Send the agenda home a week before."}
+    wait_until(lambda: stored_drafts(name)[0] == want, "a draft typed before leaving never reached the server")
+    # The page closed before it could report the leave-time request; the server's marks show it:
+    # one request (one page and seq) wrote both, numbered after the save it overtook.
+    marks = stored_drafts(name)[1]
+    assert marks["notice"] == marks["try_next"] == [saves[0]["page"], marks["notice"][1]], marks
+    assert marks["notice"][1] > saves[0]["seq"] and [d["prompt_id"] for d in saves[0]["drafts"]] == ["notice"]
+    context.unroute(is_save)
+    fresh = browser.new_context()  # nothing kept on the client side: the drafts come from the server
+    try:
+        again = fresh.new_page()
+        open_scenario(again, workbench_server, name)
+        assert [textarea(again, pid).input_value() for pid in want] == list(want.values())
+    finally:
+        fresh.close()
+
+
 def test_submit_edit_versions_and_the_downloaded_journal(page, workbench_server):
     name = student()
     open_scenario(page, workbench_server, name)

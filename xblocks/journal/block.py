@@ -122,8 +122,9 @@ class ReflectionJournalBlock(XBlock):
     def _state(self, content: dict) -> dict:
         return model.restore(self._record().get("state"), content)
 
-    def _store(self, state: dict, content: dict) -> None:
-        """Write this block's state back; entries of prompts the author removed are kept, not dropped."""
+    def _store(self, state: dict, content: dict, sent: dict | None = None) -> None:
+        """Write this block's state back; entries of prompts the author removed are kept, not dropped.
+        `sent` marks prompts whose draft came from a page's numbered request: {prompt id: [page, seq]}."""
         record = self._record()
         old_entries = (record.get("state") or {}).get("entries") or {}
         current = {p["id"] for p in content["prompts"]}
@@ -133,7 +134,9 @@ class ReflectionJournalBlock(XBlock):
         snapshot = dict(content, prompts=content["prompts"] + kept_prompts)
         journals = dict(self.journals)
         course = dict(journals.get(course_key(self)) or {})
-        course[str(self.scope_ids.usage_id)] = {"content": snapshot, "state": {"entries": entries}}
+        marks = {pid: mark for pid, mark in dict(record.get("sent") or {}, **(sent or {})).items() if pid in current}
+        course[str(self.scope_ids.usage_id)] = dict({"content": snapshot, "state": {"entries": entries}},
+                                                    **({"sent": marks} if marks else {}))
         journals[course_key(self)] = course
         self.journals = journals  # reassign: a Dict field saves only when set
 
@@ -170,7 +173,7 @@ class ReflectionJournalBlock(XBlock):
     def _run(self, request, handler: str) -> Response:
         if request.method != "POST":
             return json_response({"error": "use POST"}, 405)
-        if len(request.body) > MAX_REQUEST_BYTES:
+        if len(request.body) > MAX_REQUEST_BYTES * (len(self.prompts) if handler == "save_drafts" else 1):
             return json_response({"error": "request too large"}, 400)
         try:
             payload = json_body(request.body)
@@ -178,14 +181,25 @@ class ReflectionJournalBlock(XBlock):
             return json_response({"error": "the request is not JSON"}, 400)
         content = self._content()
         state = self._state(content)
+        sent = None
         try:
-            new_state, response = model.apply(handler, state, payload, content, utc_now())
+            if handler == "save_drafts":
+                payload, sent = self._newer_drafts(payload, content)
+            if sent is not None and not payload["drafts"]:
+                new_state, response = state, {}  # every draft asked about was overtaken already
+            else:
+                new_state, response = model.apply(handler, state, payload, content, utc_now())
         except model.Refused as refused:
             return json_response({"error": refused.message}, refused.status)
+        if sent is not None:
+            # Answer every prompt asked about, also those whose save was overtaken by a newer one.
+            response = {"entries": {item["prompt_id"]: model.entry_view(new_state["entries"].get(item["prompt_id"]), content)
+                                    for item in sent["asked"]}}
+            sent = sent["marks"]
         if handler == "journal":
             response = {"entries": self._course_journal()}
-        if new_state != state:
-            self._store(new_state, content)
+        if new_state != state or sent:
+            self._store(new_state, content, sent)
         if handler == "submit":
             self._after_submit(new_state, state, response, content)
         return json_response(response)
@@ -197,6 +211,24 @@ class ReflectionJournalBlock(XBlock):
     @XBlock.handler
     def save_draft(self, request, suffix=""):
         return self._run(request, "save_draft")
+
+    def _newer_drafts(self, payload, content: dict):
+        """The page's leave-time save and an autosave it overtook may arrive in either order: a draft
+        older (lower seq, same page) than the one stored is left out, so older text never wins."""
+        model.checked_drafts_payload(payload, content)  # refuses a bad request whole, before anything
+        page, seq = payload.get("page"), payload.get("seq", 0)
+        if page is None:
+            return payload, {"asked": payload["drafts"], "marks": {}}
+        stored = self._record().get("sent") or {}
+        newer = [item for item in payload["drafts"]
+                 if not (isinstance(stored.get(item["prompt_id"]), list) and stored[item["prompt_id"]][0] == page
+                         and stored[item["prompt_id"]][1] > seq)]
+        marks = {item["prompt_id"]: [page, seq] for item in newer}
+        return dict(payload, drafts=newer), {"asked": payload["drafts"], "marks": marks}
+
+    @XBlock.handler
+    def save_drafts(self, request, suffix=""):
+        return self._run(request, "save_drafts")
 
     @XBlock.handler
     def submit(self, request, suffix=""):

@@ -314,6 +314,38 @@ def save_draft(state: dict, payload, content: dict, now: str):
     return new_state, {"prompt_id": prompt_id, "entry": entry_view(entry, content)}
 
 
+DRAFTS_KEYS = {"drafts", "page", "seq"}
+
+
+def checked_drafts_payload(payload, content: dict) -> list[tuple[str, str]]:
+    """{drafts: [{prompt_id, text}...], page?, seq?} checked whole: one bad item refuses everything.
+    `page` and `seq` order one page's requests (the XBlock drops a save that arrives after a newer one)."""
+    if not isinstance(payload, dict) or "drafts" not in payload or not set(payload) <= DRAFTS_KEYS:
+        raise Refused("send {drafts: [{prompt_id, text}, ...]}")
+    if "page" in payload and (not isinstance(payload["page"], str) or not 0 < len(payload["page"]) <= 40):
+        raise Refused("page must be a short string")
+    seq = payload.get("seq", 0)
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= 2 ** 53:
+        raise Refused("seq must be a whole number")
+    drafts = payload["drafts"]
+    if not isinstance(drafts, list) or not 0 < len(drafts) <= len(content["prompts"]):
+        raise Refused(f"drafts must be a list of 1 to {len(content['prompts'])} items")
+    items = [_checked_text_payload(item, content) for item in drafts]
+    if len({prompt_id for prompt_id, _ in items}) != len(items):
+        raise Refused("each prompt at most once")
+    return items
+
+
+def save_drafts(state: dict, payload, content: dict, now: str):
+    """Several prompts' drafts in one request and one write (leaving the page saves them all at once)."""
+    items = checked_drafts_payload(payload, content)
+    answers = {}
+    for prompt_id, text in items:
+        state, answer = save_draft(state, {"prompt_id": prompt_id, "text": text}, content, now)
+        answers[prompt_id] = answer["entry"]
+    return state, {"entries": answers}
+
+
 def submit(state: dict, payload, content: dict, now: str):
     prompt_id, text = _checked_text_payload(payload, content)
     if not text.strip():
@@ -354,7 +386,8 @@ def own_journal(state: dict, payload, content: dict, now: str):
     return state, {"entries": journal_entries(state, content)}
 
 
-HANDLERS = {"state": read_state, "save_draft": save_draft, "submit": submit, "journal": own_journal}
+HANDLERS = {"state": read_state, "save_draft": save_draft, "save_drafts": save_drafts, "submit": submit,
+            "journal": own_journal}
 
 
 def apply(handler: str, state: dict, payload, content: dict, now: str):

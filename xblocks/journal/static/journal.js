@@ -12,6 +12,10 @@
   var AUTOSAVE_MAX_WAIT_MS = 10000; // someone typing without a pause still gets saved
   var RETRY_DELAY_MS = 5000;
   var ANNOUNCE_DELAY_MS = 1500;
+  var KEEPALIVE_MAX_BYTES = 60000; // browsers send at most 64 KiB of keepalive bodies at once
+  // Orders this page's draft saves: the server drops one that arrives after a newer one.
+  var PAGE_ID = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
+  var lastSeq = 0;
 
   /* ------------------------------------------------------------------ rules */
 
@@ -126,6 +130,32 @@
         if ((last && last.text === p.text) || (!last && p.text === "")) { delete entry.draft; } else { entry.draft = p.text; }
         if (!Object.keys(entry).length) { entry = null; }
         return { state: withEntry(state, p.prompt_id, entry), response: { prompt_id: p.prompt_id, entry: entryView(entry, content) } };
+      },
+      save_drafts: function (state, payload, content) {
+        var n = content.prompts.length;
+        var keys = isObject(payload) ? Object.keys(payload) : [];
+        if (!has(payload || {}, "drafts") || keys.some(function (k) { return ["drafts", "page", "seq"].indexOf(k) < 0; })) {
+          throw P2PStore.refuse("send {drafts: [{prompt_id, text}, ...]}");
+        }
+        if (has(payload, "page") && (!isString(payload.page) || !payload.page.length || payload.page.length > 40)) {
+          throw P2PStore.refuse("page must be a short string");
+        }
+        var seq = has(payload, "seq") ? payload.seq : 0;
+        if (!Number.isInteger(seq) || seq < 0 || seq > Math.pow(2, 53)) { throw P2PStore.refuse("seq must be a whole number"); }
+        var drafts = payload.drafts;
+        if (!Array.isArray(drafts) || !drafts.length || drafts.length > n) {
+          throw P2PStore.refuse("drafts must be a list of 1 to " + n + " items");
+        }
+        drafts.forEach(function (item) { checkedTextPayload(item, content); }); // all checked before any is applied
+        var ids = drafts.map(function (item) { return item.prompt_id; });
+        if (ids.some(function (id, i) { return ids.indexOf(id) !== i; })) { throw P2PStore.refuse("each prompt at most once"); }
+        var entries = {};
+        drafts.forEach(function (item) {
+          var result = rules.handlers.save_draft(state, { prompt_id: item.prompt_id, text: item.text }, content);
+          state = result.state;
+          entries[item.prompt_id] = result.response.entry;
+        });
+        return { state: state, response: { entries: entries } };
       },
       submit: function (state, payload, content) {
         var p = checkedTextPayload(payload, content);
@@ -282,6 +312,8 @@
     Object.assign(strings, data.i18n || {});
     var view = data.state;
     var prompts = [];
+    var saving = null; // the block's save on its way, if any
+    var again = false; // text changed while it was
     mounted.push({ id: content.id || root.getAttribute("data-block-id"), content: content, snapshot: function () {
       var entries = {};
       prompts.forEach(function (ui) {
@@ -339,34 +371,50 @@
       } else if (error && error.status === 0) {
         statusOf(ui, t("Not saved: the connection was lost. Your text is still here; saving will try again."), "error");
         clearTimeout(ui.timer);
-        ui.timer = setTimeout(function () { save(ui); }, RETRY_DELAY_MS);
+        ui.timer = setTimeout(function () { save(); }, RETRY_DELAY_MS);
       } else {
         statusOf(ui, fill(t("Not saved: {reason}. Your text is still here."), { reason: (error && error.message) || "?" }), "error");
       }
     }
 
-    function save(ui, leaving) {
-      clearTimeout(ui.timer);
-      clearTimeout(ui.maxTimer);
-      ui.maxTimer = null;
-      if (!ui.dirty || ui.over) { return Promise.resolve(); }
-      var payload = { prompt_id: ui.id, text: ui.textarea.value };
-      if (leaving && store.leave) { store.leave("save_draft", payload); return Promise.resolve(); }
-      if (ui.saving) { ui.again = true; return ui.saving; }
-      ui.dirty = false;
-      statusOf(ui, t("Saving…"));
-      ui.saving = store.call("save_draft", payload).then(function (answer) {
-        view.entries[ui.id] = answer.entry;
-        ui.failed = false;
-        if (!ui.dirty) { statusOf(ui, t("Draft saved.")); }
+    function draftsPayload(batch) {
+      return { drafts: batch.map(function (ui) { return { prompt_id: ui.id, text: ui.textarea.value }; }), page: PAGE_ID, seq: ++lastSeq };
+    }
+    function unsentOnLeave() {
+      // Also prompts whose save is still on its way: this newer request may arrive first, and its
+      // higher seq makes the server drop the older one's text for them.
+      var batch = prompts.filter(function (ui) { return (ui.dirty || ui.sending) && !ui.over; });
+      return batch.length ? draftsPayload(batch) : null;
+    }
+
+    /* Every dirty prompt of the block in ONE request: the server rewrites the learner's whole journal
+     * record on each save, so separate requests at once could each undo the other's text. */
+    function save(leaving) {
+      prompts.forEach(function (ui) { clearTimeout(ui.timer); clearTimeout(ui.maxTimer); ui.maxTimer = null; });
+      if (leaving && store.leave) {
+        var payload = unsentOnLeave();
+        if (payload) { store.leave("save_drafts", payload); }
+        return Promise.resolve();
+      }
+      if (saving) { again = true; return saving; }
+      var batch = prompts.filter(function (ui) { return ui.dirty && !ui.over; });
+      if (!batch.length) { return Promise.resolve(); }
+      var request = draftsPayload(batch);
+      batch.forEach(function (ui) { ui.dirty = false; ui.sending = true; statusOf(ui, t("Saving…")); });
+      saving = store.call("save_drafts", request).then(function (answer) {
+        batch.forEach(function (ui) {
+          view.entries[ui.id] = answer.entries[ui.id];
+          ui.failed = false;
+          if (!ui.dirty) { statusOf(ui, t("Draft saved.")); }
+        });
       }, function (error) {
-        ui.dirty = true;
-        refused(ui, error);
+        batch.forEach(function (ui) { ui.dirty = true; refused(ui, error); });
       }).then(function () {
-        ui.saving = null;
-        if (ui.again) { ui.again = false; return save(ui); }
+        batch.forEach(function (ui) { ui.sending = false; });
+        saving = null;
+        if (again) { again = false; return save(); }
       });
-      return ui.saving;
+      return saving;
     }
 
     function submit(ui) {
@@ -376,7 +424,7 @@
       clearTimeout(ui.timer);
       var payload = { prompt_id: ui.id, text: ui.textarea.value };
       statusOf(ui, t("Submitting…"));
-      return Promise.resolve(ui.saving).then(function () { return store.call("submit", payload); }).then(function (answer) {
+      return Promise.resolve(saving).then(function () { return store.call("submit", payload); }).then(function (answer) {
         view.entries[ui.id] = answer.entry;
         ui.failed = false;
         if (ui.textarea.value === payload.text) { ui.dirty = false; }
@@ -419,20 +467,22 @@
         setCount(ui);
         clearTimeout(ui.timer);
         if (ui.over) { return; }
-        ui.timer = setTimeout(function () { save(ui); }, AUTOSAVE_DELAY_MS);
-        if (!ui.maxTimer) { ui.maxTimer = setTimeout(function () { save(ui); }, AUTOSAVE_MAX_WAIT_MS); }
+        ui.timer = setTimeout(function () { save(); }, AUTOSAVE_DELAY_MS);
+        if (!ui.maxTimer) { ui.maxTimer = setTimeout(function () { save(); }, AUTOSAVE_MAX_WAIT_MS); }
       });
-      ui.textarea.addEventListener("blur", function () { save(ui); });
+      ui.textarea.addEventListener("blur", function () { save(); });
       ui.submit.addEventListener("click", function () { submit(ui); });
       ui.rescue.addEventListener("click", function () { download(collect(), lang); });
       prompts.push(ui);
     });
 
-    function flush() { prompts.forEach(function (ui) { save(ui, true); }); }
+    function flush() { save(true); }
     global.addEventListener("pagehide", flush);
     // Text that cannot be saved (too long, or refused) would be lost with the page: ask first.
     global.addEventListener("beforeunload", function (event) {
-      if (prompts.some(function (ui) { return ui.dirty && (ui.over || ui.failed); })) {
+      var leaving = store.leave && unsentOnLeave();
+      if (prompts.some(function (ui) { return ui.dirty && (ui.over || ui.failed); }) ||
+          (leaving && new Blob([JSON.stringify(leaving)]).size > KEEPALIVE_MAX_BYTES)) {
         event.preventDefault();
         event.returnValue = "";
       }
@@ -451,7 +501,7 @@
         toggle.textContent = t("Show my course journal");
         return;
       }
-      Promise.all(prompts.map(function (ui) { return save(ui); })).then(journalEntries).then(function (entries) {
+      save().then(journalEntries).then(function (entries) {
         renderJournal(entries, panel, lang);
         panel.hidden = false;
         toggle.setAttribute("aria-expanded", "true");
@@ -463,7 +513,7 @@
       });
     });
     downloadButton.addEventListener("click", function () {
-      Promise.all(prompts.map(function (ui) { return save(ui); })).then(journalEntries).then(function (entries) {
+      save().then(journalEntries).then(function (entries) {
         download(entries, lang);
       }, function () {
         download(collect(), lang); // the server is out of reach: what this page holds is still worth keeping
