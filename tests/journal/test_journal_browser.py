@@ -221,6 +221,24 @@ def test_every_prompt_typed_in_before_leaving_is_saved_in_one_request(browser, c
         fresh.close()
 
 
+def test_leaving_with_more_unsaved_text_than_a_leave_time_request_carries_asks_first(context, workbench_server):
+    """Browsers send at most 64 KiB of keepalive bodies: rather than drop the drafts, the page asks."""
+    page = context.new_page()
+    open_scenario(page, workbench_server, student())
+    page.route(lambda url: "/save_draft" in url, lambda route: None)  # saves never answer: both stay unsent
+    for prompt_id in ("notice", "try_next"):
+        textarea(page, prompt_id).fill("€" * 10_000)  # 30,000 bytes each as UTF-8
+    textarea(page, "notice").focus()  # leaving the second box sends its save (held)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    for _ in range(100):
+        if dialogs or page.is_closed():
+            break
+        page.wait_for_timeout(50)
+    assert dialogs == ["beforeunload"] and not page.is_closed()
+
+
 def test_submit_edit_versions_and_the_downloaded_journal(page, workbench_server):
     name = student()
     open_scenario(page, workbench_server, name)
