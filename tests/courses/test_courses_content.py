@@ -69,7 +69,7 @@ def test_graded_subsections_match_the_grading_policy(name):
 
 
 def test_self_assessment_and_calibration_use_the_same_rubric():
-    """Raters calibrate on the rubric facilitators assess themselves with (and trainers certify with)."""
+    """Raters calibrate on the rubric facilitators assess themselves with (and trainers later observe with)."""
     course = _course("facilitation")
     rubrics = {c.block.mode: c.block for _ch, _s, u in _units(course) for c in u.components
                if c.category == "facilitation_rubric"}
