@@ -429,13 +429,13 @@ def _unique(reader: _Reader, items, what: str, at) -> None:
 
 
 def _reachable(scenario: Scenario, start: str) -> set[str]:
-    seen, todo = set(), [start]
-    while todo:
-        scene = scenario.scene(todo.pop())
+    seen, frontier = set(), [start]
+    while frontier:
+        scene = scenario.scene(frontier.pop())
         if scene is None or scene.id in seen:
             continue
         seen.add(scene.id)
-        todo += [c.next for c in scene.choices]
+        frontier += [c.next for c in scene.choices]
     return seen
 
 
