@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= dist
 
-.PHONY: build test validate bench browser-deps clean
+.PHONY: build test lint validate bench browser-deps clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,12 @@ build: $(BIN)/.installed
 validate: $(BIN)/.installed
 	$(BIN)/p2p validate
 
-test: $(BIN)/.installed node_modules/.installed browser-deps
+# Style and static checks first: they take seconds and fail fast.
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint $(BIN)/.installed node_modules/.installed browser-deps
 	$(BIN)/pytest
 
 bench: $(BIN)/.installed node_modules/.installed browser-deps

@@ -1,4 +1,5 @@
 """`python -m bench` (or `make bench`): run every benchmark in this folder and print its figures."""
+
 from __future__ import annotations
 
 import importlib

@@ -10,6 +10,7 @@ Builds every course in courses/ (and the SCORM test course) to SCORM 1.2 and 200
 
     python -m bench.package_budget
 """
+
 from __future__ import annotations
 
 import gzip
@@ -52,8 +53,10 @@ def print_weights(workdir: Path) -> bool:
             breakdown.update(sizes)
             ok = total <= BUDGET_BYTES
             within &= ok
-            print(f"{package.stem:44} {total / 1024:14.1f} KB {'ok' if ok else 'OVER':>8} "
-                  f"{package.stat().st_size / 1024:6.1f} KB")
+            print(
+                f"{package.stem:44} {total / 1024:14.1f} KB {'ok' if ok else 'OVER':>8} "
+                f"{package.stat().st_size / 1024:6.1f} KB"
+            )
     print("\nper file (gzip):")
     for name, size in sorted(breakdown.items(), key=lambda item: -item[1]):
         print(f"  {name:40} {size / 1024:6.1f} KB")
@@ -84,12 +87,18 @@ def count_commits(workdir: Path) -> None:
             act("role-play choice", lambda: sco.locator("[data-choice='listen']").click())
             act("role-play choice", lambda: sco.locator("[data-choice='meet']").click())
             act("next unit", lambda: sco.locator("#p2p-next").click())
-            act("type a journal paragraph", lambda: sco.locator(".p2p-journal__text").first.type(
-                "I asked the family what they had noticed at home before I said anything.", delay=15))
+            act(
+                "type a journal paragraph",
+                lambda: sco.locator(".p2p-journal__text").first.type(
+                    "I asked the family what they had noticed at home before I said anything.", delay=15
+                ),
+            )
             act("submit the entry", lambda: sco.locator(".p2p-journal__submit").first.click())
             act("next unit", lambda: sco.locator("#p2p-next").click())
             act("rate a criterion", lambda: sco.locator("[data-criterion='agenda'] input[value='proficient']").check())
-            act("rate a criterion", lambda: sco.locator("[data-criterion='listening'] input[value='exemplary']").check())
+            act(
+                "rate a criterion", lambda: sco.locator("[data-criterion='listening'] input[value='exemplary']").check()
+            )
             act("submit the ratings", lambda: sco.locator(".p2p-rubric__submit").click())
             idle_before = calls(page)["commit"]
             page.wait_for_timeout(5000)
@@ -103,9 +112,11 @@ def count_commits(workdir: Path) -> None:
     print(f"  at launch: {at_launch}")
     for label, count in actions:
         print(f"  {label:28} {count}")
-    print(f"  most per action: {max(c for _, c in actions)};  5 s idle: {idle};  "
-          f"whole sitting incl. Terminate: {final['commit']} commits, {final['initialize']} Initialize, "
-          f"{final['terminate']} Terminate")
+    print(
+        f"  most per action: {max(c for _, c in actions)};  5 s idle: {idle};  "
+        f"whole sitting incl. Terminate: {final['commit']} commits, {final['initialize']} Initialize, "
+        f"{final['terminate']} Terminate"
+    )
 
 
 def main() -> int:
@@ -113,8 +124,10 @@ def main() -> int:
         workdir = Path(folder)
         within = print_weights(workdir)
         count_commits(workdir)
-    print(f"\nbudget {BUDGET_BYTES // 1024} KB gzip of scripts and stylesheets per package: "
-          f"{'every package within it' if within else 'EXCEEDED'}")
+    print(
+        f"\nbudget {BUDGET_BYTES // 1024} KB gzip of scripts and stylesheets per package: "
+        f"{'every package within it' if within else 'EXCEEDED'}"
+    )
     return 0 if within else 1
 
 

@@ -3,6 +3,7 @@ with the other blocks), the cost of scoring a scenario, and the block's script a
 
     python -m bench.roleplay_figures
 """
+
 from __future__ import annotations
 
 import gzip
@@ -47,13 +48,22 @@ def state_figures(path: Path) -> None:
     routes = loop_free_routes(scenario)
     longest = max(routes, key=lambda r: len(json.dumps(r)))
     # The largest state a learner can hold: the longest route, loop-closing choice and scores set.
-    worst = {"r": longest, "v": max((c.id for s in scenario.scenes for c in s.choices), key=len),
-             "n": 99, "b": [999, 999], "l": [999, 999]}
+    worst = {
+        "r": longest,
+        "v": max((c.id for s in scenario.scenes for c in s.choices), key=len),
+        "n": 99,
+        "b": [999, 999],
+        "l": [999, 999],
+    }
     size = len(json.dumps(worst, separators=(",", ":")))
-    print(f"{path.relative_to(ROOT)}: {len(scenario.scenes)} scenes, {len(routes)} loop-free routes; "
-          f"best/possible computed in {scoring_ms:.1f} ms")
-    print(f"  largest learner state: {size} characters of JSON before the player's compression "
-          f"({100 * size / 4096:.1f}% of SCORM 1.2 suspend_data)")
+    print(
+        f"{path.relative_to(ROOT)}: {len(scenario.scenes)} scenes, {len(routes)} loop-free routes; "
+        f"best/possible computed in {scoring_ms:.1f} ms"
+    )
+    print(
+        f"  largest learner state: {size} characters of JSON before the player's compression "
+        f"({100 * size / 4096:.1f}% of SCORM 1.2 suspend_data)"
+    )
 
 
 def main() -> int:

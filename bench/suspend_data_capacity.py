@@ -10,6 +10,7 @@ and notes, bookmarks, interaction signatures, journal timestamps):
 
     python -m bench.suspend_data_capacity
 """
+
 from __future__ import annotations
 
 import base64
@@ -139,8 +140,11 @@ class CodecPage:
             }""",
             [doc, runs],
         )
-        return {"first": first, "encode": (statistics.median(encode_ms), min(encode_ms)),
-                "decode": (statistics.median(decode_ms), min(decode_ms))}
+        return {
+            "first": first,
+            "encode": (statistics.median(encode_ms), min(encode_ms)),
+            "decode": (statistics.median(decode_ms), min(decode_ms)),
+        }
 
 
 def tiled_state(json_chars: int) -> dict:
@@ -171,13 +175,11 @@ def measure(page) -> dict:
     figures["full_corpus_codec"] = js_length(full)
     half_doc = state_with_journal(corpus[: len(corpus) // 2])
     half = codec.encoded_length(half_doc)
-    figures["marginal_chars_per_output_char"] = (
-        (figures["corpus_chars"] - journal_chars(half_doc)) / (len(full) - half))
+    figures["marginal_chars_per_output_char"] = (figures["corpus_chars"] - journal_chars(half_doc)) / (len(full) - half)
     figures["bits_per_char"] = (len(full) - figures["other_state_codec"]) * 6.409 / figures["corpus_chars"]
 
     whole_corpus = figures["corpus_chars"]
-    for name, encoded_length in (("codec", codec.encoded_length),
-                                 ("deflate", lambda doc: len(deflate_base64(doc)))):
+    for name, encoded_length in (("codec", codec.encoded_length), ("deflate", lambda doc: len(deflate_base64(doc)))):
         for capacity in (SCORM12_CAPACITY, SCORM2004_CAPACITY):
             fit = largest_fit(corpus, capacity, encoded_length)
             if fit < whole_corpus:
@@ -192,8 +194,7 @@ def measure(page) -> dict:
     lean = other_state()
     lean["i"] = {}
     figures["lean_other_codec"] = codec.encoded_length(state_with_journal("", lean))
-    figures["lean_4096"] = largest_fit(
-        corpus, SCORM12_CAPACITY, lambda doc: codec.encoded_length({**doc, "i": {}}))
+    figures["lean_4096"] = largest_fit(corpus, SCORM12_CAPACITY, lambda doc: codec.encoded_length({**doc, "i": {}}))
 
     at_capacity = state_holding(figures["codec_4096"][0])
     figures["json_4096"] = len(json.dumps(at_capacity, separators=(",", ":"), ensure_ascii=False))
@@ -211,8 +212,10 @@ def measure(page) -> dict:
 
 def report(figures: dict) -> str:
     def timing(t):
-        return (f"encode {t['encode'][0]:.1f} / {t['encode'][1]:.1f} ms, decode {t['decode'][0]:.1f} / "
-                f"{t['decode'][1]:.1f} ms; first encode in a fresh page {t['first']:.1f} ms")
+        return (
+            f"encode {t['encode'][0]:.1f} / {t['encode'][1]:.1f} ms, decode {t['decode'][0]:.1f} / "
+            f"{t['decode'][1]:.1f} ms; first encode in a fresh page {t['first']:.1f} ms"
+        )
 
     def fit(key):
         chars, estimated = figures[key]
@@ -237,8 +240,7 @@ def report(figures: dict) -> str:
         f"{figures['marginal_chars_per_output_char']:.2f} journal characters per suspend_data character "
         "over the corpus's second half",
         f"times in Chromium, median / fastest (machine load average {figures['load']:.1f}):",
-        f"  state at the 4,096 limit ({figures['json_4096']:,} characters of JSON): "
-        + timing(figures["time_4096"]),
+        f"  state at the 4,096 limit ({figures['json_4096']:,} characters of JSON): " + timing(figures["time_4096"]),
         f"  {figures['big_json']:,}-character state (-> {figures['big_encoded']:,}; journal repeated, "
         "for time only): " + timing(figures["time_64000"]),
         f"codec script: {figures['codec_raw']:,} bytes, {figures['codec_gzip']:,} bytes gzip (prior included)",

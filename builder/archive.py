@@ -3,6 +3,7 @@
 Entries are sorted, and every entry gets the same time, owner (0:0, no names) and mode
 (0644 files, 0755 folders). The gzip header carries no name and no time.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -50,22 +51,24 @@ def write_tar_gz(dest: Path, entries: Iterable[tuple[str, Path | bytes]], mtime:
     members: list[tuple[str, bytes | None]] = [(name, None) for name in _folders_of(names)]
     members += [(name, _content(source)) for name, source in files]
     members.sort(key=lambda member: member[0])
-    with open(dest, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
-                                               compresslevel=9) as gz:
-        with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            for name, data in members:
-                info = tarfile.TarInfo(name)
-                info.mtime = mtime
-                info.uid = info.gid = 0
-                info.uname = info.gname = ""
-                if data is None:
-                    info.type = tarfile.DIRTYPE
-                    info.mode = DIR_MODE
-                    tar.addfile(info)
-                else:
-                    info.mode = FILE_MODE
-                    info.size = len(data)
-                    tar.addfile(info, io.BytesIO(data))
+    with (
+        open(dest, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz,
+        tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.mtime = mtime
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            if data is None:
+                info.type = tarfile.DIRTYPE
+                info.mode = DIR_MODE
+                tar.addfile(info)
+            else:
+                info.mode = FILE_MODE
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
 
 
 def write_zip(dest: Path, entries: Iterable[tuple[str, Path | bytes]], mtime: int) -> None:

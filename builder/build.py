@@ -3,6 +3,7 @@
 A target writes only inside the work folder it is given. The CLI moves the artifacts into the
 output folder after every course and every target succeeded, so `dist/` never holds a partial build.
 """
+
 from __future__ import annotations
 
 import errno
@@ -71,8 +72,9 @@ def check_output_folder(out: Path) -> None:
         with tempfile.TemporaryFile(dir=existing):
             pass
     except OSError as error:
-        raise OutputError(f"--out {out} is not writable ({error.strerror}) — choose a folder you can write to,"
-                          " or fix its permissions") from None
+        raise OutputError(
+            f"--out {out} is not writable ({error.strerror}) — choose a folder you can write to, or fix its permissions"
+        ) from None
 
 
 @contextmanager
@@ -104,8 +106,10 @@ WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
 
 
 def cannot_write(out: Path, error: OSError) -> str:
-    return (f"cannot write to {out}: {error.strerror} — free some space, fix the folder's permissions"
-            " or choose another --out; nothing was written")
+    return (
+        f"cannot write to {out}: {error.strerror} — free some space, fix the folder's permissions"
+        " or choose another --out; nothing was written"
+    )
 
 
 def publish(artifacts: list[Artifact], out: Path) -> list[Artifact]:

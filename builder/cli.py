@@ -3,6 +3,7 @@
 Exit codes: 0 success, 1 the courses have problems (or a target failed), 2 usage errors (a
 course folder that does not exist, an unknown target, an unusable --out).
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,10 @@ def course_folders(names: tuple[str, ...], courses_dir: Path) -> list[Path]:
             elif (courses_dir / name).is_dir():
                 folders.append(courses_dir / name)
             else:
-                raise UsageProblem(f"course folder {name!r} not found (looked for {path} and {courses_dir / name})"
-                                   f" — give a course folder path or the name of a folder in {courses_dir}/")
+                raise UsageProblem(
+                    f"course folder {name!r} not found (looked for {path} and {courses_dir / name})"
+                    f" — give a course folder path or the name of a folder in {courses_dir}/"
+                )
         return folders
     if not courses_dir.is_dir():
         raise UsageProblem(f"no {courses_dir}/ folder here — run p2p from the repository root, or pass --courses DIR")
@@ -79,8 +82,13 @@ def human_size(size: int) -> str:
 
 
 courses_option = click.option(
-    "--courses", "courses_dir", type=click.Path(path_type=Path), default=COURSES_DIR, show_default=True,
-    help="Folder whose sub-folders are the courses (used when no COURSE is given).")
+    "--courses",
+    "courses_dir",
+    type=click.Path(path_type=Path),
+    default=COURSES_DIR,
+    show_default=True,
+    help="Folder whose sub-folders are the courses (used when no COURSE is given).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,17 +99,37 @@ def main() -> None:
 @main.command()
 @click.argument("courses", nargs=-1)
 @courses_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json: one document on stdout for machines.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one document on stdout for machines.",
+)
 def validate(courses: tuple[str, ...], courses_dir: Path, output_format: str) -> None:
     """Check COURSE folders (default: every course) and report every problem at once."""
     results = load_all(course_folders(courses, courses_dir))
     failed = any(problems for _, _, problems in results)
     if output_format == "json":
-        click.echo(json.dumps({"ok": not failed, "courses": [
-            {"course": folder.name, "folder": str(folder), "units": unit_count(course),
-             "problems": [problem.as_dict() for problem in problems]}
-            for folder, course, problems in results]}, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "ok": not failed,
+                    "courses": [
+                        {
+                            "course": folder.name,
+                            "folder": str(folder),
+                            "units": unit_count(course),
+                            "problems": [problem.as_dict() for problem in problems],
+                        }
+                        for folder, course, problems in results
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         if not results:
             click.echo(f"No courses to validate: no folder in {courses_dir}/ has a course.xml yet.")
@@ -127,12 +155,27 @@ def chosen_targets(names: tuple[str, ...]) -> list[str]:
 @main.command()
 @click.argument("courses", nargs=-1)
 @courses_option
-@click.option("--target", "targets", multiple=True, metavar="NAME",
-              help=f"Output format, repeatable: {', '.join(TARGETS)} or all (default: all).")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
-              help="Folder the packages are written to; created if missing.")
-@click.option("--sco-per", type=click.Choice(["course", "chapter"]), default="course", show_default=True,
-              help="SCORM packages: one SCO per course (every LMS takes it) or one per chapter.")
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="NAME",
+    help=f"Output format, repeatable: {', '.join(TARGETS)} or all (default: all).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder the packages are written to; created if missing.",
+)
+@click.option(
+    "--sco-per",
+    type=click.Choice(["course", "chapter"]),
+    default="course",
+    show_default=True,
+    help="SCORM packages: one SCO per course (every LMS takes it) or one per chapter.",
+)
 def build(courses: tuple[str, ...], courses_dir: Path, targets: tuple[str, ...], out: Path, sco_per: str) -> None:
     """Validate COURSE folders (default: every course), then build each target into --out.
 
@@ -199,29 +242,61 @@ class _Quiet:
 
 def progress(jobs):
     if sys.stderr.isatty() and len(jobs) > 1:
-        return click.progressbar(jobs, label="Building", file=sys.stderr,
-                                 item_show_func=lambda job: f"{job[0].name} ({job[1]})" if job else "")
+        return click.progressbar(
+            jobs,
+            label="Building",
+            file=sys.stderr,
+            item_show_func=lambda job: f"{job[0].name} ({job[1]})" if job else "",
+        )
     return _Quiet(jobs)
 
 
 @main.command("publish")
 @click.argument("packages", nargs=-1, metavar="[PACKAGE.zip]...", type=click.Path(path_type=Path))
-@click.option("--course", "course_names", multiple=True, metavar="NAME",
-              help="Build this course (a folder, or a name in --courses) and publish it instead of PACKAGE files;"
-                   " repeatable.")
+@click.option(
+    "--course",
+    "course_names",
+    multiple=True,
+    metavar="NAME",
+    help="Build this course (a folder, or a name in --courses) and publish it instead of PACKAGE files; repeatable.",
+)
 @courses_option
-@click.option("--target", type=click.Choice(["scorm12", "scorm2004"]), default="scorm2004", show_default=True,
-              help="With --course: the SCORM version to build.")
-@click.option("--course-id", metavar="ID",
-              help="SCORM Cloud course id, for one package (default: the file name without .zip).")
-@click.option("--version-policy", type=click.Choice(cloud.VERSION_POLICIES), default="new", show_default=True,
-              help="new: an existing course gets a new version; replace: then its older versions are deleted"
-                   " (refused if learners are registered on them).")
-@click.option("--timeout", type=click.IntRange(min=1), default=300, show_default=True,
-              help="Seconds to wait for SCORM Cloud to import each package.")
+@click.option(
+    "--target",
+    type=click.Choice(["scorm12", "scorm2004"]),
+    default="scorm2004",
+    show_default=True,
+    help="With --course: the SCORM version to build.",
+)
+@click.option(
+    "--course-id", metavar="ID", help="SCORM Cloud course id, for one package (default: the file name without .zip)."
+)
+@click.option(
+    "--version-policy",
+    type=click.Choice(cloud.VERSION_POLICIES),
+    default="new",
+    show_default=True,
+    help="new: an existing course gets a new version; replace: then its older versions are deleted"
+    " (refused if learners are registered on them).",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=300,
+    show_default=True,
+    help="Seconds to wait for SCORM Cloud to import each package.",
+)
 @click.option("--dry-run", is_flag=True, help="Check the packages and show what would be sent; send nothing.")
-def publish_command(packages: tuple[Path, ...], course_names: tuple[str, ...], courses_dir: Path, target: str,
-                    course_id: str | None, version_policy: str, timeout: int, dry_run: bool) -> None:
+def publish_command(
+    packages: tuple[Path, ...],
+    course_names: tuple[str, ...],
+    courses_dir: Path,
+    target: str,
+    course_id: str | None,
+    version_policy: str,
+    timeout: int,
+    dry_run: bool,
+) -> None:
     """Upload SCORM PACKAGE zips (or --course builds) to SCORM Cloud, one line per package.
 
     Credentials come from the environment only: SCORM_CLOUD_APP_ID, SCORM_CLOUD_SECRET_KEY and, to use
@@ -229,8 +304,10 @@ def publish_command(packages: tuple[Path, ...], course_names: tuple[str, ...], c
     """
     try:
         if bool(packages) == bool(course_names):
-            raise cloud.SetupError("give PACKAGE.zip files or --course NAME, not both and not neither"
-                                   " — e.g. p2p publish dist/facilitation-scorm2004.zip")
+            raise cloud.SetupError(
+                "give PACKAGE.zip files or --course NAME, not both and not neither"
+                " — e.g. p2p publish dist/facilitation-scorm2004.zip"
+            )
         credentials = None if dry_run else cloud.credentials_from(os.environ)
         with tempfile.TemporaryDirectory(prefix="p2p-publish-") as workdir:
             built = [] if packages else built_packages(course_names, courses_dir, target, Path(workdir))
@@ -255,19 +332,23 @@ def built_packages(names: tuple[str, ...], courses_dir: Path, target: str, workd
     results = load_all(course_folders(names, courses_dir))
     problems = [problem for _, _, found in results for problem in found]
     paths = []
-    for folder, course, _ in ([] if problems else results):
+    for folder, course, _ in [] if problems else results:
         job_dir = workdir / course.name
         job_dir.mkdir()
         try:
-            paths += [(artifact.path, f"{artifact.path.name} (built from {folder})")
-                      for artifact in TARGETS[target](course, job_dir, BuildOptions())]
+            paths += [
+                (artifact.path, f"{artifact.path.name} (built from {folder})")
+                for artifact in TARGETS[target](course, job_dir, BuildOptions())
+            ]
         except BuildError as error:
             problems += error.problems
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
-        raise cloud.PublishError(f"{plural(len(problems), 'problem')} in the course — fix them (p2p validate)"
-                                 " and publish again; nothing was sent to SCORM Cloud")
+        raise cloud.PublishError(
+            f"{plural(len(problems), 'problem')} in the course — fix them (p2p validate)"
+            " and publish again; nothing was sent to SCORM Cloud"
+        )
     return paths
 
 
@@ -283,10 +364,14 @@ def publish_packages(batch: list[cloud.Package], credentials: cloud.Credentials,
             click.echo(f"p2p: {error}", err=True)
             failed += 1
             continue
-        warnings = (f"{plural(len(done.warnings), 'parser warning')}: {'; '.join(done.warnings)}"
-                    if done.warnings else "no parser warnings")
+        warnings = (
+            f"{plural(len(done.warnings), 'parser warning')}: {'; '.join(done.warnings)}"
+            if done.warnings
+            else "no parser warnings"
+        )
         replaced = f"; replaced version {', '.join(map(str, done.replaced))}" if done.replaced else ""
-        click.echo(f"{package.label}: course {done.course_id} version {done.version} \"{done.title}\""
-                   f" — {warnings}{replaced}")
+        click.echo(
+            f'{package.label}: course {done.course_id} version {done.version} "{done.title}" — {warnings}{replaced}'
+        )
     if failed:
         raise cloud.PublishError(f"{failed} of {plural(len(batch), 'package')} not published — see above")

@@ -8,6 +8,7 @@ Credentials are read from the environment only, never from the command line, whe
 stay in shell history. Every failure is a `PublishError` whose text is one line: what failed and
 how to fix it.
 """
+
 from __future__ import annotations
 
 import json
@@ -92,8 +93,10 @@ def course_id_from(text: str) -> str:
 
 def check_course_id(course_id: str) -> str:
     if not COURSE_ID.fullmatch(course_id):
-        raise SetupError(f"--course-id {course_id!r}: SCORM Cloud course ids take only letters, digits, '-', '_'"
-                         f" and '.' — use for example {course_id_from(course_id) or 'my-course'!r}")
+        raise SetupError(
+            f"--course-id {course_id!r}: SCORM Cloud course ids take only letters, digits, '-', '_'"
+            f" and '.' — use for example {course_id_from(course_id) or 'my-course'!r}"
+        )
     return course_id
 
 
@@ -101,33 +104,45 @@ def read_package(path: Path, course_id: str | None = None, label: str = "") -> P
     """Check that `path` is a SCORM zip (imsmanifest.xml at its root) and read what the manifest says."""
     path = Path(path)
     if not path.exists():
-        raise SetupError(f"{path}: no such file — check the path, or build the package first"
-                         " (p2p build --target scorm2004)")
+        raise SetupError(
+            f"{path}: no such file — check the path, or build the package first (p2p build --target scorm2004)"
+        )
     if path.is_dir():
         raise SetupError(f"{path}: is a folder — give the package files in it ({path / '*.zip'})")
     if not path.is_file() or not zipfile.is_zipfile(path):
-        raise SetupError(f"{path}: not a zip file — give a SCORM package built by p2p build --target scorm12"
-                         " or --target scorm2004")
+        raise SetupError(
+            f"{path}: not a zip file — give a SCORM package built by p2p build --target scorm12 or --target scorm2004"
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             if "imsmanifest.xml" not in names:
                 nested = next((name for name in names if name.endswith("/imsmanifest.xml")), None)
-                hint = (f"it is at {nested}: zip the package's contents, not the folder that holds them"
-                        if nested else "rebuild it with p2p build --target scorm12 or --target scorm2004")
+                hint = (
+                    f"it is at {nested}: zip the package's contents, not the folder that holds them"
+                    if nested
+                    else "rebuild it with p2p build --target scorm12 or --target scorm2004"
+                )
                 raise SetupError(f"{path}: not a SCORM package: no imsmanifest.xml at the root of the zip — {hint}")
             manifest = ElementTree.fromstring(archive.read("imsmanifest.xml"))
     except ElementTree.ParseError as error:
-        raise SetupError(f"{path}: imsmanifest.xml:{error.position[0]}: not well-formed XML — rebuild the package"
-                         " (p2p build)") from None
+        raise SetupError(
+            f"{path}: imsmanifest.xml:{error.position[0]}: not well-formed XML — rebuild the package (p2p build)"
+        ) from None
     except (zipfile.BadZipFile, OSError) as error:
         raise SetupError(f"{path}: cannot read the zip ({error}) — rebuild or download the package again") from None
     course_id = check_course_id(course_id) if course_id else course_id_for(path)
     if not course_id:
         raise SetupError(f"{path}: no course id can be made from this file name — pass --course-id ID")
     organization = first(manifest, "organization")
-    return Package(path, course_id, text_of(first(manifest, "schemaversion")),
-                   text_of(first(organization, "title", children_only=True)), path.stat().st_size, label or str(path))
+    return Package(
+        path,
+        course_id,
+        text_of(first(manifest, "schemaversion")),
+        text_of(first(organization, "title", children_only=True)),
+        path.stat().st_size,
+        label or str(path),
+    )
 
 
 def first(parent: ElementTree.Element | None, local_name: str, children_only: bool = False):
@@ -143,14 +158,18 @@ def text_of(element: ElementTree.Element | None) -> str:
 def read_packages(paths: list[Path], course_id: str | None = None, labels: list[str] | None = None) -> list[Package]:
     """Check every package before anything is sent, so one bad file stops the run before any upload."""
     if course_id and len(paths) > 1:
-        raise SetupError(f"--course-id names one course but {len(paths)} packages were given — publish them"
-                         " one at a time, or leave out --course-id (each package's file name is its id)")
+        raise SetupError(
+            f"--course-id names one course but {len(paths)} packages were given — publish them"
+            " one at a time, or leave out --course-id (each package's file name is its id)"
+        )
     packages = [read_package(path, course_id, label) for path, label in zip(paths, labels or [""] * len(paths))]
     seen: dict[str, str] = {}
     for package in packages:
         if package.course_id in seen:
-            raise SetupError(f"{package.label} and {seen[package.course_id]} would both be course"
-                             f" {package.course_id!r} — rename one, or publish them separately with --course-id")
+            raise SetupError(
+                f"{package.label} and {seen[package.course_id]} would both be course"
+                f" {package.course_id!r} — rename one, or publish them separately with --course-id"
+            )
         seen[package.course_id] = package.label
     return packages
 
@@ -162,9 +181,11 @@ def missing_credentials(environ: Mapping[str, str]) -> list[str]:
 def credentials_from(environ: Mapping[str, str]) -> Credentials:
     missing = missing_credentials(environ)
     if missing:
-        raise SetupError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set — export"
-                         " your SCORM Cloud application's id and secret key (SCORM Cloud: Apps/API) in the"
-                         " environment; they are never taken on the command line")
+        raise SetupError(
+            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set — export"
+            " your SCORM Cloud application's id and secret key (SCORM Cloud: Apps/API) in the"
+            " environment; they are never taken on the command line"
+        )
     return Credentials(environ[APP_ID_VARIABLE].strip(), environ[SECRET_KEY_VARIABLE].strip(), api_url(environ))
 
 
@@ -183,9 +204,11 @@ def upload_query(package: Package) -> dict[str, str]:
 
 def dry_run_line(package: Package, policy: str, url: str) -> str:
     then = ", then delete its older versions" if policy == "replace" else ""
-    return (f"{package.label}: would publish as course {package.course_id} ({package.size} bytes,"
-            f" SCORM {package.standard or 'version not stated'}, \"{package.title}\") —"
-            f" POST {url}/courses/importJobs/upload?{urlencode(upload_query(package))}{then}")
+    return (
+        f"{package.label}: would publish as course {package.course_id} ({package.size} bytes,"
+        f' SCORM {package.standard or "version not stated"}, "{package.title}") —'
+        f" POST {url}/courses/importJobs/upload?{urlencode(upload_query(package))}{then}"
+    )
 
 
 class ScormCloud:
@@ -203,46 +226,57 @@ class ScormCloud:
         self.job_timeout = job_timeout
 
     def ping(self) -> None:
-        wrong_url = (f"no SCORM Cloud API at {self.credentials.api_url} (HTTP 404) — fix {API_URL_VARIABLE},"
-                     f" or unset it to use {DEFAULT_API_URL}")
+        wrong_url = (
+            f"no SCORM Cloud API at {self.credentials.api_url} (HTTP 404) — fix {API_URL_VARIABLE},"
+            f" or unset it to use {DEFAULT_API_URL}"
+        )
         with self.answers("checking the credentials", not_found=wrong_url):
             answer = self.ping_api.ping_app_id(_request_timeout=REQUEST_TIMEOUT)
         if not answer.api_message:  # the SDK reads any JSON or page into an empty answer
-            raise PublishError(f"the server at {self.credentials.api_url} answered, but not as the SCORM Cloud v2 API"
-                               f" — fix {API_URL_VARIABLE}, or unset it to use {DEFAULT_API_URL}")
+            raise PublishError(
+                f"the server at {self.credentials.api_url} answered, but not as the SCORM Cloud v2 API"
+                f" — fix {API_URL_VARIABLE}, or unset it to use {DEFAULT_API_URL}"
+            )
 
     def publish(self, package: Package, policy: str) -> Published:
         older = self.versions_to_replace(package) if policy == "replace" else []
         with self.answers(f"uploading {package.label}"):
             job = self.courses.create_upload_and_import_course_job(
-                package.course_id, may_create_new_version=True, file=str(package.path),
-                _request_timeout=REQUEST_TIMEOUT)
+                package.course_id, may_create_new_version=True, file=str(package.path), _request_timeout=REQUEST_TIMEOUT
+            )
         if not job.result:
             raise PublishError(f"SCORM Cloud gave no import job for {package.label} — try again later")
         status = self.wait_for(job.result, package)
         if status.status == "ERROR":
-            raise ImportFailed(f"{package.label}: SCORM Cloud could not import it: {status.message or 'no reason given'}"
-                               " — fix the package (p2p validate, then p2p build) and publish again")
+            raise ImportFailed(
+                f"{package.label}: SCORM Cloud could not import it: {status.message or 'no reason given'}"
+                " — fix the package (p2p validate, then p2p build) and publish again"
+            )
         result = status.import_result
         course = result.course if result else None
         if course is None:
-            raise ImportFailed(f"{package.label}: SCORM Cloud finished the import job but named no course — look for"
-                               f" course {package.course_id} in SCORM Cloud before publishing again")
+            raise ImportFailed(
+                f"{package.label}: SCORM Cloud finished the import job but named no course — look for"
+                f" course {package.course_id} in SCORM Cloud before publishing again"
+            )
         replaced = []
         for version in older:
             if version != course.version:
                 with self.answers(f"deleting version {version} of course {course.id}"):
                     self.courses.delete_course_version(course.id, version, _request_timeout=REQUEST_TIMEOUT)
                 replaced.append(version)
-        return Published(course.id, course.version, course.title or "", list(result.parser_warnings or []),
-                         replaced)
+        return Published(course.id, course.version, course.title or "", list(result.parser_warnings or []), replaced)
 
     def versions_to_replace(self, package: Package) -> list[int]:
         """The course's versions, refused if learners are registered on any (deleting them loses their records)."""
         with self.answers(f"listing the versions of course {package.course_id}"):
             try:
-                versions = self.courses.get_course_versions(package.course_id, include_registration_count=True,
-                                                            _request_timeout=REQUEST_TIMEOUT).courses or []
+                versions = (
+                    self.courses.get_course_versions(
+                        package.course_id, include_registration_count=True, _request_timeout=REQUEST_TIMEOUT
+                    ).courses
+                    or []
+                )
             except ApiException as error:
                 if error.status == 404:  # a course not there yet has nothing to replace
                     return []
@@ -250,9 +284,11 @@ class ScormCloud:
         taken = [v for v in versions if v.registration_count]
         if taken:
             counts = ", ".join(f"version {v.version}: {v.registration_count}" for v in taken)
-            raise ImportFailed(f"{package.label}: course {package.course_id} has learner registrations ({counts}) that"
-                               " --version-policy replace would delete — publish with --version-policy new"
-                               " (learners keep their version), or remove those registrations in SCORM Cloud first")
+            raise ImportFailed(
+                f"{package.label}: course {package.course_id} has learner registrations ({counts}) that"
+                " --version-policy replace would delete — publish with --version-policy new"
+                " (learners keep their version), or remove those registrations in SCORM Cloud first"
+            )
         return [v.version for v in versions]
 
     def wait_for(self, job_id: str, package: Package):
@@ -266,10 +302,12 @@ class ScormCloud:
             if status.status in ("COMPLETE", "ERROR"):
                 return status
             if remaining <= 0:
-                raise ImportFailed(f"{package.label}: import job {job_id} still {str(status.status).lower()} after"
-                                   f" {self.job_timeout:g} s"
-                                   " — SCORM Cloud may still finish it: look for course"
-                                   f" {package.course_id} in SCORM Cloud, or publish again with a longer --timeout")
+                raise ImportFailed(
+                    f"{package.label}: import job {job_id} still {str(status.status).lower()} after"
+                    f" {self.job_timeout:g} s"
+                    " — SCORM Cloud may still finish it: look for course"
+                    f" {package.course_id} in SCORM Cloud, or publish again with a longer --timeout"
+                )
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, LONGEST_POLL_DELAY)
 
@@ -282,20 +320,27 @@ class ScormCloud:
         except ApiException as error:
             message = answer_message(error)
             if error.status == 0:  # the SDK's way of reporting a TLS failure
-                raise PublishError(f"cannot reach SCORM Cloud at {url} ({message}) while {doing} — check"
-                                   f" {API_URL_VARIABLE} and the machine's certificates") from None
+                raise PublishError(
+                    f"cannot reach SCORM Cloud at {url} ({message}) while {doing} — check"
+                    f" {API_URL_VARIABLE} and the machine's certificates"
+                ) from None
             if error.status in (401, 403):
-                raise PublishError(f"SCORM Cloud refused application {self.credentials.app_id!r} with this secret key"
-                                   f" (HTTP {error.status}: {message}) while {doing} — set {SECRET_KEY_VARIABLE} to a"
-                                   f" secret key of that application, or correct {APP_ID_VARIABLE}") from None
+                raise PublishError(
+                    f"SCORM Cloud refused application {self.credentials.app_id!r} with this secret key"
+                    f" (HTTP {error.status}: {message}) while {doing} — set {SECRET_KEY_VARIABLE} to a"
+                    f" secret key of that application, or correct {APP_ID_VARIABLE}"
+                ) from None
             if error.status == 404 and not_found:
                 raise PublishError(not_found) from None
             advice = "try again later" if error.status >= 500 else "check the package and the options"
-            raise PublishError(f"SCORM Cloud answered HTTP {error.status} ({message}) while {doing}"
-                               f" — {advice}") from None
+            raise PublishError(
+                f"SCORM Cloud answered HTTP {error.status} ({message}) while {doing} — {advice}"
+            ) from None
         except urllib3.exceptions.HTTPError as error:
-            raise PublishError(f"cannot reach SCORM Cloud at {url} ({network_reason(error)}) while {doing} —"
-                               f" check the network connection and {API_URL_VARIABLE}") from None
+            raise PublishError(
+                f"cannot reach SCORM Cloud at {url} ({network_reason(error)}) while {doing} —"
+                f" check the network connection and {API_URL_VARIABLE}"
+            ) from None
 
 
 def answer_message(error: ApiException) -> str:

@@ -4,6 +4,7 @@ The model keeps where every element came from (`file`, `line`) so each problem c
 and enough of the source to write the course back out (`builder.targets.olx`). Source locations
 are left out of equality: a course loaded from its own export compares equal to the original.
 """
+
 from __future__ import annotations
 
 import json
@@ -129,10 +130,20 @@ class Course:
 
 
 # Component types an Open edX site offers without listing them in advanced_modules.
-BUILT_IN_COMPONENTS = frozenset({
-    "html", "problem", "video", "discussion", "library_content", "itembank", "split_test",
-    "conditional", "openassessment", "drag-and-drop-v2",
-})
+BUILT_IN_COMPONENTS = frozenset(
+    {
+        "html",
+        "problem",
+        "video",
+        "discussion",
+        "library_content",
+        "itembank",
+        "split_test",
+        "conditional",
+        "openassessment",
+        "drag-and-drop-v2",
+    }
+)
 # Attributes the XBlock runtime writes on export (Studio's `xblock-family="xblock.v1"`).
 RUNTIME_ATTRIBUTES = ("xblock-family",)
 URL_NAME = re.compile(r"^[A-Za-z0-9_.:-]+$")
@@ -178,8 +189,12 @@ class _Loader:
         except etree.XMLSyntaxError as error:
             line = error.lineno or (error.position[0] if error.position else None)
             message = (error.msg or str(error)).split(f", line {line}")[0]
-            self.problem(path, line, f"malformed XML: {message}",
-                         "fix the markup so every tag is closed and attributes are quoted")
+            self.problem(
+                path,
+                line,
+                f"malformed XML: {message}",
+                "fix the markup so every tag is closed and attributes are quoted",
+            )
         except OSError as error:
             self.problem(path, None, f"cannot read the file: {error.strerror}", "check that it exists and is readable")
         return None
@@ -187,15 +202,20 @@ class _Loader:
     def read_json(self, path: Path) -> tuple[dict | None, str]:
         self.consumed.add(path)
         if not path.is_file():
-            self.problem(path, None, "file is missing",
-                         f"create {path.name} (a Studio export has one in policies/<run>/)")
+            self.problem(
+                path, None, "file is missing", f"create {path.name} (a Studio export has one in policies/<run>/)"
+            )
             return None, ""
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            self.problem(path, error.lineno, f"JSON does not parse: {error.msg}",
-                         "fix the syntax (quotes around keys, commas between entries, no trailing comma)")
+            self.problem(
+                path,
+                error.lineno,
+                f"JSON does not parse: {error.msg}",
+                "fix the syntax (quotes around keys, commas between entries, no trailing comma)",
+            )
             return None, text
         if not isinstance(data, dict):
             self.problem(path, 1, "the document is not a JSON object", "wrap the settings in { ... }")
@@ -206,27 +226,42 @@ class _Loader:
         """(definition element, its file, url_name) for an inline or pointer element, or None."""
         url_name = element.get("url_name")
         if url_name is None:
-            self.problem(file, element.sourceline, f"<{category}> has no url_name",
-                         'add url_name="..." (letters, digits, _ . : -), unique among its kind')
+            self.problem(
+                file,
+                element.sourceline,
+                f"<{category}> has no url_name",
+                'add url_name="..." (letters, digits, _ . : -), unique among its kind',
+            )
             return None
         if not URL_NAME.match(url_name):
-            self.problem(file, element.sourceline, f"<{category}> url_name {url_name!r} has characters Open edX refuses",
-                         "use only letters, digits and _ . : -")
+            self.problem(
+                file,
+                element.sourceline,
+                f"<{category}> url_name {url_name!r} has characters Open edX refuses",
+                "use only letters, digits and _ . : -",
+            )
             return None
         if not is_pointer(element):
             return element, file, url_name
         target = self.folder / category / f"{url_name}.xml"
         if not target.is_file():
-            self.problem(file, element.sourceline,
-                         f'<{category} url_name="{url_name}"> points to {category}/{url_name}.xml, which does not exist',
-                         "create that file or correct the url_name")
+            self.problem(
+                file,
+                element.sourceline,
+                f'<{category} url_name="{url_name}"> points to {category}/{url_name}.xml, which does not exist',
+                "create that file or correct the url_name",
+            )
             return None
         root = self.parse_file(target)
         if root is None:
             return None
         if root.tag != category:
-            self.problem(target, root.sourceline, f"root element is <{root.tag}>, expected <{category}>",
-                         f"make the file's root element <{category}>")
+            self.problem(
+                target,
+                root.sourceline,
+                f"root element is <{root.tag}>, expected <{category}>",
+                f"make the file's root element <{category}>",
+            )
             return None
         return root, target, url_name
 
@@ -234,14 +269,22 @@ class _Loader:
         """Note where a url_name is used (the pointer or inline element), reporting a second use."""
         first = self.url_names.setdefault((category, url_name), (str(file), line))
         if first != (str(file), line):
-            self.problem(file, line, f'duplicate url_name "{url_name}" for <{category}> (first used at {first[0]}:{first[1]})',
-                         "give each one a unique url_name")
+            self.problem(
+                file,
+                line,
+                f'duplicate url_name "{url_name}" for <{category}> (first used at {first[0]}:{first[1]})',
+                "give each one a unique url_name",
+            )
 
     def display_name(self, element, file: Path, category: str) -> str:
         name = (element.get("display_name") or "").strip()
         if not name:
-            self.problem(file, element.sourceline, f"<{category}> has no display_name",
-                         'add display_name="..." (learners see it in the navigation and as the heading)')
+            self.problem(
+                file,
+                element.sourceline,
+                f"<{category}> has no display_name",
+                'add display_name="..." (learners see it in the navigation and as the heading)',
+            )
         return name
 
     def children(self, element, file: Path, expected: str, parent: str, load):
@@ -250,8 +293,12 @@ class _Loader:
             if not isinstance(child.tag, str):
                 continue
             if child.tag != expected:
-                self.problem(file, child.sourceline, f"<{child.tag}> is not allowed inside <{parent}>",
-                             f"a <{parent}> holds only <{expected}> elements; move it into the right level")
+                self.problem(
+                    file,
+                    child.sourceline,
+                    f"<{child.tag}> is not allowed inside <{parent}>",
+                    f"a <{parent}> holds only <{expected}> elements; move it into the right level",
+                )
                 continue
             resolved = self.resolve(child, file, expected)
             if resolved is not None:
@@ -262,14 +309,24 @@ class _Loader:
 
     # -- structure --
     def chapter(self, element, file: Path, url_name: str) -> Chapter:
-        return Chapter(url_name, self.display_name(element, file, "chapter"), attrs_of(element),
-                       self.children(element, file, "sequential", "chapter", self.subsection),
-                       str(file), element.sourceline)
+        return Chapter(
+            url_name,
+            self.display_name(element, file, "chapter"),
+            attrs_of(element),
+            self.children(element, file, "sequential", "chapter", self.subsection),
+            str(file),
+            element.sourceline,
+        )
 
     def subsection(self, element, file: Path, url_name: str) -> Subsection:
-        return Subsection(url_name, self.display_name(element, file, "sequential"), attrs_of(element),
-                          self.children(element, file, "vertical", "sequential", self.unit),
-                          str(file), element.sourceline)
+        return Subsection(
+            url_name,
+            self.display_name(element, file, "sequential"),
+            attrs_of(element),
+            self.children(element, file, "vertical", "sequential", self.unit),
+            str(file),
+            element.sourceline,
+        )
 
     def unit(self, element, file: Path, url_name: str) -> Unit:
         components = []
@@ -277,8 +334,12 @@ class _Loader:
             if not isinstance(child.tag, str):
                 continue
             if child.tag in ("course", "chapter", "sequential", "vertical"):
-                self.problem(file, child.sourceline, f"<{child.tag}> is not allowed inside <vertical>",
-                             "a <vertical> holds components (html, our blocks...); move it to its own level")
+                self.problem(
+                    file,
+                    child.sourceline,
+                    f"<{child.tag}> is not allowed inside <vertical>",
+                    "a <vertical> holds components (html, our blocks...); move it to its own level",
+                )
                 continue
             resolved = self.resolve(child, file, child.tag)
             if resolved is None:
@@ -289,24 +350,40 @@ class _Loader:
             if component is not None:
                 component.own_file = definition is not child
                 components.append(component)
-        return Unit(url_name, self.display_name(element, file, "vertical"), attrs_of(element), components,
-                    str(file), element.sourceline)
+        return Unit(
+            url_name,
+            self.display_name(element, file, "vertical"),
+            attrs_of(element),
+            components,
+            str(file),
+            element.sourceline,
+        )
 
     def component(self, element, file: Path, url_name: str) -> Component | None:
         category = element.tag
         for name in RUNTIME_ATTRIBUTES:  # what Studio's export says about the runtime, not the content
             element.attrib.pop(name, None)
         # Components may go without a display_name: Open edX shows its default for the type.
-        component = Component(category, url_name, " ".join(element.get("display_name", "").split()),
-                              attrs_of(element), str(file), element.sourceline)
+        component = Component(
+            category,
+            url_name,
+            " ".join(element.get("display_name", "").split()),
+            attrs_of(element),
+            str(file),
+            element.sourceline,
+        )
         if category == "html":
             self.html_component(component, element, file)
             return component
         try:
             module = registry.model_module(category)
         except ImportError as error:
-            self.problem(file, element.sourceline, f"<{category}> cannot be checked: its model does not import ({error})",
-                         "fix the block's model.py (or reinstall the package)")
+            self.problem(
+                file,
+                element.sourceline,
+                f"<{category}> cannot be checked: its model does not import ({error})",
+                "fix the block's model.py (or reinstall the package)",
+            )
             return None
         if module is not None:
             # The definition file of Studio's pointer form has no url_name; give the model the same
@@ -319,8 +396,12 @@ class _Loader:
                 component.attrs.update(attrs_of(module.serialize(model)))
             for name in module.static_files(model) if model is not None else []:
                 if not (self.folder / "static" / name).is_file():
-                    self.problem(file, element.sourceline, f"<{category}> refers to static/{name}, which does not exist",
-                                 "add the file under static/ or correct the name")
+                    self.problem(
+                        file,
+                        element.sourceline,
+                        f"<{category}> refers to static/{name}, which does not exist",
+                        "add the file under static/ or correct the name",
+                    )
             return component if model is not None else None
         component.xml = etree.tostring(self.inlined(element, file), encoding="unicode")
         return component
@@ -349,8 +430,12 @@ class _Loader:
             path = self.folder / "html" / (filename if filename.endswith(".html") else f"{filename}.html")
             component.attrs.pop("filename")
             if not path.is_file():
-                self.problem(file, element.sourceline, f'<html filename="{filename}"> needs html/{path.name}, which does not exist',
-                             "create that file or correct the filename")
+                self.problem(
+                    file,
+                    element.sourceline,
+                    f'<html filename="{filename}"> needs html/{path.name}, which does not exist',
+                    "create that file or correct the filename",
+                )
                 component.html = ""
                 return
             self.consumed.add(path)
@@ -370,50 +455,80 @@ class _Loader:
             name = unquote(match.group(1))
             if not (self.folder / "static" / name).is_file():
                 line = first_line + html.count("\n", 0, match.start())
-                problems.append(Problem(str(file), line, f"refers to /static/{name}, which does not exist in static/",
-                                        "add the file under static/ or correct the path"))
+                problems.append(
+                    Problem(
+                        str(file),
+                        line,
+                        f"refers to /static/{name}, which does not exist in static/",
+                        "add the file under static/ or correct the path",
+                    )
+                )
         return problems
 
     # -- course --
     def load(self) -> Course | None:
         folder = self.folder
         if not folder.is_dir():
-            self.problem(folder, None, "course folder not found",
-                         "give the path of a folder that holds course.xml (for example courses/<name>)")
+            self.problem(
+                folder,
+                None,
+                "course folder not found",
+                "give the path of a folder that holds course.xml (for example courses/<name>)",
+            )
             return None
         pointer_file = folder / "course.xml"
         if not pointer_file.is_file():
-            self.problem(pointer_file, None, "course.xml is missing",
-                         'add course.xml: <course url_name="RUN" org="ORG" course="NUMBER"/>')
+            self.problem(
+                pointer_file,
+                None,
+                "course.xml is missing",
+                'add course.xml: <course url_name="RUN" org="ORG" course="NUMBER"/>',
+            )
             return None
         pointer = self.parse_file(pointer_file)
         if pointer is None:
             return None
         if pointer.tag != "course":
-            self.problem(pointer_file, pointer.sourceline, f"root element is <{pointer.tag}>, expected <course>",
-                         'write <course url_name="RUN" org="ORG" course="NUMBER"/>')
+            self.problem(
+                pointer_file,
+                pointer.sourceline,
+                f"root element is <{pointer.tag}>, expected <course>",
+                'write <course url_name="RUN" org="ORG" course="NUMBER"/>',
+            )
             return None
         values = {}
         for name in ("url_name", "org", "course"):
             values[name] = pointer.get(name, "")
             if not values[name]:
-                self.problem(pointer_file, pointer.sourceline, f"<course> has no {name}",
-                             f'add {name}="..." to the <course> element of course.xml')
+                self.problem(
+                    pointer_file,
+                    pointer.sourceline,
+                    f"<course> has no {name}",
+                    f'add {name}="..." to the <course> element of course.xml',
+                )
         run = values["url_name"]
         if not run:
             return None
         if len(pointer) == 0:
             definition_file = folder / "course" / f"{run}.xml"
             if not definition_file.is_file():
-                self.problem(pointer_file, pointer.sourceline, f'<course url_name="{run}"> points to course/{run}.xml, which does not exist',
-                             "create that file or correct the url_name")
+                self.problem(
+                    pointer_file,
+                    pointer.sourceline,
+                    f'<course url_name="{run}"> points to course/{run}.xml, which does not exist',
+                    "create that file or correct the url_name",
+                )
                 return None
             definition = self.parse_file(definition_file)
             if definition is None:
                 return None
             if definition.tag != "course":
-                self.problem(definition_file, definition.sourceline, f"root element is <{definition.tag}>, expected <course>",
-                             "make the file's root element <course>")
+                self.problem(
+                    definition_file,
+                    definition.sourceline,
+                    f"root element is <{definition.tag}>, expected <course>",
+                    "make the file's root element <course>",
+                )
                 return None
         else:
             definition, definition_file = pointer, pointer_file
@@ -435,19 +550,32 @@ class _Loader:
             elif child.tag == "wiki":
                 extras.append(etree.tostring(child, encoding="unicode", with_tail=False))
             else:
-                self.problem(definition_file, child.sourceline, f"<{child.tag}> is not allowed inside <course>",
-                             "a <course> holds <chapter> elements (and Studio's <wiki>); move it into a unit")
+                self.problem(
+                    definition_file,
+                    child.sourceline,
+                    f"<{child.tag}> is not allowed inside <course>",
+                    "a <course> holds <chapter> elements (and Studio's <wiki>); move it into a unit",
+                )
 
         attrs = attrs_of(definition)
         if definition is pointer:  # an inline course.xml: org and course are the model's own fields
             attrs.pop("org", None)
             attrs.pop("course", None)
         course = Course(
-            name=folder.name, folder=folder, org=values["org"], course=values["course"], run=run,
-            display_name=attrs.get("display_name", ""), language=attrs.get("language", ""), attrs=attrs,
-            chapters=chapters, policy=policy or {}, grading_policy=grading or {},
-            static_files=sorted(p.relative_to(folder / "static").as_posix()
-                                for p in (folder / "static").rglob("*") if p.is_file()),
+            name=folder.name,
+            folder=folder,
+            org=values["org"],
+            course=values["course"],
+            run=run,
+            display_name=attrs.get("display_name", ""),
+            language=attrs.get("language", ""),
+            attrs=attrs,
+            chapters=chapters,
+            policy=policy or {},
+            grading_policy=grading or {},
+            static_files=sorted(
+                p.relative_to(folder / "static").as_posix() for p in (folder / "static").rglob("*") if p.is_file()
+            ),
             course_extras=extras,
         )
         course.display_name = str(course.setting("display_name", "") or "")
@@ -463,8 +591,12 @@ class _Loader:
         files = []
         for path in self.folder.rglob("*"):
             relative = path.relative_to(self.folder)
-            if (not path.is_file() or path in self.consumed or relative.parts[0] == "static"
-                    or any(part.startswith(".") or part == "__pycache__" for part in relative.parts)):
+            if (
+                not path.is_file()
+                or path in self.consumed
+                or relative.parts[0] == "static"
+                or any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+            ):
                 continue
             files.append(relative.as_posix())
         return sorted(files)
@@ -481,18 +613,28 @@ class _Loader:
             return path, json_line(text, key)
 
         if not isinstance(course.policy.get(key), dict):
-            self.problem(path, json_line(text, key) if key in course.policy else 1,
-                         f'policy.json lacks the object "{key}"',
-                         f'add "{key}": {{"start": ..., "end": ..., "course_image": ..., "advanced_modules": [...]}}')
+            self.problem(
+                path,
+                json_line(text, key) if key in course.policy else 1,
+                f'policy.json lacks the object "{key}"',
+                f'add "{key}": {{"start": ..., "end": ..., "course_image": ..., "advanced_modules": [...]}}',
+            )
         if not course.display_name:
-            self.problem(definition_file, definition.sourceline, "the course has no display_name",
-                         f'add display_name="..." to <course> or to "{key}" in policy.json')
+            self.problem(
+                definition_file,
+                definition.sourceline,
+                "the course has no display_name",
+                f'add display_name="..." to <course> or to "{key}" in policy.json',
+            )
         dates = {}
         for name in ("start", "end"):
             value = course.setting(name)
             if value in (None, ""):
-                self.problem(*where(name), f'the course has no "{name}" date',
-                             f'add "{name}": "2026-01-01T00:00:00Z" to "{key}" in policy.json')
+                self.problem(
+                    *where(name),
+                    f'the course has no "{name}" date',
+                    f'add "{name}": "2026-01-01T00:00:00Z" to "{key}" in policy.json',
+                )
                 continue
             dates[name] = parse_date(str(value))
             if dates[name] is None:
@@ -501,15 +643,24 @@ class _Loader:
             self.problem(*where("end"), "the course ends before it starts", 'make "end" later than "start"')
         image = course.setting("course_image")
         if not image:
-            self.problem(*where("course_image"), 'the course has no "course_image"',
-                         f'add "course_image": "<file in static/>" to "{key}" (Studio shows it on the course card)')
+            self.problem(
+                *where("course_image"),
+                'the course has no "course_image"',
+                f'add "course_image": "<file in static/>" to "{key}" (Studio shows it on the course card)',
+            )
         elif str(image) not in course.static_files:
-            self.problem(*where("course_image"), f'"course_image" {image!r} is not in static/',
-                         "add the image under static/ or correct the name")
+            self.problem(
+                *where("course_image"),
+                f'"course_image" {image!r} is not in static/',
+                "add the image under static/ or correct the name",
+            )
         modules = course.setting("advanced_modules", [])
         if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
-            self.problem(*where("advanced_modules"), '"advanced_modules" is not a list of block types',
-                         'write it as ["scenario_roleplay", ...]')
+            self.problem(
+                *where("advanced_modules"),
+                '"advanced_modules" is not a list of block types',
+                'write it as ["scenario_roleplay", ...]',
+            )
             modules = []
         used: dict[str, Component] = {}
         for component in course.components():
@@ -517,18 +668,28 @@ class _Loader:
         for category, first in sorted(used.items()):
             if category in BUILT_IN_COMPONENTS or category in modules:
                 continue
-            what = "our custom block" if category in registry.block_tags() else "a block type Open edX does not provide by default"
-            self.problem(*where("advanced_modules"),
-                         f'<{category}> ({what}, first used at {first.file}:{first.line}) is not listed in "advanced_modules"',
-                         f'add "{category}" to "advanced_modules" in "{key}", or correct the tag if it is a typo')
+            what = (
+                "our custom block"
+                if category in registry.block_tags()
+                else "a block type Open edX does not provide by default"
+            )
+            self.problem(
+                *where("advanced_modules"),
+                f'<{category}> ({what}, first used at {first.file}:{first.line}) is not listed in "advanced_modules"',
+                f'add "{category}" to "advanced_modules" in "{key}", or correct the tag if it is a typo',
+            )
 
     def check_grading(self, course: Course, path: Path, text: str) -> None:
         policy = course.grading_policy
         grader = policy.get("GRADER")
         types: set[str] = set()
         if not isinstance(grader, list) or not grader:
-            self.problem(path, json_line(text, "GRADER"), '"GRADER" is missing or empty',
-                         'add "GRADER": [{"type": "...", "min_count": 1, "drop_count": 0, "weight": 1.0}]')
+            self.problem(
+                path,
+                json_line(text, "GRADER"),
+                '"GRADER" is missing or empty',
+                'add "GRADER": [{"type": "...", "min_count": 1, "drop_count": 0, "weight": 1.0}]',
+            )
         else:
             total = 0.0
             for number, entry in enumerate(grader, 1):
@@ -543,54 +704,107 @@ class _Loader:
                 if not isinstance(kind, str) or not kind:
                     self.problem(path, line, f'GRADER entry {number} has no "type"', 'add "type": "<assignment type>"')
                 elif kind in types:
-                    self.problem(path, line, f'assignment type "{kind}" appears twice in GRADER', "merge the two entries")
+                    self.problem(
+                        path, line, f'assignment type "{kind}" appears twice in GRADER', "merge the two entries"
+                    )
                 else:
                     types.add(kind)
                 for name, least in (("min_count", 1), ("drop_count", 0)):
                     value = entry.get(name)
                     if not isinstance(value, int) or isinstance(value, bool) or value < least:
-                        self.problem(path, line, f'GRADER entry {number}: "{name}" must be a whole number >= {least}',
-                                     f'write "{name}": {least}')
+                        self.problem(
+                            path,
+                            line,
+                            f'GRADER entry {number}: "{name}" must be a whole number >= {least}',
+                            f'write "{name}": {least}',
+                        )
                 weight = entry.get("weight")
                 if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 1:
-                    self.problem(path, line, f'GRADER entry {number}: "weight" must be a number from 0 to 1',
-                                 'write it as a fraction, for example "weight": 0.5')
+                    self.problem(
+                        path,
+                        line,
+                        f'GRADER entry {number}: "weight" must be a number from 0 to 1',
+                        'write it as a fraction, for example "weight": 0.5',
+                    )
                 else:
                     total += weight
             if abs(total - 1) > 1e-8 and all(isinstance(e, dict) for e in grader):
-                self.problem(path, json_line(text, "GRADER"), f"GRADER weights add up to {total:g}, not 1",
-                             "change the weights so they add up to 1")
+                self.problem(
+                    path,
+                    json_line(text, "GRADER"),
+                    f"GRADER weights add up to {total:g}, not 1",
+                    "change the weights so they add up to 1",
+                )
         cutoffs = policy.get("GRADE_CUTOFFS")
         if not isinstance(cutoffs, dict) or not cutoffs:
-            self.problem(path, json_line(text, "GRADE_CUTOFFS"), '"GRADE_CUTOFFS" is missing or empty',
-                         'add "GRADE_CUTOFFS": {"Pass": 0.7}')
+            self.problem(
+                path,
+                json_line(text, "GRADE_CUTOFFS"),
+                '"GRADE_CUTOFFS" is missing or empty',
+                'add "GRADE_CUTOFFS": {"Pass": 0.7}',
+            )
         else:
             for grade, value in cutoffs.items():
                 if grade not in ("Pass", "A", "B", "C", "D"):
-                    self.problem(path, json_line(text, grade), f'GRADE_CUTOFFS has an unknown grade "{grade}"',
-                                 'use "Pass" (or "A" to "D")')
+                    self.problem(
+                        path,
+                        json_line(text, grade),
+                        f'GRADE_CUTOFFS has an unknown grade "{grade}"',
+                        'use "Pass" (or "A" to "D")',
+                    )
                 elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                    self.problem(path, json_line(text, grade), f'GRADE_CUTOFFS "{grade}" must be a number from 0 to 1',
-                                 f'write "{grade}": 0.7')
+                    self.problem(
+                        path,
+                        json_line(text, grade),
+                        f'GRADE_CUTOFFS "{grade}" must be a number from 0 to 1',
+                        f'write "{grade}": 0.7',
+                    )
         for _chapter in course.chapters:
             for subsection in _chapter.subsections:
                 kind = subsection.attrs.get("format")
                 graded = subsection.attrs.get("graded", "false").lower() == "true"
                 if kind and isinstance(grader, list) and kind not in types:
-                    self.problem(subsection.file, subsection.line,
-                                 f'assignment type "{kind}" is not in grading_policy.json\'s GRADER',
-                                 f'use one of {sorted(types)} or add a GRADER entry for "{kind}"')
+                    self.problem(
+                        subsection.file,
+                        subsection.line,
+                        f'assignment type "{kind}" is not in grading_policy.json\'s GRADER',
+                        f'use one of {sorted(types)} or add a GRADER entry for "{kind}"',
+                    )
                 elif graded and not kind:
-                    self.problem(subsection.file, subsection.line, 'graded="true" but no format (assignment type)',
-                                 'add format="<a GRADER type>" or remove graded="true"')
+                    self.problem(
+                        subsection.file,
+                        subsection.line,
+                        'graded="true" but no format (assignment type)',
+                        'add format="<a GRADER type>" or remove graded="true"',
+                    )
 
 
 STATIC_REF = re.compile(r"""/static/([^"'\s)?#<>]+)""")
-VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                           "source", "track", "wbr"})
+VOID_ELEMENTS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
 # HTML lets these end without their closing tag.
-OPTIONAL_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option",
-                          "colgroup", "caption", "rb", "rt", "rp", "optgroup"})
+OPTIONAL_END = frozenset(
+    {
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "option",
+        "colgroup",
+        "caption",
+        "rb",
+        "rt",
+        "rp",
+        "optgroup",
+    }
+)
 
 
 class _TagBalance(HTMLParser):
@@ -611,23 +825,34 @@ class _TagBalance(HTMLParser):
         if tag in VOID_ELEMENTS:
             return
         if not any(open_tag == tag for open_tag, _ in self.stack):
-            self.problems.append(Problem(self.file, self.line(), f"</{tag}> closes nothing: no <{tag}> is open",
-                                         f"remove </{tag}> or add the missing <{tag}>"))
+            self.problems.append(
+                Problem(
+                    self.file,
+                    self.line(),
+                    f"</{tag}> closes nothing: no <{tag}> is open",
+                    f"remove </{tag}> or add the missing <{tag}>",
+                )
+            )
             return
         while self.stack:
             open_tag, line = self.stack.pop()
             if open_tag == tag:
                 return
             if open_tag not in OPTIONAL_END:
-                self.problems.append(Problem(self.file, line, f"<{open_tag}> is never closed (</{tag}> comes first)",
-                                             f"add </{open_tag}> before </{tag}>"))
+                self.problems.append(
+                    Problem(
+                        self.file,
+                        line,
+                        f"<{open_tag}> is never closed (</{tag}> comes first)",
+                        f"add </{open_tag}> before </{tag}>",
+                    )
+                )
 
     def close(self):
         super().close()
         for open_tag, line in self.stack:
             if open_tag not in OPTIONAL_END:
-                self.problems.append(Problem(self.file, line, f"<{open_tag}> is never closed",
-                                             f"add </{open_tag}>"))
+                self.problems.append(Problem(self.file, line, f"<{open_tag}> is never closed", f"add </{open_tag}>"))
 
 
 def check_html(html: str, file: str, first_line: int = 1) -> list[Problem]:

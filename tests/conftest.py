@@ -1,4 +1,5 @@
 """Shared test set-up: the xblock-sdk workbench (Django) and the browser fixtures."""
+
 import os
 import sys
 
@@ -8,7 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wb_settings")
 # calls from that thread unless told the tests know what they are doing.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -16,4 +17,4 @@ from django.core.management import call_command  # noqa: E402
 
 call_command("migrate", run_syncdb=True, verbosity=0)  # the workbench ships no migrations
 
-from support.browser import *  # noqa: E402,F401,F403  (fixtures: browser, page, static_server, workbench_server)
+from support.browser import *  # noqa: E402, F403  (fixtures: browser, page, static_server, workbench_server)

@@ -1,11 +1,11 @@
 """The shared pieces: located problems, language choice, escaping, and the store contract in a browser."""
+
 import json
-from pathlib import Path
 
 import pytest
 from lxml import etree
-
 from support.browser import ROOT
+
 from xblocks.common.i18n import normalize_language
 from xblocks.common.problems import Problem, located
 from xblocks.common.rendering import environment
@@ -14,8 +14,10 @@ STORE_JS = ROOT / "xblocks" / "common" / "static" / "p2p-store.js"
 
 
 def test_problem_reads_file_line_message_fix():
-    assert str(Problem("a/b.xml", 3, "unknown scene 'x'", "use one of: a, b")) == \
-        "a/b.xml:3: unknown scene 'x' — use one of: a, b"
+    assert (
+        str(Problem("a/b.xml", 3, "unknown scene 'x'", "use one of: a, b"))
+        == "a/b.xml:3: unknown scene 'x' — use one of: a, b"
+    )
     assert str(Problem("policy.json", None, "not JSON")) == "policy.json: not JSON"
 
 
@@ -42,7 +44,9 @@ def test_templates_escape_and_fail_on_missing_variables():
 
 def test_offline_store_refuses_and_keeps_state_when_save_fails(page, static_server, tmp_path):
     (tmp_path / "store.js").write_text(STORE_JS.read_text())
-    (tmp_path / "index.html").write_text('<!doctype html><html lang="en"><title>t</title><script src="store.js"></script>')
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><title>t</title><script src="store.js"></script>'
+    )
     server = static_server(tmp_path)
     page.goto(server.url + "/index.html")
     result = page.evaluate("""async () => {
@@ -66,21 +70,24 @@ def test_offline_store_refuses_and_keeps_state_when_save_fails(page, static_serv
         out.push(store.state());
         return out;
     }""")
-    assert result == [{"count": 2}, {"status": 400, "message": "n must be a number"},
-                      {"status": 507, "message": "full"}, {"count": 2}]
-
+    assert result == [
+        {"count": 2},
+        {"status": 400, "message": "n must be a number"},
+        {"status": 507, "message": "full"},
+        {"count": 2},
+    ]
 
 
 # -- OLX attributes Open edX writes on every block --------------------------------------------
 
+
 def _open_edx_like_runtime():
     """The workbench runtime with fields Open edX mixes into every block: hidden from learners,
     group access, and the release date, named like the role-play's start scene."""
+    from support.workbench import RecordingRuntime
     from xblock.core import XBlockMixin
     from xblock.fields import Boolean, Date, Dict, Scope
     from xblock.runtime import Mixologist
-
-    from support.workbench import RecordingRuntime
 
     class OpenEdxFields(XBlockMixin):
         visible_to_staff_only = Boolean(default=False, scope=Scope.settings)
@@ -119,7 +126,8 @@ def test_platform_attributes_load_and_export_with_the_block(tag):
     again = runtime.get_block(runtime.parse_xml_string(etree.tostring(exported, encoding="unicode")))
     assert again.visible_to_staff_only is True
     assert {k: v for k, v in exported.attrib.items() if k != "url_name"} == {
-        k: v for k, v in _exported(again).attrib.items() if k != "url_name"}
+        k: v for k, v in _exported(again).attrib.items() if k != "url_name"
+    }
 
 
 def _exported(block):

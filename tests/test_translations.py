@@ -1,9 +1,10 @@
 """Every interface string has a Spanish translation: in scripts (t("...")), templates and Python (_("..."))."""
+
 import re
 
 import pytest
-
 from support.browser import ROOT
+
 from xblocks.common.i18n import catalogue, script_msgids
 
 _UNDERSCORE_CALL = re.compile(r'\b_\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]|\b_\(\s*\'((?:[^\'\\]|\\.)*)\'\s*[,)]')
@@ -17,8 +18,9 @@ def _sources(patterns):
 
 
 SCRIPTS = _sources(["xblocks/*/static/*.js", "builder/player/static/*.js"])
-MARKED_SOURCES = _sources(["xblocks/*/templates/*.html", "builder/player/templates/*.html",
-                           "xblocks/**/*.py", "builder/**/*.py"])
+MARKED_SOURCES = _sources(
+    ["xblocks/*/templates/*.html", "builder/player/templates/*.html", "xblocks/**/*.py", "builder/**/*.py"]
+)
 
 
 def _marked_strings(path):
@@ -41,5 +43,6 @@ def test_marked_strings_have_spanish(source):
 def test_the_checks_see_a_missing_translation(tmp_path):
     probe = tmp_path / "probe.js"
     probe.write_text('el.textContent = t("A sentence nobody translated, on purpose");')
-    assert [m for m in script_msgids(str(probe)) if m not in catalogue("es")] == \
-        ["A sentence nobody translated, on purpose"]
+    assert [m for m in script_msgids(str(probe)) if m not in catalogue("es")] == [
+        "A sentence nobody translated, on purpose"
+    ]

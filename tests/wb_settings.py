@@ -3,10 +3,11 @@
 The database is a file (not :memory:) so that a workbench server running in a thread of the
 test process (browser tests) sees the same data as the test itself.
 """
+
 import os
 import tempfile
 
-from workbench.settings import *  # noqa: F401,F403
+from workbench.settings import *  # noqa: F403
 from workbench.settings import INSTALLED_APPS
 
 _DB_DIR = os.environ.setdefault("P2P_TEST_DB_DIR", tempfile.mkdtemp(prefix="p2p-wb-"))

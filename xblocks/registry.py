@@ -8,6 +8,7 @@ Every model module offers the same small interface:
     view_content(model) -> dict                            # JSON-safe content the block script needs
     static_files(model) -> [str]                           # course static files the block refers to
 """
+
 from __future__ import annotations
 
 from importlib import import_module

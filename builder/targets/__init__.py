@@ -16,6 +16,7 @@ Every build function has this signature:
 
 To add a target, import its module here and add its entry to TARGETS.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -33,4 +34,4 @@ TARGETS: dict[str, BuildFunction] = {
     "scorm2004": scorm.build_scorm2004,
 }
 
-__all__ = ["TARGETS", "BuildFunction", "Artifact", "BuildError", "BuildOptions"]
+__all__ = ["TARGETS", "Artifact", "BuildError", "BuildFunction", "BuildOptions"]

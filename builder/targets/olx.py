@@ -4,6 +4,7 @@ The archive holds one top-level folder `course/` (what Studio's import expects):
 `course/<run>.xml`, one file per chapter, sequential, vertical and component, `html/` as `.xml` +
 `.html`, `policies/<run>/`, `static/`, and every other file of the source (about/, info/...) as is.
 """
+
 from __future__ import annotations
 
 import json

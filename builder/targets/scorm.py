@@ -6,6 +6,7 @@ blocks' own Jinja templates and mounted in the browser with `P2PStore.offline`, 
 state goes through the SCORM runtime (`player/static/scorm-runtime.js`) into `cmi.suspend_data`.
 The package holds the scripts and stylesheets bundled and minified, one file each.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -21,8 +22,7 @@ import rjsmin
 from builder.archive import write_zip
 from builder.build import Artifact, BuildError, BuildOptions
 from builder.course import Chapter, Component, Course
-from builder.targets.scorm_manifest import (PackageSpec, Sco, manifest_xml, schema_path, schema_files,
-                                            validate_manifest)
+from builder.targets.scorm_manifest import PackageSpec, Sco, manifest_xml, schema_files, schema_path, validate_manifest
 from xblocks.common.i18n import normalize_language, script_catalogue
 from xblocks.common.problems import Problem
 from xblocks.common.rendering import XBLOCKS_DIR, render
@@ -53,10 +53,13 @@ _STATIC_REF = re.compile(r"""(\b(?:src|href|poster|data)\s*=\s*["'])/?static/([^
 # package /static/ would point at the LMS's own server. Not after a host name or a path.
 _ABSOLUTE_STATIC_REF = re.compile(r"""(?<![\w/.:-])()/static/([^"'\s)?#<>,]+)""")
 # ... and those that would make the package reach the network (links a learner follows are fine).
-_REMOTE_EMBED = re.compile(r"""<(?:img|script|iframe|link|video|audio|source|embed|object)\b[^>]*?"""
-                           r"""\b(?:src|href|data)\s*=\s*["']((?:https?:)?//[^"']+)"""
-                           r"""|\bsrcset\s*=\s*["'][^"']*?((?:https?:)?//[^"'\s,]+)"""
-                           r"""|\burl\(\s*["']?((?:https?:)?//[^"'\s)]+)""", re.I)
+_REMOTE_EMBED = re.compile(
+    r"""<(?:img|script|iframe|link|video|audio|source|embed|object)\b[^>]*?"""
+    r"""\b(?:src|href|data)\s*=\s*["']((?:https?:)?//[^"']+)"""
+    r"""|\bsrcset\s*=\s*["'][^"']*?((?:https?:)?//[^"'\s,]+)"""
+    r"""|\burl\(\s*["']?((?:https?:)?//[^"'\s)]+)""",
+    re.I,
+)
 
 
 # Author HTML that would run its own code inside the player (which owns the page and the LMS API).
@@ -114,34 +117,53 @@ def sco_warnings(course: Course, version: str, sco_per: str) -> list[str]:
     """Things an author should know about a build that still succeeds."""
     if sco_per != "chapter":
         return []
-    found = [f"{course.name}-{version}: one SCO per chapter; some LMSs (Tovuti, Rise Up among them) "
-             "accept only single-SCO packages — build with --sco-per course for those"]
+    found = [
+        f"{course.name}-{version}: one SCO per chapter; some LMSs (Tovuti, Rise Up among them) "
+        "accept only single-SCO packages — build with --sco-per course for those"
+    ]
     if version == "scorm2004" and chapters_in_order(course):
-        found.append(f"{course.name}-{version}: chapters unlock in order through SCORM 2004 sequencing; "
-                     "some LMSs (Moodle among them) ignore 2004 sequencing and open every chapter at once")
+        found.append(
+            f"{course.name}-{version}: chapters unlock in order through SCORM 2004 sequencing; "
+            "some LMSs (Moodle among them) ignore 2004 sequencing and open every chapter at once"
+        )
     elif version == "scorm12" and chapters_in_order(course):
-        found.append(f"{course.name}-{version}: SCORM 1.2 has no sequencing, so chapters_in_order is not "
-                     "enforced in this package; build SCORM 2004 to unlock chapters in order")
+        found.append(
+            f"{course.name}-{version}: SCORM 1.2 has no sequencing, so chapters_in_order is not "
+            "enforced in this package; build SCORM 2004 to unlock chapters in order"
+        )
     return found
 
 
-def build_package(course: Course, workdir: Path, options: BuildOptions, version: str,
-                  sco_per: str | None = None) -> Artifact:
+def build_package(
+    course: Course, workdir: Path, options: BuildOptions, version: str, sco_per: str | None = None
+) -> Artifact:
     """Write `<course>-<version>.zip` into workdir; raise BuildError listing every problem."""
     sco_per = sco_per or options.sco_per
     if sco_per not in SCO_PER:
-        raise BuildError([Problem(course.name, None, f"--sco-per {sco_per!r} is not known",
-                                  f"use one of {', '.join(SCO_PER)}")])
+        raise BuildError(
+            [Problem(course.name, None, f"--sco-per {sco_per!r} is not known", f"use one of {', '.join(SCO_PER)}")]
+        )
     problems = playability_problems(course)
     lang = normalize_language(course.language)
     files: dict[str, Path | bytes] = {}
     scos: list[Sco] = []
     playable = [c for c in course.chapters if any(s.units for s in c.subsections)]  # a SCO needs a unit
     if not playable:
-        raise BuildError([Problem(course.name, None, "the course has no units, so a package would be empty",
-                                  "add a vertical with content to a sequential of a chapter")])
-    groups = [(course.display_name, playable)] if sco_per == "course" else \
-        [(chapter.display_name, [chapter]) for chapter in playable]
+        raise BuildError(
+            [
+                Problem(
+                    course.name,
+                    None,
+                    "the course has no units, so a package would be empty",
+                    "add a vertical with content to a sequential of a chapter",
+                )
+            ]
+        )
+    groups = (
+        [(course.display_name, playable)]
+        if sco_per == "course"
+        else [(chapter.display_name, [chapter]) for chapter in playable]
+    )
     package_id = _ncname(f"p2p-{course.name}-{version}")
     kinds = sorted({c.category for c in course.components() if c.category in BLOCK_PLAYERS})
     shared = _player_files(kinds, problems)
@@ -157,8 +179,15 @@ def build_package(course: Course, workdir: Path, options: BuildOptions, version:
     if problems:
         raise BuildError(sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.message)))
     files.update(shared)
-    spec = PackageSpec(version, package_id, course.display_name, tuple(scos), mastery_score(course),
-                       chapters_in_order(course), tuple(sorted(shared)))
+    spec = PackageSpec(
+        version,
+        package_id,
+        course.display_name,
+        tuple(scos),
+        mastery_score(course),
+        chapters_in_order(course),
+        tuple(sorted(shared)),
+    )
     manifest = manifest_xml(spec)
     errors = validate_manifest(manifest, version)
     if errors:  # a bug of ours, not the author's: say so plainly
@@ -182,16 +211,27 @@ def playability_problems(course: Course) -> list[Problem]:
             continue
         module = model_module(component.category) if component.block is not None else None
         if module is None:
-            problems.append(Problem(component.file, component.line,
-                                    f"<{component.category}> cannot be played in a SCORM package",
-                                    "replace it with an html component or one of our blocks "
-                                    f"({', '.join(sorted(BLOCK_PLAYERS))}), or remove it"))
+            problems.append(
+                Problem(
+                    component.file,
+                    component.line,
+                    f"<{component.category}> cannot be played in a SCORM package",
+                    "replace it with an html component or one of our blocks "
+                    f"({', '.join(sorted(BLOCK_PLAYERS))}), or remove it",
+                )
+            )
             continue
         refusal = getattr(module, "scorm_refusal", None)
         message = refusal(component.block) if refusal else None
         if message:
-            problems.append(Problem(component.file, component.line, message,
-                                    "change the block so it can run without a server, or remove it from this course"))
+            problems.append(
+                Problem(
+                    component.file,
+                    component.line,
+                    message,
+                    "change the block so it can run without a server, or remove it from this course",
+                )
+            )
     return problems
 
 
@@ -203,8 +243,14 @@ def _player_files(kinds: list[str], problems: list[Problem]) -> dict[str, bytes]
     for tag in kinds:
         block = BLOCK_PLAYERS[tag]
         if not block.script.is_file():
-            problems.append(Problem(str(block.script.relative_to(XBLOCKS_DIR.parent)), None,
-                                    f"the {tag} block has no script", "add the block's static script"))
+            problems.append(
+                Problem(
+                    str(block.script.relative_to(XBLOCKS_DIR.parent)),
+                    None,
+                    f"the {tag} block has no script",
+                    "add the block's static script",
+                )
+            )
         else:
             scripts.append(block.script)
         if block.style.is_file():
@@ -212,19 +258,32 @@ def _player_files(kinds: list[str], problems: list[Problem]) -> dict[str, bytes]
     scripts.append(PLAYER_STATIC / PLAYER_SCRIPT)
     for path in scripts + styles:
         if not path.is_file():
-            problems.append(Problem(path.name, None, "a player file is missing from the builder",
-                                    "reinstall the project from a complete checkout"))
+            problems.append(
+                Problem(
+                    path.name,
+                    None,
+                    "a player file is missing from the builder",
+                    "reinstall the project from a complete checkout",
+                )
+            )
     if problems:
         return {}
     names = ", ".join(p.name for p in scripts)
-    script = f"/* {names} (minified) */\n" + "\n;\n".join(
-        rjsmin.jsmin(p.read_text(encoding="utf-8")) for p in scripts)
+    script = f"/* {names} (minified) */\n" + "\n;\n".join(rjsmin.jsmin(p.read_text(encoding="utf-8")) for p in scripts)
     style = "\n".join(rcssmin.cssmin(p.read_text(encoding="utf-8")) for p in styles)
     return {PLAYER_BUNDLE_SCRIPT: script.encode("utf-8"), PLAYER_BUNDLE_STYLE: style.encode("utf-8")}
 
 
-def _render_sco(course: Course, chapters: list[Chapter], title: str, href: str, version: str,
-                package_id: str, lang: str, problems: list[Problem]) -> tuple[str, list[str]]:
+def _render_sco(
+    course: Course,
+    chapters: list[Chapter],
+    title: str,
+    href: str,
+    version: str,
+    package_id: str,
+    lang: str,
+    problems: list[Problem],
+) -> tuple[str, list[str]]:
     statics: set[str] = set()
     toc, units, blocks = [], [], []
     for chapter in chapters:
@@ -241,9 +300,16 @@ def _render_sco(course: Course, chapters: list[Chapter], title: str, href: str, 
                         if block:
                             blocks.append(block["data"])
                             components.append({"kind": "block", "html": block["html"], "id": block["data"]["id"]})
-                units.append({"id": unit.url_name, "title": unit.display_name, "chapter": chapter.display_name,
-                              "subsection": subsection.display_name, "components": components,
-                              "anchor": f"unit-{number + 1}"})
+                units.append(
+                    {
+                        "id": unit.url_name,
+                        "title": unit.display_name,
+                        "chapter": chapter.display_name,
+                        "subsection": subsection.display_name,
+                        "components": components,
+                        "anchor": f"unit-{number + 1}",
+                    }
+                )
                 entry["units"].append(number)
         toc.append(entry)
     scripts = [PLAYER_BUNDLE_SCRIPT]
@@ -260,13 +326,23 @@ def _render_sco(course: Course, chapters: list[Chapter], title: str, href: str, 
         "units": [{"id": u["id"], "title": u["title"]} for u in units],
         "blocks": blocks,
     }
-    page = render("templates/sco.html", lang, title=title, course_title=course.display_name, toc=toc,
-                  units=units, scripts=scripts, styles=styles, data=data)
+    page = render(
+        "templates/sco.html",
+        lang,
+        title=title,
+        course_title=course.display_name,
+        toc=toc,
+        units=units,
+        scripts=scripts,
+        styles=styles,
+        data=data,
+    )
     return page, sorted(statics)
 
 
-def _block(course: Course, component: Component, unit_number: int, lang: str, statics: set[str],
-           problems: list[Problem]) -> dict | None:
+def _block(
+    course: Course, component: Component, unit_number: int, lang: str, statics: set[str], problems: list[Problem]
+) -> dict | None:
     player = BLOCK_PLAYERS[component.category]
     module = model_module(component.category)
     block_id = component.url_name
@@ -274,16 +350,29 @@ def _block(course: Course, component: Component, unit_number: int, lang: str, st
     for name in module.static_files(component.block):
         _use_static(course, name, component, statics, problems)
     try:
-        html = render(player.template, lang, block_id=block_id, content=content,
-                      asset_url=lambda name: f"static/{name}")
+        html = render(
+            player.template, lang, block_id=block_id, content=content, asset_url=lambda name: f"static/{name}"
+        )
     except Exception as error:  # the template is the block's: point at the component that failed
-        problems.append(Problem(component.file, component.line,
-                                f"the {component.category} block could not be rendered: {error}",
-                                "fix the block's content (run `p2p validate`)"))
+        problems.append(
+            Problem(
+                component.file,
+                component.line,
+                f"the {component.category} block could not be rendered: {error}",
+                "fix the block's content (run `p2p validate`)",
+            )
+        )
         return None
-    return {"html": html, "data": {"id": block_id, "unit": unit_number, "global": player.global_name,
-                                   "content": content,
-                                   "i18n": script_catalogue(lang, player.script) if player.script.is_file() else {}}}
+    return {
+        "html": html,
+        "data": {
+            "id": block_id,
+            "unit": unit_number,
+            "global": player.global_name,
+            "content": content,
+            "i18n": script_catalogue(lang, player.script) if player.script.is_file() else {},
+        },
+    }
 
 
 def _html(course: Course, component: Component, statics: set[str], problems: list[Problem]) -> str:
@@ -295,15 +384,23 @@ def _html(course: Course, component: Component, statics: set[str], problems: lis
         return component.html_file, component.html_line + text.count("\n", 0, match.start())
 
     for match in _REMOTE_EMBED.finditer(text):
-        problems.append(Problem(*where(match),
-                                f"html embeds {match.group(1) or match.group(2) or match.group(3)},"
-                                " which a package cannot load offline",
-                                "put the file in the course's static/ folder and refer to it as /static/<name>"))
+        problems.append(
+            Problem(
+                *where(match),
+                f"html embeds {match.group(1) or match.group(2) or match.group(3)},"
+                " which a package cannot load offline",
+                "put the file in the course's static/ folder and refer to it as /static/<name>",
+            )
+        )
 
     for match in _ACTIVE_HTML.finditer(text):
-        problems.append(Problem(*where(match),
-                                f"html runs code of its own ({match.group(0).strip()!r}), which a package does not allow",
-                                "remove the script or event handler; interactive parts belong in one of our blocks"))
+        problems.append(
+            Problem(
+                *where(match),
+                f"html runs code of its own ({match.group(0).strip()!r}), which a package does not allow",
+                "remove the script or event handler; interactive parts belong in one of our blocks",
+            )
+        )
 
     def local(match: re.Match) -> str:
         name = _use_static(course, match.group(2), component, statics, problems, where(match))
@@ -313,15 +410,26 @@ def _html(course: Course, component: Component, statics: set[str], problems: lis
     return _ABSOLUTE_STATIC_REF.sub(local, text)
 
 
-def _use_static(course: Course, name: str, component: Component, statics: set[str],
-                problems: list[Problem], where: tuple[str, int] | None = None) -> str:
+def _use_static(
+    course: Course,
+    name: str,
+    component: Component,
+    statics: set[str],
+    problems: list[Problem],
+    where: tuple[str, int] | None = None,
+) -> str:
     # An html reference is a URL ("My%20photo.png"); the file is named without the escapes.
     clean = posixpath.normpath(unquote(name).lstrip("/"))
     if clean.startswith("static/"):
-        clean = clean[len("static/"):]
+        clean = clean[len("static/") :]
     if clean.startswith("..") or not (course.folder / "static" / clean).is_file():
-        problems.append(Problem(*(where or (component.file, component.line)), f"static file {name!r} is not in static/",
-                                "add the file to the course's static/ folder or fix the name"))
+        problems.append(
+            Problem(
+                *(where or (component.file, component.line)),
+                f"static file {name!r} is not in static/",
+                "add the file to the course's static/ folder or fix the name",
+            )
+        )
         return clean
     statics.add(clean)
     return clean
@@ -330,14 +438,20 @@ def _use_static(course: Course, name: str, component: Component, statics: set[st
 def _check_names(files: dict) -> None:
     bad = [n for n in files if n.startswith("/") or ".." in n.split("/") or not _SAFE_NAME.fullmatch(n)]
     if bad:  # name the file where the author keeps it
-        raise BuildError([Problem(str(files[n]) if isinstance(files[n], Path) else n, None,
-                                  "file name cannot go into a package safely (some LMS importers break on"
-                                  " spaces, accents and symbols)",
-                                  "rename it with ASCII letters, digits, '-', '_' and '.' only, and update"
-                                  " the references to it") for n in bad])
+        raise BuildError(
+            [
+                Problem(
+                    str(files[n]) if isinstance(files[n], Path) else n,
+                    None,
+                    "file name cannot go into a package safely (some LMS importers break on"
+                    " spaces, accents and symbols)",
+                    "rename it with ASCII letters, digits, '-', '_' and '.' only, and update the references to it",
+                )
+                for n in bad
+            ]
+        )
 
 
 def _ncname(text: str) -> str:
     name = _NOT_A_NAME.sub("-", text)
     return name if name[:1].isalpha() or name[:1] == "_" else f"p2p-{name}"
-

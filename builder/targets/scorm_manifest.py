@@ -4,6 +4,7 @@ against the official schemas kept in `builder/schemas/` (no network: every impor
 A package is described by `PackageSpec` (what the manifest needs, nothing about rendering), so the
 manifest can be written and validated on its own.
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,21 +40,21 @@ _SCHEMA_VERSION_TEXT = {"scorm12": "1.2", "scorm2004": "2004 4th Edition"}
 class Sco:
     """One launchable page (a whole course, or one chapter) and the files it uses."""
 
-    identifier: str          # an XML NCName, unique in the manifest
+    identifier: str  # an XML NCName, unique in the manifest
     title: str
-    href: str                # the launch page, relative to the package root
-    files: tuple[str, ...]   # every file the SCO uses, the launch page included
+    href: str  # the launch page, relative to the package root
+    files: tuple[str, ...]  # every file the SCO uses, the launch page included
 
 
 @dataclass(frozen=True)
 class PackageSpec:
-    version: str                         # "scorm12" | "scorm2004"
-    identifier: str                      # manifest identifier (NCName)
+    version: str  # "scorm12" | "scorm2004"
+    identifier: str  # manifest identifier (NCName)
     title: str
     scos: tuple[Sco, ...]
-    mastery_score: float | None = None   # 0..1 (fraction of points), None = no pass/fail
-    chapters_in_order: bool = False      # 2004 with several SCOs: a chapter unlocks when the previous is passed
-    shared_files: tuple[str, ...] = field(default=())   # files every SCO uses (player scripts, styles)
+    mastery_score: float | None = None  # 0..1 (fraction of points), None = no pass/fail
+    chapters_in_order: bool = False  # 2004 with several SCOs: a chapter unlocks when the previous is passed
+    shared_files: tuple[str, ...] = field(default=())  # files every SCO uses (player scripts, styles)
 
 
 def schema_files(version: str) -> list[str]:
@@ -81,8 +82,7 @@ def manifest_xml(spec: PackageSpec) -> bytes:
     root = etree.Element(q(None, "manifest"), nsmap=nsmap)
     root.set("identifier", spec.identifier)
     root.set("version", "1.0")
-    root.set(f"{{{XSI}}}schemaLocation",
-             " ".join(f"{uri} {xsd}" for uri, xsd in _NAMESPACES[v].values()))
+    root.set(f"{{{XSI}}}schemaLocation", " ".join(f"{uri} {xsd}" for uri, xsd in _NAMESPACES[v].values()))
 
     metadata = etree.SubElement(root, q(None, "metadata"))
     etree.SubElement(metadata, q(None, "schema")).text = "ADL SCORM"
@@ -96,8 +96,9 @@ def manifest_xml(spec: PackageSpec) -> bytes:
     etree.SubElement(organization, q(None, "title")).text = spec.title
 
     for index, sco in enumerate(spec.scos):
-        item = etree.SubElement(organization, q(None, "item"),
-                                identifier=f"item-{sco.identifier}", identifierref=f"res-{sco.identifier}")
+        item = etree.SubElement(
+            organization, q(None, "item"), identifier=f"item-{sco.identifier}", identifierref=f"res-{sco.identifier}"
+        )
         etree.SubElement(item, q(None, "title")).text = sco.title
         if v == "scorm12":
             if spec.mastery_score is not None:
@@ -113,8 +114,9 @@ def manifest_xml(spec: PackageSpec) -> bytes:
     shared_id = "res-player"
     scorm_type = q("adlcp", "scormtype" if v == "scorm12" else "scormType")
     for sco in spec.scos:
-        resource = etree.SubElement(resources, q(None, "resource"), identifier=f"res-{sco.identifier}",
-                                    type="webcontent", href=sco.href)
+        resource = etree.SubElement(
+            resources, q(None, "resource"), identifier=f"res-{sco.identifier}", type="webcontent", href=sco.href
+        )
         resource.set(scorm_type, "sco")
         for name in sorted(set(sco.files)):
             etree.SubElement(resource, q(None, "file"), href=name)
@@ -138,8 +140,13 @@ def _item_sequencing_2004(item, spec: PackageSpec, index: int) -> None:
         rules = etree.SubElement(sequencing, q("imsss", "sequencingRules"))
         rule = etree.SubElement(rules, q("imsss", "preConditionRule"))
         conditions = etree.SubElement(rule, q("imsss", "ruleConditions"))
-        etree.SubElement(conditions, q("imsss", "ruleCondition"), referencedObjective="previous",
-                         operator="not", condition="satisfied")
+        etree.SubElement(
+            conditions,
+            q("imsss", "ruleCondition"),
+            referencedObjective="previous",
+            operator="not",
+            condition="satisfied",
+        )
         etree.SubElement(rule, q("imsss", "ruleAction"), action="disabled")
     objectives = etree.SubElement(sequencing, q("imsss", "objectives"))
     primary = etree.SubElement(objectives, q("imsss", "primaryObjective"), objectiveID=own)
@@ -152,13 +159,22 @@ def _item_sequencing_2004(item, spec: PackageSpec, index: int) -> None:
         etree.SubElement(primary, q("imsss", "minNormalizedMeasure")).text = _decimal(spec.mastery_score)
     if ordered:
         if index < len(spec.scos) - 1:
-            etree.SubElement(primary, q("imsss", "mapInfo"), targetObjectiveID=f"global-{own}",
-                             readSatisfiedStatus="false", writeSatisfiedStatus="true")
+            etree.SubElement(
+                primary,
+                q("imsss", "mapInfo"),
+                targetObjectiveID=f"global-{own}",
+                readSatisfiedStatus="false",
+                writeSatisfiedStatus="true",
+            )
         if index > 0:
             previous = etree.SubElement(objectives, q("imsss", "objective"), objectiveID="previous")
-            etree.SubElement(previous, q("imsss", "mapInfo"),
-                             targetObjectiveID=f"global-obj-{spec.scos[index - 1].identifier}",
-                             readSatisfiedStatus="true", writeSatisfiedStatus="false")
+            etree.SubElement(
+                previous,
+                q("imsss", "mapInfo"),
+                targetObjectiveID=f"global-obj-{spec.scos[index - 1].identifier}",
+                readSatisfiedStatus="true",
+                writeSatisfiedStatus="false",
+            )
 
 
 def _decimal(value: float) -> str:
@@ -167,6 +183,7 @@ def _decimal(value: float) -> str:
 
 
 # --- validation --------------------------------------------------------------------------------
+
 
 class _LocalOnly(etree.Resolver):
     """Resolve schema imports inside the version's folder; the W3C xml.xsd URL maps to the local copy."""
@@ -193,13 +210,16 @@ def _schema_text(path: Path) -> bytes:
     return data
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _schema(version: str) -> etree.XMLSchema:
     folder = SCHEMAS_DIR / _SCHEMA_FOLDER[version]
-    imports = "".join(f'<xs:import namespace="{uri}" schemaLocation="{xsd}"/>'
-                      for uri, xsd in _NAMESPACES[version].values())
-    wrapper = ('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-               f'targetNamespace="urn:p2p:manifest-wrapper">{imports}</xs:schema>')
+    imports = "".join(
+        f'<xs:import namespace="{uri}" schemaLocation="{xsd}"/>' for uri, xsd in _NAMESPACES[version].values()
+    )
+    wrapper = (
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        f'targetNamespace="urn:p2p:manifest-wrapper">{imports}</xs:schema>'
+    )
     parser = etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=False)
     parser.resolvers.add(_LocalOnly(folder))
     document = etree.fromstring(wrapper.encode(), parser, base_url=str(folder / "wrapper.xsd"))

@@ -1,4 +1,5 @@
 """Test helpers for the builder: the broken-course corpus and fixture paths."""
+
 from __future__ import annotations
 
 import shutil

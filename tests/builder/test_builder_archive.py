@@ -1,4 +1,5 @@
 """Deterministic archives: the same entries give the same bytes, whatever the files' times and modes."""
+
 import os
 import tarfile
 import zipfile
@@ -11,7 +12,7 @@ from builder.build import DEFAULT_SOURCE_DATE_EPOCH, BuildOptions
 
 def sample_tree(root, mtime, mode):
     (root / "b" / "c").mkdir(parents=True)
-    files = {"a.txt": b"first", "b/c/d.html": "<p>Familia</p>".encode(), "b/é.svg": b"<svg/>"}
+    files = {"a.txt": b"first", "b/c/d.html": b"<p>Familia</p>", "b/é.svg": b"<svg/>"}
     for name, data in files.items():
         path = root / name
         path.write_bytes(data)
@@ -36,8 +37,14 @@ def test_tar_holds_sorted_entries_with_folders_and_fixed_metadata(tmp_path):
     assert raw[4:8] == b"\0\0\0\0"  # gzip header: no time
     with tarfile.open(tmp_path / "x.tar.gz") as archive:
         members = archive.getmembers()
-        assert [m.name for m in members] == ["course", "course/a.txt", "course/b", "course/b/c", "course/b/c/d.html",
-                                             "course/b/é.svg"]
+        assert [m.name for m in members] == [
+            "course",
+            "course/a.txt",
+            "course/b",
+            "course/b/c",
+            "course/b/c/d.html",
+            "course/b/é.svg",
+        ]
         assert {(m.mtime, m.uid, m.gid, m.uname, m.gname) for m in members} == {(1_000_000_000, 0, 0, "", "")}
         assert archive.extractfile("course/b/c/d.html").read() == files["b/c/d.html"]
 

@@ -1,16 +1,17 @@
 """`p2p validate` and `p2p build` as a user runs them: exit codes, one-line errors, every problem
 at once, and nothing in --out unless the whole build succeeded."""
+
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from builder_helpers import BROKEN_BASE, SAMPLE_COURSE, broken_course
 from click.testing import CliRunner
 
 from builder.build import BuildError
 from builder.cli import main
 from builder.targets import TARGETS
-from builder_helpers import BROKEN_BASE, SAMPLE_COURSE, broken_course
 from xblocks.common.problems import Problem
 
 
@@ -61,11 +62,18 @@ def test_validate_json_for_machines(tmp_path):
     assert document["ok"] is False
     assert [c["course"] for c in document["courses"]] == ["html_missing_static", "sample_course"]
     [problem] = document["courses"][0]["problems"]
-    assert problem == {"file": f"{folder}/html/h1.html", "line": 3,
-                       "message": "refers to /static/family_table.jpg, which does not exist in static/",
-                       "fix": "add the file under static/ or correct the path"}
-    assert document["courses"][1] == {"course": "sample_course", "folder": str(SAMPLE_COURSE), "units": 4,
-                                      "problems": []}
+    assert problem == {
+        "file": f"{folder}/html/h1.html",
+        "line": 3,
+        "message": "refers to /static/family_table.jpg, which does not exist in static/",
+        "fix": "add the file under static/ or correct the path",
+    }
+    assert document["courses"][1] == {
+        "course": "sample_course",
+        "folder": str(SAMPLE_COURSE),
+        "units": 4,
+        "problems": [],
+    }
 
 
 def test_validate_defaults_to_every_course_and_names_the_unfinished_ones(courses):
@@ -84,8 +92,10 @@ def test_a_course_can_be_named_by_its_folder_in_courses(courses):
 def test_missing_course_folder_is_a_one_line_usage_error(command, courses, tmp_path):
     code, out, err = run(command, "--courses", courses, "mediation")
     assert code == 2 and out == ""
-    assert err == (f"p2p: course folder 'mediation' not found (looked for mediation and {courses}/mediation)"
-                   f" — give a course folder path or the name of a folder in {courses}/\n")
+    assert err == (
+        f"p2p: course folder 'mediation' not found (looked for mediation and {courses}/mediation)"
+        f" — give a course folder path or the name of a folder in {courses}/\n"
+    )
 
 
 def test_build_every_course_writes_one_archive_each_with_a_summary_line(courses, tmp_path):
@@ -120,6 +130,7 @@ def test_build_with_a_broken_course_writes_nothing(courses, tmp_path):
 
 def test_a_target_failing_late_leaves_the_previous_dist_untouched(tmp_path, monkeypatch):
     """The OLX archive is finished before the second target fails: it must not be published either."""
+
     def refusing_target(course, workdir, options):
         (workdir / "half-written.zip").write_bytes(b"PK")
         raise BuildError([Problem(str(course.folder / "course.xml"), 1, "cannot package this course", "fix it")])
@@ -178,5 +189,6 @@ def test_no_courses_yet_is_a_clear_message_not_an_error(tmp_path):
 def test_no_courses_folder_is_a_one_line_usage_error(tmp_path):
     code, out, err = run("validate", "--courses", tmp_path / "elsewhere")
     assert (code, out) == (2, "")
-    assert err == (f"p2p: no {tmp_path}/elsewhere/ folder here — run p2p from the repository root,"
-                   " or pass --courses DIR\n")
+    assert err == (
+        f"p2p: no {tmp_path}/elsewhere/ folder here — run p2p from the repository root, or pass --courses DIR\n"
+    )

@@ -1,9 +1,11 @@
 """The loader: Studio's export layout (pointers), inline elements, html files, policies, statics."""
+
 import shutil
+
+from builder_helpers import BROKEN_BASE, SAMPLE_COURSE
 
 from builder.course import check_html, load_course
 from builder.targets import olx
-from builder_helpers import BROKEN_BASE, SAMPLE_COURSE
 
 
 def test_sample_course_loads_into_the_model():
@@ -14,7 +16,9 @@ def test_sample_course_loads_into_the_model():
     assert course.language == "en"
     assert [c.url_name for c in course.chapters] == ["before_the_meeting"]
     assert [(s.url_name, s.display_name) for s in course.chapters[0].subsections] == [
-        ("why_reach_out_early", "Why reach out early"), ("check_your_plan", "Practise the call")]
+        ("why_reach_out_early", "Why reach out early"),
+        ("check_your_plan", "Practise the call"),
+    ]
     units = [unit.url_name for _, _, unit in course.units()]
     assert units == ["first_contact", "the_continuum", "practice_call", "after_the_call"]
     assert course.block_types() == ["facilitation_rubric", "reflection_journal", "scenario_roleplay"]
@@ -58,25 +62,32 @@ def test_other_open_edx_components_are_kept_whole_with_their_pointers_inlined(tm
     (folder / "problem" / "p1.xml").write_text(
         '<problem display_name="Check"><multiplechoiceresponse><label>Who decides?</label><choicegroup>'
         '<choice correct="true">The whole team</choice><choice correct="false">The school</choice>'
-        '</choicegroup></multiplechoiceresponse></problem>\n')
+        "</choicegroup></multiplechoiceresponse></problem>\n"
+    )
     (folder / "split_test").mkdir()
     (folder / "split_test" / "t1.xml").write_text(
-        '<split_test display_name="Two versions" user_partition_id="0">\n  <vertical url_name="t1a"/>\n</split_test>\n')
-    (folder / "vertical" / "t1a.xml").write_text('<vertical display_name="Version A"><html url_name="h1"/></vertical>\n')
+        '<split_test display_name="Two versions" user_partition_id="0">\n  <vertical url_name="t1a"/>\n</split_test>\n'
+    )
+    (folder / "vertical" / "t1a.xml").write_text(
+        '<vertical display_name="Version A"><html url_name="h1"/></vertical>\n'
+    )
     course, problems = load_course(folder)
     assert problems == []
     components = {c.url_name: c for c in course.components()}
     assert components["p1"].xml.startswith('<problem display_name="Check"><multiplechoiceresponse>')
     assert components["t1"].xml == (
         '<split_test display_name="Two versions" user_partition_id="0">\n  <vertical display_name="Version A" url_name="t1a">'
-        '<html filename="h1" display_name="An open question" url_name="h1"/></vertical>\n</split_test>')
+        '<html filename="h1" display_name="An open question" url_name="h1"/></vertical>\n</split_test>'
+    )
     exported = tmp_path / "export"
     olx.export_folder(course, exported)
     assert (exported / "html" / "h1.html").is_file()  # the nested html still finds its body
     # each keeps the form it came in: a pure XBlock such as openassessment reads only the inline form
     assert (exported / "problem" / "p1.xml").is_file() and (exported / "split_test" / "t1.xml").is_file()
-    assert '<openassessment text_response="required" url_name="ora1"><title>Your plan</title></openassessment>' in (
-        exported / "vertical" / "v1.xml").read_text()
+    assert (
+        '<openassessment text_response="required" url_name="ora1"><title>Your plan</title></openassessment>'
+        in (exported / "vertical" / "v1.xml").read_text()
+    )
     assert load_course(exported) == (course, [])
 
 
@@ -119,7 +130,8 @@ def test_missing_static_file_in_inline_html_is_located_on_its_line(tmp_path):
 """)
     _, problems = load_course(folder)
     assert [(p.file, p.line, p.message) for p in problems] == [
-        (str(folder / "vertical" / "v1.xml"), 4, "refers to /static/missing photo.png, which does not exist in static/")]
+        (str(folder / "vertical" / "v1.xml"), 4, "refers to /static/missing photo.png, which does not exist in static/")
+    ]
 
 
 def test_missing_course_folder_is_one_problem(tmp_path):
@@ -134,7 +146,8 @@ def test_html_checker_follows_html_rules_not_xml_rules():
     broken = "<div>\n<strong>never closed\n</div>\n</span>"
     assert [(p.line, p.message) for p in check_html(broken, "a.html", first_line=10)] == [
         (11, "<strong> is never closed (</div> comes first)"),
-        (13, "</span> closes nothing: no <span> is open")]
+        (13, "</span> closes nothing: no <span> is open"),
+    ]
     assert [p.message for p in check_html("<section><p>open", "a.html")] == ["<section> is never closed"]
 
 
@@ -145,14 +158,16 @@ def test_settings_written_as_studio_writes_xml_attributes(tmp_path):
     (folder / "course" / "run1.xml").write_text(
         '<course display_name="Listening first" language="en" start="&quot;2026-01-05T00:00:00+00:00&quot;"'
         ' end="&quot;2027-06-30T00:00:00+00:00&quot;" course_image="card.svg"\n'
-        '        advanced_modules="[&quot;reflection_journal&quot;]">\n  <chapter url_name="ch1"/>\n</course>\n')
+        '        advanced_modules="[&quot;reflection_journal&quot;]">\n  <chapter url_name="ch1"/>\n</course>\n'
+    )
     (folder / "policies" / "run1" / "policy.json").write_text('{"course/run1": {"end": "2026-01-01T00:00:00Z"}}\n')
     course, problems = load_course(folder)
     assert course.setting("advanced_modules") == ["reflection_journal"]
     assert course.setting("course_image") == "card.svg"
     # policy.json's end wins, and is before the start written in the XML: reported where it is written
     assert [(p.file, p.line, p.message) for p in problems] == [
-        (str(folder / "policies" / "run1" / "policy.json"), 1, "the course ends before it starts")]
+        (str(folder / "policies" / "run1" / "policy.json"), 1, "the course ends before it starts")
+    ]
 
 
 def test_custom_block_as_studio_exports_it_loads(tmp_path):
@@ -160,13 +175,17 @@ def test_custom_block_as_studio_exports_it_loads(tmp_path):
     folder = tmp_path / "c"
     shutil.copytree(BROKEN_BASE, folder)
     (folder / "vertical" / "v1.xml").write_text(
-        '<vertical display_name="An open question">\n  <reflection_journal url_name="j1"/>\n</vertical>\n')
+        '<vertical display_name="An open question">\n  <reflection_journal url_name="j1"/>\n</vertical>\n'
+    )
     (folder / "reflection_journal").mkdir()
     (folder / "reflection_journal" / "j1.xml").write_text(
         '<reflection_journal xblock-family="xblock.v1" display_name="Pause and reflect" min_words="10">\n'
-        '  <prompt id="heard">What did the family tell you that surprised you?</prompt>\n</reflection_journal>\n')
+        '  <prompt id="heard">What did the family tell you that surprised you?</prompt>\n</reflection_journal>\n'
+    )
     policy = folder / "policies" / "run1" / "policy.json"
-    policy.write_text(policy.read_text().replace('"advanced_modules": []', '"advanced_modules": ["reflection_journal"]'))
+    policy.write_text(
+        policy.read_text().replace('"advanced_modules": []', '"advanced_modules": ["reflection_journal"]')
+    )
     course, problems = load_course(folder)
     assert problems == []
     [journal] = course.components()

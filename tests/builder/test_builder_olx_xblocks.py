@@ -1,8 +1,10 @@
 """What the OLX export holds for our blocks is what the XBlocks themselves load: each inline block
 element of an exported vertical is parsed by the xblock-sdk workbench runtime and rendered."""
+
 import tarfile
 
 import pytest
+from builder_helpers import COURSE_IDS, COURSES
 from lxml import etree
 from workbench.runtime import WorkbenchRuntime
 
@@ -10,7 +12,6 @@ from builder.build import BuildOptions
 from builder.course import load_course
 from builder.targets import olx
 from xblocks.registry import block_tags
-from builder_helpers import COURSE_IDS, COURSES
 
 
 @pytest.mark.parametrize("folder", COURSES, ids=COURSE_IDS)

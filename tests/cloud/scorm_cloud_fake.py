@@ -5,6 +5,7 @@ RUNNING for a few polls and then COMPLETE (or ERROR), course versions with regis
 and error answers (401, 404, 500) with a JSON {"message": ...} body. Every request is recorded
 (method, path, query, headers, uploaded file bytes) so tests assert what was actually sent.
 """
+
 from __future__ import annotations
 
 import base64
@@ -74,8 +75,10 @@ class FakeScormCloud:
 
     def add_course(self, course_id: str, title: str, registrations: list[int]) -> None:
         """A course already on the server, one version per entry of `registrations`."""
-        self.courses[course_id] = [{"id": course_id, "title": title, "version": version,
-                                    "registrationCount": count} for version, count in enumerate(registrations)]
+        self.courses[course_id] = [
+            {"id": course_id, "title": title, "version": version, "registrationCount": count}
+            for version, count in enumerate(registrations)
+        ]
 
     def routes(self):
         """(method, pattern, route name, handler) for every call the fake answers."""
@@ -139,12 +142,20 @@ class FakeScormCloud:
         if problem:
             job.status, job.message = "ERROR", problem
             return
-        course = {"id": job.course_id, "title": title, "version": versions[-1]["version"] + 1 if versions else 0,
-                  "registrationCount": 0}
+        course = {
+            "id": job.course_id,
+            "title": title,
+            "version": versions[-1]["version"] + 1 if versions else 0,
+            "registrationCount": 0,
+        }
         self.courses[job.course_id] = [*versions, course]
         job.status = "COMPLETE"
-        job.result = {"webPathToCourse": f"courses/{job.course_id}/{course['version']}",
-                      "parserWarnings": list(self.parser_warnings), "courseLanguages": [], "course": course}
+        job.result = {
+            "webPathToCourse": f"courses/{job.course_id}/{course['version']}",
+            "parserWarnings": list(self.parser_warnings),
+            "courseLanguages": [],
+            "course": course,
+        }
 
     def versions(self, request, course_id):
         if course_id not in self.courses:
@@ -166,8 +177,13 @@ class FakeScormCloud:
             def handle_one(self):
                 url = urlsplit(self.path)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                request = Received(self.command, url.path, parse_qs(url.query), dict(self.headers.items()),
-                                   multipart_files(self.headers.get("Content-Type", ""), body))
+                request = Received(
+                    self.command,
+                    url.path,
+                    parse_qs(url.query),
+                    dict(self.headers.items()),
+                    multipart_files(self.headers.get("Content-Type", ""), body),
+                )
                 fake.received.append(request)
                 status, document = fake.answer(request)
                 payload = json.dumps(document).encode() if document is not None else b""
@@ -191,8 +207,11 @@ def multipart_files(content_type: str, body: bytes) -> dict[str, bytes]:
     if not content_type.startswith("multipart/form-data"):
         return {}
     message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
-    return {part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
-            for part in message.iter_parts() if part.get_filename() is not None}
+    return {
+        part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
+        for part in message.iter_parts()
+        if part.get_filename() is not None
+    }
 
 
 def manifest_title(package: bytes) -> tuple[str, str]:
@@ -202,6 +221,7 @@ def manifest_title(package: bytes) -> tuple[str, str]:
             root = ElementTree.fromstring(archive.read("imsmanifest.xml"))
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
         return "", f"The package could not be read: {error}"
+
     def named(elements, name):
         return [e for e in elements if e.tag.rsplit("}", 1)[-1] == name]
 

@@ -1,5 +1,6 @@
 """`p2p publish` as a user runs it: the real SCORM Cloud SDK talking HTTP to a local stand-in of the
 SCORM Cloud v2 API; the tests check what the server received and what the user read."""
+
 import base64
 import shutil
 import socket
@@ -8,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from scorm_cloud_fake import APP_ID, SECRET_KEY, FakeScormCloud
 
 from builder import cloud
 from builder.cli import main
-from scorm_cloud_fake import APP_ID, SECRET_KEY, FakeScormCloud
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE_COURSE, BROKEN = FIXTURES / "sample_course", FIXTURES / "broken"
@@ -67,11 +68,15 @@ def test_publish_uploads_each_package_and_prints_one_line_each(env, tmp_path):
         f'{first}: course listening-scorm12 version 0 "Listening First" — no parser warnings',
         f'{second}: course Family-Nights-v2 version 0 "Family Nights" — no parser warnings',
     ]
-    assert calls(env) == [("GET", "/api/v2/ping"),
-                          ("POST", "/api/v2/courses/importJobs/upload"),
-                          ("GET", "/api/v2/courses/importJobs/job-1"), ("GET", "/api/v2/courses/importJobs/job-1"),
-                          ("POST", "/api/v2/courses/importJobs/upload"),
-                          ("GET", "/api/v2/courses/importJobs/job-2"), ("GET", "/api/v2/courses/importJobs/job-2")]
+    assert calls(env) == [
+        ("GET", "/api/v2/ping"),
+        ("POST", "/api/v2/courses/importJobs/upload"),
+        ("GET", "/api/v2/courses/importJobs/job-1"),
+        ("GET", "/api/v2/courses/importJobs/job-1"),
+        ("POST", "/api/v2/courses/importJobs/upload"),
+        ("GET", "/api/v2/courses/importJobs/job-2"),
+        ("GET", "/api/v2/courses/importJobs/job-2"),
+    ]
     assert all(r.headers["Authorization"] == AUTHORIZATION for r in env.received)
     uploads = [r for r in env.received if r.method == "POST"]
     assert [r.query for r in uploads] == [
@@ -88,8 +93,10 @@ def test_publishing_again_makes_a_new_version_and_shows_parser_warnings(env, tmp
     env.parser_warnings = ["Item 'i1' has no launchable resource", "Title is long"]
     code, out, _ = run(package)
     assert code == 0
-    assert out == (f'{package}: course listening version 1 "Listening First" — 2 parser warnings:'
-                   " Item 'i1' has no launchable resource; Title is long\n")
+    assert out == (
+        f'{package}: course listening version 1 "Listening First" — 2 parser warnings:'
+        " Item 'i1' has no launchable resource; Title is long\n"
+    )
     assert [v["version"] for v in env.courses["listening"]] == [0, 1]
 
 
@@ -102,8 +109,10 @@ def test_course_id_option_and_its_checks(env, tmp_path):
     env.received.clear()
     code, _, err = run(package, "--course-id", "CR 101/2026")
     assert code == 2
-    assert err == ("p2p: --course-id 'CR 101/2026': SCORM Cloud course ids take only letters, digits, '-', '_'"
-                   " and '.' — use for example 'CR-101-2026'\n")
+    assert err == (
+        "p2p: --course-id 'CR 101/2026': SCORM Cloud course ids take only letters, digits, '-', '_'"
+        " and '.' — use for example 'CR-101-2026'\n"
+    )
     code, _, err = run(package, scorm_zip(tmp_path / "other.zip"), "--course-id", "CR101")
     assert code == 2 and "--course-id names one course but 2 packages were given" in err
     assert env.received == []
@@ -126,18 +135,25 @@ def test_a_wrong_secret_key_is_one_line_naming_the_variable_and_nothing_is_uploa
     monkeypatch.setenv("SCORM_CLOUD_SECRET_KEY", "wrong-key")
     code, out, err = run(scorm_zip(tmp_path / "listening.zip"))
     assert (code, out) == (1, "")
-    assert err == (f"p2p: SCORM Cloud refused application '{APP_ID}' with this secret key (HTTP 401: The credentials"
-                   " provided are not valid for this application) while checking the credentials — set"
-                   " SCORM_CLOUD_SECRET_KEY to a secret key of"
-                   " that application, or correct SCORM_CLOUD_APP_ID\n")
+    assert err == (
+        f"p2p: SCORM Cloud refused application '{APP_ID}' with this secret key (HTTP 401: The credentials"
+        " provided are not valid for this application) while checking the credentials — set"
+        " SCORM_CLOUD_SECRET_KEY to a secret key of"
+        " that application, or correct SCORM_CLOUD_APP_ID\n"
+    )
     assert calls(env) == [("GET", "/api/v2/ping")]
-    assert env.received[0].headers["Authorization"] == "Basic " + base64.b64encode(f"{APP_ID}:wrong-key".encode()).decode()
+    assert (
+        env.received[0].headers["Authorization"] == "Basic " + base64.b64encode(f"{APP_ID}:wrong-key".encode()).decode()
+    )
 
 
-@pytest.mark.parametrize("unset, named", [
-    (["SCORM_CLOUD_APP_ID"], "SCORM_CLOUD_APP_ID is not set"),
-    (["SCORM_CLOUD_APP_ID", "SCORM_CLOUD_SECRET_KEY"], "SCORM_CLOUD_APP_ID and SCORM_CLOUD_SECRET_KEY are not set"),
-])
+@pytest.mark.parametrize(
+    "unset, named",
+    [
+        (["SCORM_CLOUD_APP_ID"], "SCORM_CLOUD_APP_ID is not set"),
+        (["SCORM_CLOUD_APP_ID", "SCORM_CLOUD_SECRET_KEY"], "SCORM_CLOUD_APP_ID and SCORM_CLOUD_SECRET_KEY are not set"),
+    ],
+)
 def test_missing_credentials_are_a_usage_error(env, tmp_path, monkeypatch, unset, named):
     for name in unset:
         monkeypatch.delenv(name)
@@ -156,13 +172,21 @@ def test_files_that_are_not_scorm_packages_stop_the_run_before_anything_is_sent(
     with zipfile.ZipFile(damaged, "w") as archive:
         archive.writestr("imsmanifest.xml", "<manifest>\n  <organizations>\n</manifest>")
     cases = [
-        (tmp_path / "missing.zip", f"{tmp_path / 'missing.zip'}: no such file — check the path, or build the"
-                                   " package first (p2p build --target scorm2004)"),
+        (
+            tmp_path / "missing.zip",
+            f"{tmp_path / 'missing.zip'}: no such file — check the path, or build the"
+            " package first (p2p build --target scorm2004)",
+        ),
         (tmp_path, f"{tmp_path}: is a folder — give the package files in it ({tmp_path / '*.zip'})"),
-        (text, f"{text}: not a zip file — give a SCORM package built by p2p build --target scorm12 or --target"
-               " scorm2004"),
-        (folder_zip, f"{folder_zip}: not a SCORM package: no imsmanifest.xml at the root of the zip — it is at"
-                     " listening/imsmanifest.xml: zip the package's contents, not the folder that holds them"),
+        (
+            text,
+            f"{text}: not a zip file — give a SCORM package built by p2p build --target scorm12 or --target scorm2004",
+        ),
+        (
+            folder_zip,
+            f"{folder_zip}: not a SCORM package: no imsmanifest.xml at the root of the zip — it is at"
+            " listening/imsmanifest.xml: zip the package's contents, not the folder that holds them",
+        ),
         (damaged, f"{damaged}: imsmanifest.xml:3: not well-formed XML — rebuild the package (p2p build)"),
     ]
     for path, message in cases:
@@ -178,16 +202,20 @@ def test_connection_refused_is_one_line_naming_the_url(env, tmp_path, monkeypatc
     monkeypatch.setenv("SCORM_CLOUD_API_URL", f"http://127.0.0.1:{port}/api/v2")
     code, out, err = run(scorm_zip(tmp_path / "listening.zip"))
     assert (code, out) == (1, "")
-    assert err == (f"p2p: cannot reach SCORM Cloud at http://127.0.0.1:{port}/api/v2 (connection refused) while"
-                   " checking the credentials — check the network connection and SCORM_CLOUD_API_URL\n")
+    assert err == (
+        f"p2p: cannot reach SCORM Cloud at http://127.0.0.1:{port}/api/v2 (connection refused) while"
+        " checking the credentials — check the network connection and SCORM_CLOUD_API_URL\n"
+    )
 
 
 def test_a_wrong_api_url_is_named(env, tmp_path, monkeypatch):
     monkeypatch.setenv("SCORM_CLOUD_API_URL", env.url.replace("/api/v2", "/api/v1"))
     code, _, err = run(scorm_zip(tmp_path / "listening.zip"))
     assert code == 1
-    assert err == (f"p2p: no SCORM Cloud API at {env.url.replace('/api/v2', '/api/v1')} (HTTP 404) — fix"
-                   " SCORM_CLOUD_API_URL, or unset it to use https://cloud.scorm.com/api/v2\n")
+    assert err == (
+        f"p2p: no SCORM Cloud API at {env.url.replace('/api/v2', '/api/v1')} (HTTP 404) — fix"
+        " SCORM_CLOUD_API_URL, or unset it to use https://cloud.scorm.com/api/v2\n"
+    )
     monkeypatch.setenv("SCORM_CLOUD_API_URL", "cloud.scorm.com/api/v2")
     code, _, err = run(scorm_zip(tmp_path / "listening.zip"))
     assert code == 2 and "SCORM_CLOUD_API_URL='cloud.scorm.com/api/v2' is not an http(s) URL" in err
@@ -198,8 +226,10 @@ def test_server_error_on_upload_stops_with_its_message(env, tmp_path):
     package = scorm_zip(tmp_path / "listening.zip")
     code, out, err = run(package)
     assert (code, out) == (1, "")
-    assert err == (f"p2p: SCORM Cloud answered HTTP 500 (Internal server error, reference 7f3a) while uploading"
-                   f" {package} — try again later\n")
+    assert err == (
+        f"p2p: SCORM Cloud answered HTTP 500 (Internal server error, reference 7f3a) while uploading"
+        f" {package} — try again later\n"
+    )
 
 
 def test_an_import_still_running_at_the_timeout_fails_and_says_where_to_look(env, tmp_path):
@@ -207,9 +237,11 @@ def test_an_import_still_running_at_the_timeout_fails_and_says_where_to_look(env
     package = scorm_zip(tmp_path / "listening.zip")
     code, _, err = run(package, "--timeout", "1")
     assert code == 1
-    assert err.splitlines()[0] == (f"p2p: {package}: import job job-1 still running after 1 s — SCORM Cloud may still"
-                                   " finish it: look for course listening in SCORM Cloud, or publish again with a"
-                                   " longer --timeout")
+    assert err.splitlines()[0] == (
+        f"p2p: {package}: import job job-1 still running after 1 s — SCORM Cloud may still"
+        " finish it: look for course listening in SCORM Cloud, or publish again with a"
+        " longer --timeout"
+    )
     polls = [path for method, path in calls(env) if path.endswith("/job-1")]
     # Backing off (waits of 0.05, 0.1, 0.2, 0.4 s...) bounds the polls in one second, however fast the machine.
     assert 2 <= len(polls) <= 7
@@ -220,12 +252,16 @@ def test_replace_deletes_older_versions_after_the_new_one_is_imported(env, tmp_p
     package = scorm_zip(tmp_path / "listening.zip")
     code, out, _ = run(package, "--version-policy", "replace")
     assert code == 0
-    assert out == f'{package}: course listening version 2 "Listening First" — no parser warnings; replaced version 0, 1\n'
+    assert (
+        out == f'{package}: course listening version 2 "Listening First" — no parser warnings; replaced version 0, 1\n'
+    )
     assert [v["version"] for v in env.courses["listening"]] == [2]
     assert calls(env)[1] == ("GET", "/api/v2/courses/listening/versions")
     assert env.received[1].query == {"includeRegistrationCount": ["True"]}
-    assert calls(env)[-2:] == [("DELETE", "/api/v2/courses/listening/versions/0"),
-                               ("DELETE", "/api/v2/courses/listening/versions/1")]
+    assert calls(env)[-2:] == [
+        ("DELETE", "/api/v2/courses/listening/versions/0"),
+        ("DELETE", "/api/v2/courses/listening/versions/1"),
+    ]
 
 
 def test_replace_refuses_to_delete_learners_registrations_and_uploads_nothing(env, tmp_path):
@@ -233,9 +269,11 @@ def test_replace_refuses_to_delete_learners_registrations_and_uploads_nothing(en
     package = scorm_zip(tmp_path / "listening.zip")
     code, out, err = run(package, "--version-policy", "replace")
     assert (code, out) == (1, "")
-    assert err.splitlines()[0] == (f"p2p: {package}: course listening has learner registrations (version 1: 3) that"
-                                   " --version-policy replace would delete — publish with --version-policy new"
-                                   " (learners keep their version), or remove those registrations in SCORM Cloud first")
+    assert err.splitlines()[0] == (
+        f"p2p: {package}: course listening has learner registrations (version 1: 3) that"
+        " --version-policy replace would delete — publish with --version-policy new"
+        " (learners keep their version), or remove those registrations in SCORM Cloud first"
+    )
     assert [m for m, _ in calls(env)] == ["GET", "GET"]  # ping, versions; no upload, no delete
     assert [v["version"] for v in env.courses["listening"]] == [0, 1]
 
@@ -262,8 +300,10 @@ def test_dry_run_needs_no_credentials_and_sends_nothing(env, tmp_path, monkeypat
 def test_publish_a_course_builds_it_and_uploads_exactly_what_p2p_build_makes(env, tmp_path):
     code, out, err = run("--course", SAMPLE_COURSE, "--target", "scorm12")
     assert (code, err) == (0, "")
-    assert out == ("sample_course-scorm12.zip (built from {}): course sample_course-scorm12 version 0"
-                   ' "Before the Meeting: Reaching Out to Families" — no parser warnings\n'.format(SAMPLE_COURSE))
+    assert out == (
+        f"sample_course-scorm12.zip (built from {SAMPLE_COURSE}): course sample_course-scorm12 version 0"
+        ' "Before the Meeting: Reaching Out to Families" — no parser warnings\n'
+    )
     built = CliRunner().invoke(main, ["build", str(SAMPLE_COURSE), "--target", "scorm12", "--out", str(tmp_path)])
     assert built.exit_code == 0
     upload = next(r for r in env.received if r.method == "POST")
@@ -275,8 +315,10 @@ def test_usage_errors(env, tmp_path):
     for args in [(), (package, "--course", SAMPLE_COURSE)]:
         code, _, err = run(*args)
         assert code == 2
-        assert err == ("p2p: give PACKAGE.zip files or --course NAME, not both and not neither — e.g. p2p publish"
-                       " dist/facilitation-scorm2004.zip\n")
+        assert err == (
+            "p2p: give PACKAGE.zip files or --course NAME, not both and not neither — e.g. p2p publish"
+            " dist/facilitation-scorm2004.zip\n"
+        )
     code, _, err = run("--course", "no_such_course", "--courses", tmp_path)
     assert code == 2 and "course folder 'no_such_course' not found" in err
     (tmp_path / "other").mkdir()
@@ -286,11 +328,15 @@ def test_usage_errors(env, tmp_path):
 
 
 def test_course_ids_come_from_file_names():
-    assert cloud.course_id_for(Path("dist/facilitation-foundations-scorm2004.zip")) == "facilitation-foundations-scorm2004"
+    assert (
+        cloud.course_id_for(Path("dist/facilitation-foundations-scorm2004.zip")) == "facilitation-foundations-scorm2004"
+    )
     assert cloud.course_id_for(Path("Cultural Competency (v2).zip")) == "Cultural-Competency-v2"
     assert cloud.course_id_for(Path("Competencia cultural: Módulo 2.zip")) == "Competencia-cultural-Modulo-2"
     assert cloud.api_url({}) == "https://cloud.scorm.com/api/v2"
-    assert cloud.api_url({"SCORM_CLOUD_API_URL": "https://cloud.scorm.com/api/v2//"}) == "https://cloud.scorm.com/api/v2"
+    assert (
+        cloud.api_url({"SCORM_CLOUD_API_URL": "https://cloud.scorm.com/api/v2//"}) == "https://cloud.scorm.com/api/v2"
+    )
 
 
 def test_a_course_with_problems_is_reported_and_nothing_is_sent(env, tmp_path):
@@ -319,6 +365,8 @@ def test_a_server_that_is_not_the_scorm_cloud_api_is_named(env, tmp_path):
     env.fail["ping"] = (200, "Welcome to our intranet")
     code, _, err = run(scorm_zip(tmp_path / "listening.zip"))
     assert code == 1
-    assert err == (f"p2p: the server at {env.url} answered, but not as the SCORM Cloud v2 API — fix"
-                   " SCORM_CLOUD_API_URL, or unset it to use https://cloud.scorm.com/api/v2\n")
+    assert err == (
+        f"p2p: the server at {env.url} answered, but not as the SCORM Cloud v2 API — fix"
+        " SCORM_CLOUD_API_URL, or unset it to use https://cloud.scorm.com/api/v2\n"
+    )
     assert calls(env) == [("GET", "/api/v2/ping")]

@@ -1,5 +1,6 @@
 """The three program courses: they validate, they hang together as courses, and their pages are
 accessible and self-contained (the SCORM packages must work with no network)."""
+
 from __future__ import annotations
 
 import re
@@ -7,9 +8,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from support.browser import axe_violations
 
 from builder.course import load_course
-from support.browser import axe_violations
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSES = ["conflict_resolution", "facilitation", "cultural_competency"]
@@ -60,9 +61,14 @@ def test_graded_subsections_match_the_grading_policy(name):
                 continue
             kind = subsection.attrs["format"]
             graded[kind] = graded.get(kind, 0) + 1
-            scored = [c for u in subsection.units for c in u.components if c.category in SCORED_TAGS
-                      and not (c.category == "reflection_journal" and c.block.points == 0)
-                      and not (c.category == "facilitation_rubric" and c.block.mode == "self")]
+            scored = [
+                c
+                for u in subsection.units
+                for c in u.components
+                if c.category in SCORED_TAGS
+                and not (c.category == "reflection_journal" and c.block.points == 0)
+                and not (c.category == "facilitation_rubric" and c.block.mode == "self")
+            ]
             assert scored, f"graded subsection {subsection.url_name} has nothing that publishes a grade"
     grader = {entry["type"]: entry["min_count"] for entry in course.grading_policy["GRADER"]}
     assert grader == graded
@@ -71,8 +77,12 @@ def test_graded_subsections_match_the_grading_policy(name):
 def test_self_assessment_and_calibration_use_the_same_rubric():
     """Raters calibrate on the rubric facilitators assess themselves with (and trainers later observe with)."""
     course = _course("facilitation")
-    rubrics = {c.block.mode: c.block for _ch, _s, u in _units(course) for c in u.components
-               if c.category == "facilitation_rubric"}
+    rubrics = {
+        c.block.mode: c.block
+        for _ch, _s, u in _units(course)
+        for c in u.components
+        if c.category == "facilitation_rubric"
+    }
     assert set(rubrics) == {"self", "calibration"}
     assert rubrics["self"].levels == rubrics["calibration"].levels
     assert rubrics["self"].criteria == rubrics["calibration"].criteria
@@ -140,8 +150,10 @@ def test_every_html_page_passes_axe(page, static_server):
     failures = []
     for course_name, unit, component in _html_components():
         body = component.html.replace('src="/static/', f'src="{server.url}/{course_name}/static/')
-        page.set_content(f'<!doctype html><html lang="en"><head><title>{unit.display_name}</title></head>'
-                         f"<body><main><h1>Course</h1><h2>{unit.display_name}</h2>{body}</main></body></html>")
+        page.set_content(
+            f'<!doctype html><html lang="en"><head><title>{unit.display_name}</title></head>'
+            f"<body><main><h1>Course</h1><h2>{unit.display_name}</h2>{body}</main></body></html>"
+        )
         violations = axe_violations(page)
         if violations:
             failures.append((course_name, component.url_name, violations))

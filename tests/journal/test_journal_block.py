@@ -1,4 +1,5 @@
 """reflection_journal XBlock in the xblock-sdk workbench: handlers, persistence, events, privacy, limits, escaping."""
+
 import copy
 import csv
 import io
@@ -65,18 +66,27 @@ def events(caplog):
             if isinstance(head.msg, str) and head.msg.startswith("XBlock event") and isinstance(data.msg, dict):
                 out.append((head.args[0], data.msg))
         return out
+
     return published
 
 
 # ---------------------------------------------------------------- the shared vectors, through the handlers
 
+
 @pytest.mark.parametrize("path", RULE_VECTORS, ids=lambda p: p.stem)
 def test_handlers_follow_the_shared_vectors(path, monkeypatch):
     vector = json.loads(path.read_text())
     content = vector["content"]
-    journal = model.Journal(tuple(model.Prompt(p["id"], p["text"], p["shared_with_staff"]) for p in content["prompts"]),
-                            content["display_name"], content["section"], content["guidance"], content["min_words"],
-                            content["points"], False, content["id"])
+    journal = model.Journal(
+        tuple(model.Prompt(p["id"], p["text"], p["shared_with_staff"]) for p in content["prompts"]),
+        content["display_name"],
+        content["section"],
+        content["guidance"],
+        content["min_words"],
+        content["points"],
+        False,
+        content["id"],
+    )
     xml = etree.tostring(model.serialize(journal)).decode()
     _, for_user = blocks(xml)
     block = for_user(user())[0]
@@ -84,7 +94,7 @@ def test_handlers_follow_the_shared_vectors(path, monkeypatch):
     if vector["saved"] is not None:
         block._store(model.restore(vector["saved"], content), content)
     for step in vector["steps"]:
-        monkeypatch.setattr(journal_block, "utc_now", lambda: step["now"])  # a fixed clock, as the vector says
+        monkeypatch.setattr(journal_block, "utc_now", lambda now=step["now"]: now)  # a fixed clock, as the vector says
         status, answer = call(block, step["handler"], step["payload"])
         assert status == step["status"], (step["handler"], answer)
         if status == 200:
@@ -96,6 +106,7 @@ def test_handlers_follow_the_shared_vectors(path, monkeypatch):
 
 # ---------------------------------------------------------------- learner flow
 
+
 def test_autosave_submit_and_edit_keep_versions_across_requests():
     _, for_user = blocks()
     name = user()
@@ -105,9 +116,16 @@ def test_autosave_submit_and_edit_keep_versions_across_requests():
     status, view = call(again, "state")
     assert status == 200 and view["entries"]["private_one"]["draft"] == "We spoke over"
     call(again, "submit", {"prompt_id": "private_one", "text": "We spoke over her twice."})
-    call(for_user(name)[0], "save_draft", {"prompt_id": "private_one", "text": "We spoke over her twice, then stopped."})
-    status, answer = call(for_user(name)[0], "submit", {"prompt_id": "private_one", "text": "We spoke over her twice, then stopped."})
-    assert [v["text"] for v in answer["entry"]["versions"]] == ["We spoke over her twice.", "We spoke over her twice, then stopped."]
+    call(
+        for_user(name)[0], "save_draft", {"prompt_id": "private_one", "text": "We spoke over her twice, then stopped."}
+    )
+    status, answer = call(
+        for_user(name)[0], "submit", {"prompt_id": "private_one", "text": "We spoke over her twice, then stopped."}
+    )
+    assert [v["text"] for v in answer["entry"]["versions"]] == [
+        "We spoke over her twice.",
+        "We spoke over her twice, then stopped.",
+    ]
     assert answer["entry"]["draft"] is None
     assert call(for_user(user())[0], "state")[1]["entries"]["private_one"]["versions"] == []  # another learner
 
@@ -123,7 +141,9 @@ def test_the_course_journal_gathers_every_block_and_only_this_learner():
         status, answer = call(block, "journal")
         assert status == 200
         # Sorted: storage may reorder blocks (the workbench writes the record with sorted keys).
-        assert sorted((e["block"], e["prompt_id"], e["draft"], [v["text"] for v in e["versions"]]) for e in answer["entries"]) == [
+        assert sorted(
+            (e["block"], e["prompt_id"], e["draft"], [v["text"] for v in e["versions"]]) for e in answer["entries"]
+        ) == [
             ("first", "shared_one", None, ["Ask before deciding."]),
             ("second", "question", "What does a good day look like?", []),
         ]
@@ -138,11 +158,16 @@ def test_events_carry_counts_never_text_and_completion_follows_min_words(events)
     call(first, "submit", {"prompt_id": "private_one", "text": secret})
     call(second, "submit", {"prompt_id": "question", "text": "How do mornings go at home?"})
     published = events()
-    assert all(secret not in json.dumps(data) and "too short" not in json.dumps(data)
-               and "mornings" not in json.dumps(data) for _, data in published)
+    assert all(
+        secret not in json.dumps(data) and "too short" not in json.dumps(data) and "mornings" not in json.dumps(data)
+        for _, data in published
+    )
     submitted = [data for name_, data in published if name_ == "p2p.journal.entry_submitted"]
     assert [(d["prompt_id"], d["words"], d["version"], d["met_min_words"]) for d in submitted] == [
-        ("private_one", 2, 1, False), ("private_one", 5, 2, True), ("question", 6, 1, True)]
+        ("private_one", 2, 1, False),
+        ("private_one", 5, 2, True),
+        ("question", 6, 1, True),
+    ]
     assert [d for n, d in published if n == "completion"] == [{"completion": 0.5}, {"completion": 1.0}]
     assert [d for n, d in published if n == "grade"] == [{"value": 2.0, "max_value": 2}]
 
@@ -155,13 +180,21 @@ def test_graded_mode_is_on_only_with_points():
 
 # ---------------------------------------------------------------- limits: 400 and nothing changed
 
-@pytest.mark.parametrize("body", [
-    b"not json", b"", b"[1, 2]", json.dumps({"prompt_id": "private_one", "text": "x" * 10_001}).encode(),
-    json.dumps({"prompt_id": "private_one", "text": "y" * 200_000}).encode(),
-    json.dumps({"prompt_id": "missing", "text": "x"}).encode(),
-    json.dumps({"prompt_id": "private_one", "text": None}).encode(),
-    b'{"prompt_id": "private_one", "text": "half a character \\ud800"}',
-], ids=["not-json", "empty", "list", "10001-chars", "huge-body", "unknown-prompt", "null-text", "lone-surrogate"])
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"",
+        b"[1, 2]",
+        json.dumps({"prompt_id": "private_one", "text": "x" * 10_001}).encode(),
+        json.dumps({"prompt_id": "private_one", "text": "y" * 200_000}).encode(),
+        json.dumps({"prompt_id": "missing", "text": "x"}).encode(),
+        json.dumps({"prompt_id": "private_one", "text": None}).encode(),
+        b'{"prompt_id": "private_one", "text": "half a character \\ud800"}',
+    ],
+    ids=["not-json", "empty", "list", "10001-chars", "huge-body", "unknown-prompt", "null-text", "lone-surrogate"],
+)
 @pytest.mark.parametrize("handler", ["save_draft", "submit"])
 def test_malformed_or_oversized_requests_get_400_and_change_nothing(handler, body):
     _, for_user = blocks()
@@ -186,13 +219,29 @@ def drafts_of(block):
 def test_save_drafts_writes_every_prompt_in_one_request_and_refuses_a_bad_one_whole():
     _, for_user = blocks()
     name = user()
-    status, answer = call(for_user(name)[0], "save_drafts", {"drafts": [
-        {"prompt_id": "private_one", "text": "The room was full."}, {"prompt_id": "shared_one", "text": "Ask first."}]})
+    status, answer = call(
+        for_user(name)[0],
+        "save_drafts",
+        {
+            "drafts": [
+                {"prompt_id": "private_one", "text": "The room was full."},
+                {"prompt_id": "shared_one", "text": "Ask first."},
+            ]
+        },
+    )
     assert status == 200 and set(answer["entries"]) == {"private_one", "shared_one"}
     assert drafts_of(for_user(name)[0]) == {"private_one": "The room was full.", "shared_one": "Ask first."}
     before = copy.deepcopy(for_user(name)[0].journals)
-    status, answer = call(for_user(name)[0], "save_drafts", {"drafts": [
-        {"prompt_id": "private_one", "text": "changed"}, {"prompt_id": "shared_one", "text": "x" * 10_001}]})
+    status, answer = call(
+        for_user(name)[0],
+        "save_drafts",
+        {
+            "drafts": [
+                {"prompt_id": "private_one", "text": "changed"},
+                {"prompt_id": "shared_one", "text": "x" * 10_001},
+            ]
+        },
+    )
     assert (status, answer) == (400, {"error": "an entry holds at most 10000 characters"})
     assert for_user(name)[0].journals == before
 
@@ -201,17 +250,34 @@ def test_an_overtaken_save_of_the_same_page_never_replaces_newer_text():
     """The leave-time request (higher seq) may reach the server before the autosave it overtook."""
     _, for_user = blocks()
     name = user()
-    newer = {"drafts": [{"prompt_id": "private_one", "text": "older words, then newer ones"},
-                        {"prompt_id": "shared_one", "text": "typed just before leaving"}], "page": "tab1", "seq": 5}
+    newer = {
+        "drafts": [
+            {"prompt_id": "private_one", "text": "older words, then newer ones"},
+            {"prompt_id": "shared_one", "text": "typed just before leaving"},
+        ],
+        "page": "tab1",
+        "seq": 5,
+    }
     assert call(for_user(name)[0], "save_drafts", newer)[0] == 200
-    status, answer = call(for_user(name)[0], "save_drafts", {"drafts": [{"prompt_id": "private_one", "text": "older words"}],
-                                                             "page": "tab1", "seq": 4})
+    status, answer = call(
+        for_user(name)[0],
+        "save_drafts",
+        {"drafts": [{"prompt_id": "private_one", "text": "older words"}], "page": "tab1", "seq": 4},
+    )
     assert status == 200 and answer["entries"]["private_one"]["draft"] == "older words, then newer ones"
-    assert drafts_of(for_user(name)[0]) == {"private_one": "older words, then newer ones",
-                                            "shared_one": "typed just before leaving"}
+    assert drafts_of(for_user(name)[0]) == {
+        "private_one": "older words, then newer ones",
+        "shared_one": "typed just before leaving",
+    }
     # Another page (a reload, another device) is not ordered against this one: its save applies.
-    assert call(for_user(name)[0], "save_drafts", {"drafts": [{"prompt_id": "private_one", "text": "from a new page"}],
-                                                   "page": "tab2", "seq": 1})[0] == 200
+    assert (
+        call(
+            for_user(name)[0],
+            "save_drafts",
+            {"drafts": [{"prompt_id": "private_one", "text": "from a new page"}], "page": "tab2", "seq": 1},
+        )[0]
+        == 200
+    )
     assert drafts_of(for_user(name)[0])["private_one"] == "from a new page"
     # Requests without page and seq (other clients) are applied as they come.
     assert call(for_user(name)[0], "save_drafts", {"drafts": [{"prompt_id": "private_one", "text": "plain"}]})[0] == 200
@@ -222,7 +288,9 @@ def test_save_drafts_takes_every_prompt_full_of_characters_json_escapes():
     _, for_user = blocks()
     name = user()
     full = "\u0001" * 10_000  # six bytes each as JSON: two such entries are over one entry's request limit
-    body = json.dumps({"drafts": [{"prompt_id": "private_one", "text": full}, {"prompt_id": "shared_one", "text": full}]})
+    body = json.dumps(
+        {"drafts": [{"prompt_id": "private_one", "text": full}, {"prompt_id": "shared_one", "text": full}]}
+    )
     assert len(body) > journal_block.MAX_REQUEST_BYTES
     status, answer = call(for_user(name)[0], "save_drafts", body=body.encode())
     assert status == 200 and [e["chars"] for e in answer["entries"].values()] == [10_000, 10_000]
@@ -234,6 +302,7 @@ def test_handlers_want_post():
 
 
 # ---------------------------------------------------------------- privacy: the staff view
+
 
 def submit_as_learners(for_user):
     names = [user(), user()]
@@ -251,7 +320,9 @@ def test_staff_see_shared_prompts_only_with_usernames():
     status, answer = call(staff, "staff_entries")
     assert status == 200
     assert sorted((r["username"], r["prompt_id"], r["text"], r["words"]) for r in answer["rows"]) == [
-        (names[0], "shared_one", "=shared plan number 0", 4), (names[1], "shared_one", "=shared plan number 1", 4)]
+        (names[0], "shared_one", "=shared plan number 0", 4),
+        (names[1], "shared_one", "=shared plan number 1", 4),
+    ]
     assert "PRIVATE" not in json.dumps(answer)
 
 
@@ -281,7 +352,9 @@ def test_staff_csv_export_has_shared_entries_and_defuses_formulas():
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == list(journal_block.STAFF_CSV_COLUMNS)
     assert sorted((r[0], r[1], r[5]) for r in rows[1:]) == [
-        (names[0], "shared_one", "'=shared plan number 0"), (names[1], "shared_one", "'=shared plan number 1")]
+        (names[0], "shared_one", "'=shared plan number 0"),
+        (names[1], "shared_one", "'=shared plan number 1"),
+    ]
 
 
 def test_text_no_file_can_hold_is_refused_so_the_staff_csv_keeps_working():
@@ -304,9 +377,16 @@ def test_a_prompt_made_private_later_disappears_from_the_staff_view():
 
 # ---------------------------------------------------------------- escaping (server-rendered view)
 
-XSS = ['<script>window.__xss=1</script>', '<img src=x onerror="window.__xss=2">', '"><svg onload="window.__xss=3">',
-       '<a href="javascript:window.__xss=4">link</a>', '</script><script>window.__xss=5</script>',
-       '<svg><script>window.__xss=6</script></svg>', "'-alert(7)-'", '<iframe srcdoc="<script>parent.__xss=8</script>">']
+XSS = [
+    "<script>window.__xss=1</script>",
+    '<img src=x onerror="window.__xss=2">',
+    '"><svg onload="window.__xss=3">',
+    '<a href="javascript:window.__xss=4">link</a>',
+    "</script><script>window.__xss=5</script>",
+    "<svg><script>window.__xss=6</script></svg>",
+    "'-alert(7)-'",
+    '<iframe srcdoc="<script>parent.__xss=8</script>">',
+]
 
 
 def init_args(html):
@@ -316,9 +396,11 @@ def init_args(html):
 
 
 def test_learner_and_author_text_are_escaped_in_the_rendered_view():
-    xml = ('<reflection_journal url_name="xss" display_name="&lt;script&gt;window.__xss=9&lt;/script&gt;">'
-           '<guidance>&lt;img src=x onerror="window.__xss=10"&gt;</guidance>'
-           '<prompt id="p">&lt;svg onload="window.__xss=11"&gt;</prompt></reflection_journal>')
+    xml = (
+        '<reflection_journal url_name="xss" display_name="&lt;script&gt;window.__xss=9&lt;/script&gt;">'
+        '<guidance>&lt;img src=x onerror="window.__xss=10"&gt;</guidance>'
+        '<prompt id="p">&lt;svg onload="window.__xss=11"&gt;</prompt></reflection_journal>'
+    )
     _, for_user = blocks(xml)
     name = user()
     call(for_user(name)[0], "submit", {"prompt_id": "p", "text": "\n".join(XSS)})
@@ -366,8 +448,10 @@ def test_workbench_lists_and_serves_the_block():
 
 
 def test_the_block_loads_course_attributes_and_its_export_round_trips():
-    xml = ('<reflection_journal url_name="r1" audience="facilitator" min_words="3">'
-           '<prompt id="p" shared_with_staff="true">Question?</prompt></reflection_journal>')
+    xml = (
+        '<reflection_journal url_name="r1" audience="facilitator" min_words="3">'
+        '<prompt id="p" shared_with_staff="true">Question?</prompt></reflection_journal>'
+    )
     _, for_user = blocks(xml)
     block = for_user(user())[0]
     assert block.min_words == 3 and block._content()["id"] == "r1"

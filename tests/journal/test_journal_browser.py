@@ -1,5 +1,6 @@
 """reflection_journal in Chromium: the shared vectors against P2PJournal.rules, the workbench (autosave,
 reload, browser restart, course journal download, escaping, axe-core) and the offline store (SCORM)."""
+
 import itertools
 import json
 import time
@@ -7,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lxml import etree
+from support.browser import ROOT, axe_violations
 from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import get_scenarios
 
-from support.browser import ROOT, axe_violations
 from xblocks.common.i18n import script_catalogue
 from xblocks.common.rendering import render
 from xblocks.journal import model
@@ -20,9 +21,15 @@ STORE_JS = ROOT / "xblocks" / "common" / "static" / "p2p-store.js"
 JOURNAL_JS = ROOT / "xblocks" / "journal" / "static" / "journal.js"
 JOURNAL_CSS = ROOT / "xblocks" / "journal" / "static" / "journal.css"
 SCENARIO = "reflection_journal.0"
-XSS = ['<script>window.__xss=1</script>', '<img src=x onerror="window.__xss=2">', '"><svg onload="window.__xss=3">',
-       '<a href="javascript:window.__xss=4">link</a>', '</textarea><script>window.__xss=5</script>',
-       '<svg><script>window.__xss=6</script></svg>', '<iframe srcdoc="<script>parent.__xss=8</script>">']
+XSS = [
+    "<script>window.__xss=1</script>",
+    '<img src=x onerror="window.__xss=2">',
+    '"><svg onload="window.__xss=3">',
+    '<a href="javascript:window.__xss=4">link</a>',
+    "</textarea><script>window.__xss=5</script>",
+    "<svg><script>window.__xss=6</script></svg>",
+    '<iframe srcdoc="<script>parent.__xss=8</script>">',
+]
 _names = itertools.count()
 
 
@@ -46,9 +53,11 @@ def journal_usage_ids():
 
 def stored_draft(name, prompt_id):
     """The draft in the workbench's database (read in a thread: Playwright's event loop owns this one)."""
+
     def read():
         block = WorkbenchRuntime(name).get_block(journal_usage_ids()[0])
         return block._state(block._content())["entries"].get(prompt_id, {}).get("draft")
+
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(read).result()
 
@@ -70,27 +79,42 @@ def block_violations(page, selector):
     """axe-core on one block of a workbench page. The workbench page itself has no <title> and jumps
     from <h1> to the blocks' <h3> (the LMS and the SCORM player put the unit's <h2> between), so the
     page-level rules are left to the offline page below, which is built like the player's."""
-    page_rules = {"document-title", "heading-order", "landmark-one-main", "page-has-heading-one", "region",
-                  "html-has-lang"}
+    page_rules = {
+        "document-title",
+        "heading-order",
+        "landmark-one-main",
+        "page-has-heading-one",
+        "region",
+        "html-has-lang",
+    }
     return [v for v in axe_violations(page, selector) if v["id"] not in page_rules]
 
 
 def assert_no_injection(page):
     assert page.evaluate("window.__xss") is None
-    assert page.locator(".p2p-journal script, .p2p-journal img, .p2p-journal svg, .p2p-journal iframe, "
-                        ".p2p-journal [onerror], .p2p-journal a[href^='javascript']").count() == 0
+    assert (
+        page.locator(
+            ".p2p-journal script, .p2p-journal img, .p2p-journal svg, .p2p-journal iframe, "
+            ".p2p-journal [onerror], .p2p-journal a[href^='javascript']"
+        ).count()
+        == 0
+    )
 
 
 # ---------------------------------------------------------------- shared vectors against P2PJournal.rules
 
+
 def test_rules_follow_the_shared_vectors_in_chromium(page, static_server, tmp_path):
     (tmp_path / "store.js").write_text(STORE_JS.read_text())
     (tmp_path / "journal.js").write_text(JOURNAL_JS.read_text())
-    (tmp_path / "index.html").write_text('<!doctype html><html lang="en"><title>rules</title>'
-                                         '<script src="store.js"></script><script src="journal.js"></script>')
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><title>rules</title>'
+        '<script src="store.js"></script><script src="journal.js"></script>'
+    )
     page.goto(static_server(tmp_path).url + "/index.html")
     vectors = {p.stem: json.loads(p.read_text()) for p in VECTORS}
-    outcome = page.evaluate("""(vectors) => {
+    outcome = page.evaluate(
+        """(vectors) => {
         const rules = P2PJournal.rules, out = {};
         const clone = (v) => v === undefined ? v : JSON.parse(JSON.stringify(v));
         out.words = vectors.words.cases.map(c => [rules.wordCount(c.text), rules.charCount(c.text)]);
@@ -113,7 +137,9 @@ def test_rules_follow_the_shared_vectors_in_chromium(page, static_server, tmp_pa
             out[name] = steps;
         }
         return out;
-    }""", vectors)
+    }""",
+        vectors,
+    )
     assert outcome.pop("words") == [[c["words"], c["chars"]] for c in vectors["words"]["cases"]]
     for name, steps in outcome.items():
         vector = vectors[name]
@@ -130,6 +156,7 @@ def test_rules_follow_the_shared_vectors_in_chromium(page, static_server, tmp_pa
 
 
 # ---------------------------------------------------------------- the workbench (Open edX runtime)
+
 
 def test_draft_survives_reload_and_browser_restart(page, browser, workbench_server):
     name = student()
@@ -161,8 +188,10 @@ def test_text_typed_just_before_leaving_is_saved(context, workbench_server):
     textarea(page, "try_next").click()
     page.keyboard.type("Call the family before the meeting.")
     page.close(run_before_unload=True)  # no pause for the autosave: only the leave-time save can keep it
-    wait_until(lambda: stored_draft(name, "try_next") == "Call the family before the meeting.",
-               "the draft typed before leaving never reached the server")
+    wait_until(
+        lambda: stored_draft(name, "try_next") == "Call the family before the meeting.",
+        "the draft typed before leaving never reached the server",
+    )
     again = context.new_page()
     open_scenario(again, workbench_server, name)
     assert textarea(again, "try_next").input_value() == "Call the family before the meeting."
@@ -170,10 +199,12 @@ def test_text_typed_just_before_leaving_is_saved(context, workbench_server):
 
 def stored_drafts(name):
     """({prompt id: draft}, {prompt id: [page, seq] of the request that wrote it}) in the database."""
+
     def read():
         block = WorkbenchRuntime(name).get_block(journal_usage_ids()[0])
         entries = block._state(block._content())["entries"]
         return {pid: e.get("draft") for pid, e in entries.items()}, block._record().get("sent")
+
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(read).result()
 
@@ -191,6 +222,7 @@ def test_every_prompt_typed_in_before_leaving_is_saved_in_one_request(browser, c
             held.append(route)  # never answered: the autosave is still on its way when the page goes
         else:
             route.continue_()
+
     is_save = lambda url: "/save_draft" in url  # noqa: E731 (save_draft or save_drafts)
     context.route(is_save, hold_first_save)
     context.on("request", lambda r: saves.append(r.post_data_json) if is_save(r.url) else None)
@@ -272,9 +304,15 @@ def test_submit_edit_versions_and_the_downloaded_journal(page, workbench_server)
     with page.expect_download() as download_info:
         page.locator(".p2p-journal__download").last.click()
     document = Path(download_info.value.path()).read_text(encoding="utf-8")
-    for text in (edited, entries["notice"], entries["try_next"], "A draft I have not submitted.",
-                 "Meaningful participation", "Curiosity",
-                 "Which habits of the team helped the family speak up, and which got in the way?"):
+    for text in (
+        edited,
+        entries["notice"],
+        entries["try_next"],
+        "A draft I have not submitted.",
+        "Meaningful participation",
+        "Curiosity",
+        "Which habits of the team helped the family speak up, and which got in the way?",
+    ):
         assert text in document, text
     for block in ("d0_u0", "d1_u0"):
         assert block_violations(page, f'[data-block-id$="{block}"]') == [], block
@@ -348,32 +386,41 @@ def test_a_lost_connection_is_said_and_the_save_retried(page, workbench_server):
                                    .textContent.includes('connection was lost')""")
     assert textarea(page, "notice").input_value() == "Written while the network was down."
     page.unroute("**/handler/**")
-    page.wait_for_function("""() => document.querySelector('[data-prompt-id="notice"] .p2p-journal__status')
-                                   .textContent === 'Draft saved.'""", timeout=20000)
+    page.wait_for_function(
+        """() => document.querySelector('[data-prompt-id="notice"] .p2p-journal__status')
+                                   .textContent === 'Draft saved.'""",
+        timeout=20000,
+    )
     assert stored_draft(name, "notice") == "Written while the network was down."
 
 
 # ---------------------------------------------------------------- offline (the SCORM runtime's store)
 
+
 def offline_page(tmp_path, capacity, lang="en"):
     """Two journal blocks mounted with P2PStore.offline on one page, sharing a document of `capacity` characters."""
-    journals = [model.parse(etree.fromstring(xml), "t.xml")[0] for xml in (
-        b'<reflection_journal url_name="one" section="Empathy" min_words="3"><prompt id="a">First question?</prompt></reflection_journal>',
-        # pointer-form OLX: the definition has no url_name, the player knows the block as "two"
-        b'<reflection_journal section="Curiosity"><prompt id="b" shared_with_staff="true">Second question?</prompt></reflection_journal>',
-    )]
+    journals = [
+        model.parse(etree.fromstring(xml), "t.xml")[0]
+        for xml in (
+            b'<reflection_journal url_name="one" section="Empathy" min_words="3"><prompt id="a">First question?</prompt></reflection_journal>',
+            # pointer-form OLX: the definition has no url_name, the player knows the block as "two"
+            b'<reflection_journal section="Curiosity"><prompt id="b" shared_with_staff="true">Second question?</prompt></reflection_journal>',
+        )
+    ]
     contents = [model.view_content(j) for j in journals]
     block_ids = ["one", "two"]
-    frames = "".join(render("journal/templates/student_view.html", lang, block_id=block_id, content=c,
-                            asset_url=lambda n: n) for block_id, c in zip(block_ids, contents))
+    frames = "".join(
+        render("journal/templates/student_view.html", lang, block_id=block_id, content=c, asset_url=lambda n: n)
+        for block_id, c in zip(block_ids, contents)
+    )
     (tmp_path / "store.js").write_text(STORE_JS.read_text())
     (tmp_path / "journal.js").write_text(JOURNAL_JS.read_text())
     (tmp_path / "journal.css").write_text(JOURNAL_CSS.read_text())
     (tmp_path / "index.html").write_text(
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>Offline journal</title>'
         '<link rel="stylesheet" href="journal.css"><script src="store.js"></script><script src="journal.js"></script>'
-        f'</head><body><main><h1>Course</h1><h2>Unit</h2>{frames}</main><script>'
-        f'const contents = {json.dumps(contents)}; const ids = {json.dumps(block_ids)}; const capacity = {capacity};'
+        f"</head><body><main><h1>Course</h1><h2>Unit</h2>{frames}</main><script>"
+        f"const contents = {json.dumps(contents)}; const ids = {json.dumps(block_ids)}; const capacity = {capacity};"
         f'const lang = "{lang}"; const i18n = {json.dumps(script_catalogue(lang, JOURNAL_JS))};'
         """
         window.doc = {};
@@ -389,7 +436,8 @@ def offline_page(tmp_path, capacity, lang="en"):
           store.call('state', {}).then((state) => P2PJournal.mount(document.getElementById(id), store,
               {content, state, i18n, lang}));
         });
-        </script></body></html>""")
+        </script></body></html>"""
+    )
 
 
 def test_offline_journal_collects_every_block_and_reports(page, static_server, tmp_path):
@@ -403,14 +451,30 @@ def test_offline_journal_collects_every_block_and_reports(page, static_server, t
     page.locator('[data-prompt-id="b"] .p2p-journal__text').blur()
     page.wait_for_function("() => window.doc.two && window.doc.two.entries.b.draft === 'An unsent thought'")
     assert page.evaluate("P2PJournal.collect().map(e => [e.block, e.prompt_id])") == [["one", "a"], ["two", "b"]]
-    report = page.evaluate("[P2PJournal.rules.report(window.doc.one, contents[0], 'one'),"
-                           " P2PJournal.rules.report(window.doc.two, contents[1], 'two')]")
-    assert report == [{"completed": True, "score": None, "interactions": [
-        {"id": "one-a", "type": "long-fill-in", "description": "First question?",
-         "response": "private entry, 5 words", "result": "neutral"}]},
-        {"completed": False, "score": None, "interactions": []}]
-    from_document = page.evaluate("P2PJournal.collect([{id: 'one', content: contents[0], state: window.doc.one},"
-                                  " {id: 'two', content: contents[1], state: window.doc.two}])")
+    report = page.evaluate(
+        "[P2PJournal.rules.report(window.doc.one, contents[0], 'one'),"
+        " P2PJournal.rules.report(window.doc.two, contents[1], 'two')]"
+    )
+    assert report == [
+        {
+            "completed": True,
+            "score": None,
+            "interactions": [
+                {
+                    "id": "one-a",
+                    "type": "long-fill-in",
+                    "description": "First question?",
+                    "response": "private entry, 5 words",
+                    "result": "neutral",
+                }
+            ],
+        },
+        {"completed": False, "score": None, "interactions": []},
+    ]
+    from_document = page.evaluate(
+        "P2PJournal.collect([{id: 'one', content: contents[0], state: window.doc.one},"
+        " {id: 'two', content: contents[1], state: window.doc.two}])"
+    )
     assert [(e["block"], e["draft"]) for e in from_document] == [("one", None), ("two", "An unsent thought")]
     drawn = page.evaluate("P2PJournal.renderJournal(P2PJournal.collect()).innerText")
     assert "Listening first changes the meeting." in drawn and "An unsent thought" in drawn
@@ -452,7 +516,10 @@ def test_the_offline_journal_in_spanish(page, static_server, tmp_path):
     page.goto(static_server(tmp_path).url + "/index.html")
     page.wait_for_selector("#two .p2p-journal__text:not([disabled])")
     textarea(page, "a").fill("Escuchar primero cambia la reunión.")
-    assert page.locator('[data-prompt-id="a"] .p2p-journal__count').text_content() == "5 de 3 palabras · 35 de 10000 caracteres"
+    assert (
+        page.locator('[data-prompt-id="a"] .p2p-journal__count').text_content()
+        == "5 de 3 palabras · 35 de 10000 caracteres"
+    )
     page.locator('[data-prompt-id="a"] .p2p-journal__submit').click()
     status(page, "a").filter(has_text="Enviado. La versión 1 queda guardada en su diario.").wait_for()
     assert "Privada: solo usted puede leer esta entrada." in page.locator("#one").inner_text()

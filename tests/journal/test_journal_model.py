@@ -1,4 +1,5 @@
 """reflection_journal model: OLX parsing with located problems, round-trip, and the rules (shared vectors)."""
+
 import copy
 import json
 from pathlib import Path
@@ -34,16 +35,25 @@ def test_parse_reads_every_field():
     journal, problems = parse_bytes(GOOD)
     assert problems == []
     assert journal == model.Journal(
-        prompts=(model.Prompt("notice", "What did you notice & what surprised you?", False),
-                 model.Prompt("next_step", "What will you try next?", True)),
-        display_name="Pause and reflect", section="Listening to families",
-        guidance="Think of one meeting from this school year.", min_words=40, points=2,
-        shared_with_staff=False, url_name="after_meeting")
+        prompts=(
+            model.Prompt("notice", "What did you notice & what surprised you?", False),
+            model.Prompt("next_step", "What will you try next?", True),
+        ),
+        display_name="Pause and reflect",
+        section="Listening to families",
+        guidance="Think of one meeting from this school year.",
+        min_words=40,
+        points=2,
+        shared_with_staff=False,
+        url_name="after_meeting",
+    )
 
 
 def test_prompts_inherit_the_block_sharing_default():
-    journal, _ = parse_bytes(b'<reflection_journal shared_with_staff="true"><prompt id="a">Q</prompt>'
-                             b'<prompt id="b" shared_with_staff="false">R</prompt></reflection_journal>')
+    journal, _ = parse_bytes(
+        b'<reflection_journal shared_with_staff="true"><prompt id="a">Q</prompt>'
+        b'<prompt id="b" shared_with_staff="false">R</prompt></reflection_journal>'
+    )
     assert [p.shared_with_staff for p in journal.prompts] == [True, False]
 
 
@@ -52,8 +62,14 @@ def test_private_is_the_default():
     assert journal.prompts[0].shared_with_staff is False and journal.min_words == 0 and journal.points == 0
 
 
-@pytest.mark.parametrize("source", [GOOD, b'<reflection_journal shared_with_staff="true"><prompt id="a">Q</prompt>'
-                                           b'<prompt id="b" shared_with_staff="false">R</prompt></reflection_journal>'])
+@pytest.mark.parametrize(
+    "source",
+    [
+        GOOD,
+        b'<reflection_journal shared_with_staff="true"><prompt id="a">Q</prompt>'
+        b'<prompt id="b" shared_with_staff="false">R</prompt></reflection_journal>',
+    ],
+)
 def test_serialize_round_trips(source):
     journal, _ = parse_bytes(source)
     again, problems = model.parse(etree.fromstring(etree.tostring(model.serialize(journal))), "x.xml")
@@ -99,8 +115,10 @@ def test_every_problem_is_reported_with_its_line_and_a_fix():
 
 
 def test_an_authors_comment_inside_a_prompt_is_not_markup():
-    journal, problems = parse_bytes(b'<reflection_journal><prompt id="a">What did you <!-- ask Ana --> notice?</prompt>'
-                                    b'<guidance>Think <!-- x --> first.</guidance></reflection_journal>')
+    journal, problems = parse_bytes(
+        b'<reflection_journal><prompt id="a">What did you <!-- ask Ana --> notice?</prompt>'
+        b"<guidance>Think <!-- x --> first.</guidance></reflection_journal>"
+    )
     assert problems == [] and journal.prompts[0].text == "What did you notice?" and journal.guidance == "Think first."
 
 
@@ -120,6 +138,7 @@ def test_view_content_is_json_and_learner_independent():
 
 # ---------------------------------------------------------------- rules
 
+
 def test_word_and_character_counts_follow_the_vector():
     cases = json.loads((VECTORS[0].parent / "words.json").read_text())["cases"]
     assert len(cases) >= 15
@@ -136,7 +155,9 @@ def test_rules_follow_the_shared_vectors(path):
     for step in vector["steps"]:
         before = copy.deepcopy(state)
         try:
-            new_state, response = model.apply(step["handler"], state, copy.deepcopy(step["payload"]), content, step["now"])
+            new_state, response = model.apply(
+                step["handler"], state, copy.deepcopy(step["payload"]), content, step["now"]
+            )
         except model.Refused as refused:
             assert (refused.status, refused.message) == (step["status"], step["error"]), step["handler"]
             assert state == before, "a refused request changed the state"
@@ -158,9 +179,19 @@ def test_vectors_cover_every_handler_and_refusals():
     assert handlers == set(model.HANDLERS) and statuses == {200, 400}
 
 
-CONTENT = {"id": "b", "display_name": "D", "section": "S", "guidance": "", "min_words": 3, "points": 0,
-           "max_chars": 10_000, "prompts": [{"id": "p", "text": "Q", "shared_with_staff": False},
-                                            {"id": "s", "text": "R", "shared_with_staff": True}]}
+CONTENT = {
+    "id": "b",
+    "display_name": "D",
+    "section": "S",
+    "guidance": "",
+    "min_words": 3,
+    "points": 0,
+    "max_chars": 10_000,
+    "prompts": [
+        {"id": "p", "text": "Q", "shared_with_staff": False},
+        {"id": "s", "text": "R", "shared_with_staff": True},
+    ],
+}
 
 
 def test_editing_after_submit_keeps_every_version_and_no_duplicate_text():
@@ -168,8 +199,11 @@ def test_editing_after_submit_keeps_every_version_and_no_duplicate_text():
     state, _ = model.submit(state, {"prompt_id": "p", "text": "first long answer"}, CONTENT, "t1")
     state, _ = model.save_draft(state, {"prompt_id": "p", "text": "second long answer"}, CONTENT, "t2")
     state, answer = model.submit(state, {"prompt_id": "p", "text": "second long answer"}, CONTENT, "t2")
-    assert state == {"entries": {"p": {"versions": [{"text": "first long answer", "at": "t1"},
-                                                     {"text": "second long answer", "at": "t2"}]}}}
+    assert state == {
+        "entries": {
+            "p": {"versions": [{"text": "first long answer", "at": "t1"}, {"text": "second long answer", "at": "t2"}]}
+        }
+    }
     assert answer["met_min_words"] is True and [v["words"] for v in answer["entry"]["versions"]] == [3, 3]
 
 

@@ -1,5 +1,6 @@
 """Shared helpers of the role-play tests: scenarios, the shared vectors, and runners that apply a
 vector to model.py, to the XBlock's JSON handlers, and (in the browser tests) to the script."""
+
 from __future__ import annotations
 
 import json
@@ -74,7 +75,9 @@ def check(vector: dict, outcome: dict) -> None:
         if step.get("refused"):
             assert result["state"] == previous, f"{where}: a refused request changed the state"
         for key, expected in step.get("expect", {}).items():
-            assert result["response"][key] == expected, f"{where}: {key} = {result['response'][key]!r}, expected {expected!r}"
+            assert result["response"][key] == expected, (
+                f"{where}: {key} = {result['response'][key]!r}, expected {expected!r}"
+            )
         if step["call"] == "state" and not step.get("refused"):
             assert result["state"] == previous, f"{where}: the read-only state handler changed the state"
         previous = result["state"]
@@ -102,8 +105,13 @@ def post(runtime, block, handler: str, payload) -> tuple[int, dict]:
 
 def block_state(block) -> dict:
     """The block's learner fields as the compact state the rules use (as the block reads them)."""
-    return {"r": block._field("route"), "v": block._field("via"), "n": block._field("attempts"),
-            "b": block._field("best_score"), "l": block._field("last_score")}
+    return {
+        "r": block._field("route"),
+        "v": block._field("via"),
+        "n": block._field("attempts"),
+        "b": block._field("best_score"),
+        "l": block._field("last_score"),
+    }
 
 
 def set_block_state(block, saved) -> None:

@@ -1,6 +1,7 @@
 """scenario_roleplay in Chromium: the shared vectors against P2PRoleplay.rules, the offline store
 (as a SCORM package mounts the block), and the Ms. Pérez scenario played in the xblock-sdk
 workbench by mouse and by keyboard alone, with focus, announcements and axe-core checked."""
+
 import itertools
 import json
 import shutil
@@ -8,8 +9,8 @@ import time
 
 import pytest
 from roleplay_support import MS_PEREZ, check, load_scenario, run_model, scenario_path, vectors
-
 from support.browser import ROOT, axe_violations
+
 from xblocks.common.i18n import script_catalogue
 from xblocks.common.rendering import render
 from xblocks.roleplay import model
@@ -52,9 +53,15 @@ def offline_site(tmp_path, static_server):
     for path in (STORE_JS, ROLEPLAY_JS, ROLEPLAY_CSS):
         shutil.copy(path, tmp_path / path.name)
     for lang in ("en", "es"):
-        block = render("roleplay/templates/student_view.html", lang, block_id="perez", content=content,
-                       asset_url=lambda name: f"static/{name}")
-        (tmp_path / f"index-{lang}.html").write_text(f"""<!doctype html>
+        block = render(
+            "roleplay/templates/student_view.html",
+            lang,
+            block_id="perez",
+            content=content,
+            asset_url=lambda name: f"static/{name}",
+        )
+        (tmp_path / f"index-{lang}.html").write_text(
+            f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>Unit 3: Partnering with Ms. Pérez</title>
 <link rel="stylesheet" href="roleplay.css"></head>
 <body><main><h1>Cultural competency</h1><h2>Partnering with Ms. Pérez</h2>
@@ -75,15 +82,19 @@ def offline_site(tmp_path, static_server):
   P2PRoleplay.mount(document.querySelector(".p2p-roleplay"), window.store,
     {{content: content, state: P2PRoleplay.rules.handlers.state(window.store.state(), {{}}, content).response,
       i18n: {json.dumps(script_catalogue(lang, ROLEPLAY_JS))}, lang: "{lang}"}});
-</script></body></html>""", encoding="utf-8")
+</script></body></html>""",
+            encoding="utf-8",
+        )
     return static_server(tmp_path).url, scenario
 
 
 def test_vectors_agree_in_chromium(page, static_server, tmp_path):
     for path in (STORE_JS, ROLEPLAY_JS):
         shutil.copy(path, tmp_path / path.name)
-    (tmp_path / "rules.html").write_text('<!doctype html><html lang="en"><title>rules</title>'
-                                         '<script src="p2p-store.js"></script><script src="roleplay.js"></script></html>')
+    (tmp_path / "rules.html").write_text(
+        '<!doctype html><html lang="en"><title>rules</title>'
+        '<script src="p2p-store.js"></script><script src="roleplay.js"></script></html>'
+    )
     page.goto(static_server(tmp_path).url + "/rules.html")
     checked = 0
     for name, vector in vectors():
@@ -100,12 +111,14 @@ def _wait_for_scene(page, scenario, scene_id):
     page.wait_for_function(
         """(title) => { const a = document.activeElement;
             return a && a.classList.contains('p2p-rp-scene-title') && a.textContent.includes(title); }""",
-        arg=title)
+        arg=title,
+    )
 
 
 def _wait_for_announcement(page, text):
-    page.wait_for_function("(text) => document.querySelector('[data-role=status]').textContent.includes(text)",
-                           arg=text)
+    page.wait_for_function(
+        "(text) => document.querySelector('[data-role=status]').textContent.includes(text)", arg=text
+    )
 
 
 def test_offline_store_plays_and_keeps_compact_ids(page, offline_site):
@@ -138,12 +151,19 @@ def test_offline_store_refused_save_changes_nothing(page, offline_site):
 def test_offline_resume_after_republish(page, offline_site):
     """A saved state naming a choice that no longer exists resumes at the last scene still reachable."""
     url, scenario = offline_site
-    page.add_init_script('window.initialSave = {"r": ["conf-double-slot", "listen-and-record", "removed-choice"],'
-                         ' "v": "removed-choice", "n": 1, "b": [20, 34], "l": [20, 34], "d": ["from", "an older version"]};')
+    page.add_init_script(
+        'window.initialSave = {"r": ["conf-double-slot", "listen-and-record", "removed-choice"],'
+        ' "v": "removed-choice", "n": 1, "b": [20, 34], "l": [20, 34], "d": ["from", "an older version"]};'
+    )
     page.goto(url + "/index-en.html")
     page.wait_for_selector('button[data-choice="learn-her-context"]')
-    assert page.evaluate("window.store.state()") == {"r": ["conf-double-slot", "listen-and-record"], "v": None, "n": 1,
-                                                     "b": [20, 34], "l": [20, 34]}
+    assert page.evaluate("window.store.state()") == {
+        "r": ["conf-double-slot", "listen-and-record"],
+        "v": None,
+        "n": 1,
+        "b": [20, 34],
+        "l": [20, 34],
+    }
 
 
 # -- the workbench -----------------------------------------------------------------------------
@@ -153,8 +173,14 @@ def _block_violations(page):
     """axe-core on the block in the workbench page. The workbench page jumps from <h1> to the
     block's <h3> and has no landmarks (Open edX and the SCORM player put the unit's heading and
     <main> around blocks), so page-level rules are checked on the offline page above instead."""
-    page_rules = {"document-title", "heading-order", "landmark-one-main", "page-has-heading-one", "region",
-                  "html-has-lang"}
+    page_rules = {
+        "document-title",
+        "heading-order",
+        "landmark-one-main",
+        "page-has-heading-one",
+        "region",
+        "html-has-lang",
+    }
     return [v for v in axe_violations(page, ".p2p-roleplay") if v["id"] not in page_rules]
 
 
@@ -168,8 +194,16 @@ def test_play_by_mouse_to_the_best_ending(page, workbench_server):
     name = learner("mouse")
     _open(page, workbench_server, name)
     assert _block_violations(page) == []
-    route = ["conf-double-slot", "listen-and-record", "learn-her-context", "call-about-results",
-             "ask-time-and-transport", "team-solution", "invite-support", "open-with-scores"]
+    route = [
+        "conf-double-slot",
+        "listen-and-record",
+        "learn-her-context",
+        "call-about-results",
+        "ask-time-and-transport",
+        "team-solution",
+        "invite-support",
+        "open-with-scores",
+    ]
     for choice in route:
         page.click(f'button[data-choice="{choice}"]')
         _wait_for_scene(page, scenario, scenario.choice(choice).next)
@@ -193,8 +227,9 @@ def test_play_by_mouse_to_the_best_ending(page, workbench_server):
     rows = page.locator(".p2p-rp-chart tbody tr")
     assert rows.count() == 5
     assert [c.strip() for c in rows.nth(0).locator("th, td").all_inner_texts()] == ["Equity", "7", "7", "100%"]
-    assert page.locator(".p2p-rp-bar-fill").evaluate_all("bars => bars.map(b => b.style.width)") == \
-        ["100%"] * 5  # the best route is at its best on every dimension
+    assert (
+        page.locator(".p2p-rp-bar-fill").evaluate_all("bars => bars.map(b => b.style.width)") == ["100%"] * 5
+    )  # the best route is at its best on every dimension
     assert "Your recorded score (best attempt): 35 of 35." in debrief.inner_text()
     page.click("text=Your route, step by step")
     steps = page.locator(".p2p-rp-review li").all_inner_texts()
@@ -225,8 +260,17 @@ def test_play_by_keyboard_alone(page, workbench_server):
     scenario = load_scenario(MS_PEREZ)
     _open(page, workbench_server, learner("keys"))
     page.locator("body").focus()
-    steps = ["conf-alfredo-interprets", "back", "conf-double-slot", "quick-update", "call-about-results",
-             "send-standard-invite", "own-the-barrier", "send-standard-invite", "hold-without-her"]
+    steps = [
+        "conf-alfredo-interprets",
+        "back",
+        "conf-double-slot",
+        "quick-update",
+        "call-about-results",
+        "send-standard-invite",
+        "own-the-barrier",
+        "send-standard-invite",
+        "hold-without-her",
+    ]
     expected_scene = {"back": "fall-conferences"}
     for number, step in enumerate(steps):
         if step == "back":
@@ -255,9 +299,20 @@ def test_reduced_motion_and_no_color_only_meaning(browser, workbench_server):
     try:
         _open(page, workbench_server, learner("calm"))
         # The third ending, by the route that misses every chance.
-        for choice in ["conf-alfredo-interprets", "finish-on-time", "mail-the-report", "cite-the-timeline",
-                       "ask-time-and-transport", "phone-from-work", "send-the-agenda", "open-with-scores",
-                       "keep-going", "reassure-routine", "defer-her-priority", "sign-and-close"]:
+        for choice in [
+            "conf-alfredo-interprets",
+            "finish-on-time",
+            "mail-the-report",
+            "cite-the-timeline",
+            "ask-time-and-transport",
+            "phone-from-work",
+            "send-the-agenda",
+            "open-with-scores",
+            "keep-going",
+            "reassure-routine",
+            "defer-her-priority",
+            "sign-and-close",
+        ]:
             page.click(f'button[data-choice="{choice}"]')
         page.wait_for_selector(".p2p-rp-chart")
         assert "Polite distance" in page.locator(".p2p-rp-scene-title").inner_text()
@@ -277,12 +332,16 @@ def test_studio_editor_validates_live_and_refuses_invalid_saves(page, workbench_
     assert original.strip() == MS_PEREZ.read_text(encoding="utf-8").strip()  # the author's text, comments kept
     assert page.locator("[data-role=summary]").inner_text() == "No problems found."
     broken = original.replace('next="first-contact"', 'next="first-kontakt"', 1)
-    line = broken[:broken.index("first-kontakt")].count("\n") + 1
+    line = broken[: broken.index("first-kontakt")].count("\n") + 1
     editor.fill(broken)
-    page.wait_for_function("() => document.querySelector('[data-role=summary]').textContent.startsWith('Problems found:')")
+    page.wait_for_function(
+        "() => document.querySelector('[data-role=summary]').textContent.startsWith('Problems found:')"
+    )
     problems = page.locator("[data-role=list] li").all_inner_texts()
-    assert any(p.startswith(f"scenario.xml:{line}: choice 'conf-double-slot' leads to unknown scene 'first-kontakt'")
-               for p in problems)
+    assert any(
+        p.startswith(f"scenario.xml:{line}: choice 'conf-double-slot' leads to unknown scene 'first-kontakt'")
+        for p in problems
+    )
     assert editor.get_attribute("aria-invalid") == "true"
     page.click("[data-role=save]")
     page.wait_for_function("() => document.querySelector('[data-role=status]').textContent.includes('was not saved')")
@@ -296,6 +355,7 @@ def test_studio_editor_validates_live_and_refuses_invalid_saves(page, workbench_
 
 def test_author_text_never_becomes_markup(page, static_server, tmp_path):
     from test_roleplay_xblock import HOSTILE
+
     scenario, problems = model.parse_text(HOSTILE, "hostile.xml")
     assert problems == []
     content = model.view_content(scenario)
@@ -303,20 +363,28 @@ def test_author_text_never_becomes_markup(page, static_server, tmp_path):
         shutil.copy(path, tmp_path / path.name)
     block = render("roleplay/templates/student_view.html", "en", block_id="h", content=content, asset_url=str)
     content_json = json.dumps(content).replace("<", "\\u003c")
-    (tmp_path / "hostile.html").write_text(f"""<!doctype html><html lang="en"><title>x</title><body>{block}
+    (tmp_path / "hostile.html").write_text(
+        f"""<!doctype html><html lang="en"><title>x</title><body>{block}
 <script src="p2p-store.js"></script><script src="roleplay.js"></script><script>
 var content = {content_json};
 var store = P2PStore.offline(P2PRoleplay.rules, content, {{load: function () {{ return null; }},
   save: function () {{ return {{ok: true}}; }}}});
 P2PRoleplay.mount(document.querySelector(".p2p-roleplay"), store,
   {{content: content, state: P2PRoleplay.rules.handlers.state(store.state(), {{}}, content).response, i18n: {{}}, lang: "en"}});
-</script></body></html>""", encoding="utf-8")
+</script></body></html>""",
+        encoding="utf-8",
+    )
     page.goto(static_server(tmp_path).url + "/hostile.html")
     page.click('button[data-choice="c"]')
     page.wait_for_selector(".p2p-rp-debrief")
     assert page.evaluate("window.__xss") is None
-    assert page.locator(".p2p-roleplay script, .p2p-roleplay img, .p2p-roleplay svg, .p2p-roleplay iframe, "
-                        ".p2p-roleplay [onerror], .p2p-roleplay [onmouseover]").count() == 0
+    assert (
+        page.locator(
+            ".p2p-roleplay script, .p2p-roleplay img, .p2p-roleplay svg, .p2p-roleplay iframe, "
+            ".p2p-roleplay [onerror], .p2p-roleplay [onmouseover]"
+        ).count()
+        == 0
+    )
     assert "<iframe srcdoc" in page.locator(".p2p-rp-debrief").inner_text()
 
 
@@ -329,8 +397,9 @@ def test_a_stale_tab_is_refused_and_catches_up(context, workbench_server):
     first.click('button[data-choice="conf-double-slot"]')
     _wait_for_scene(first, scenario, "first-contact")
     second.click('button[data-choice="conf-english-notice"]')  # no longer offered: the server refuses it
-    _wait_for_announcement(second, "That step could not be taken. (choice 'conf-english-notice' is not offered "
-                                   "in scene 'first-contact')")
+    _wait_for_announcement(
+        second, "That step could not be taken. (choice 'conf-english-notice' is not offered in scene 'first-contact')"
+    )
     _wait_for_scene(second, scenario, "first-contact")
     assert second.locator('button[data-choice="listen-and-record"]').count() == 1
 
@@ -355,8 +424,10 @@ def test_phone_width_and_forced_colors(browser, offline_site):
     context = browser.new_context(viewport={"width": 320, "height": 640}, forced_colors="active")
     page = context.new_page()
     try:
-        page.add_init_script('window.initialSave = {"r": ["conf-double-slot", "quick-update", "call-about-results",'
-                             ' "send-standard-invite"], "v": null, "n": 0, "b": null, "l": null};')
+        page.add_init_script(
+            'window.initialSave = {"r": ["conf-double-slot", "quick-update", "call-about-results",'
+            ' "send-standard-invite"], "v": null, "n": 0, "b": null, "l": null};'
+        )
         page.goto(url + "/index-en.html")
         page.click('button[data-choice="hold-without-her"]')
         page.wait_for_selector(".p2p-rp-chart")

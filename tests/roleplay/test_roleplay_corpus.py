@@ -1,4 +1,5 @@
 """A corpus of broken scenarios: each is refused with its file, line and a message saying what to fix."""
+
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,13 @@ EXPECTED = {
     "empty_choice_text.xml": (5, "text of choice 'go' is empty"),
     "missing_feedback.xml": (4, "choice 'go' has no <feedback>"),
     "bad_points.xml": (5, "points item 'respect:two' is not dimension:number"),
-    "unknown_start.xml": (1, "start=\"begin\" names no scene"),
+    "unknown_start.xml": (1, 'start="begin" names no scene'),
     "not_well_formed.xml": (4, "the XML is not well-formed: xmlParseEntityRef: no name"),
     "misspelled_element.xml": (4, "unexpected <choise> inside <scene>"),
     "portrait_without_alt.xml": (3, "persona 'perez' has a portrait without portrait_alt"),
     "ending_without_debrief.xml": (6, "ending 'end' has no <debrief>"),
     "dimension_never_scored.xml": (3, "no route earns points for dimension 'advocacy'"),
-    "bad_keep.xml": (1, "keep=\"average\" is not allowed"),
+    "bad_keep.xml": (1, 'keep="average" is not allowed'),
     "choices_in_an_ending.xml": (8, "unexpected <choice> inside <ending>"),
     "wrong_root.xml": (1, "expected <scenario_roleplay>, found <scenario>"),
     "loose_text.xml": (4, "<choice> has loose text"),
@@ -67,5 +68,7 @@ def test_parse_from_a_file_gives_the_same_lines(name):
 
 def test_bad_attribute_values_are_each_reported():
     _, problems = model.parse_text((BROKEN / "bad_keep.xml").read_text(encoding="utf-8"), "bad_keep.xml")
-    assert [p.message for p in problems] == ["keep=\"average\" is not allowed",
-                                             "max_attempts=\"two\" is not a number of zero or more"]
+    assert [p.message for p in problems] == [
+        'keep="average" is not allowed',
+        'max_attempts="two" is not a number of zero or more',
+    ]

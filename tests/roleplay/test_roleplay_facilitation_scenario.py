@@ -2,6 +2,7 @@
 a tense IEP meeting. Its promises, checked with model.py: size, every ending and every dimension
 reachable, the one best route, the three loops that cannot be farmed, Spanish with interpretation,
 the facilitator's skills among the choices, and its place in the course."""
+
 import pytest
 from roleplay_support import ROOT, load_scenario, loop_free_routes
 
@@ -10,9 +11,20 @@ from xblocks.roleplay import model
 
 SCENARIO = ROOT / "courses" / "facilitation" / "scenario_roleplay" / "fac_ortiz_meeting.xml"
 DIMENSIONS = ["neutrality", "structure", "listening", "voice", "agreement"]
-BEST_ROUTE = ["ask-hopes-and-needs", "agenda-as-questions", "open-with-agreements", "family-first",
-              "reframe-interests", "invite-nakamura", "summarize-common-ground", "reframe-both",
-              "list-then-weigh", "park-with-a-plan", "check-with-each", "close-with-actions"]
+BEST_ROUTE = [
+    "ask-hopes-and-needs",
+    "agenda-as-questions",
+    "open-with-agreements",
+    "family-first",
+    "reframe-interests",
+    "invite-nakamura",
+    "summarize-common-ground",
+    "reframe-both",
+    "list-then-weigh",
+    "park-with-a-plan",
+    "check-with-each",
+    "close-with-actions",
+]
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +47,23 @@ def test_size_endings_and_dimensions(meeting):
     assert [d.id for d in meeting.dimensions] == DIMENSIONS
     assert all(d.description for d in meeting.dimensions)
     reached = {model.route_scenes(meeting, route)[-1] for route in loop_free_routes(meeting)}
-    assert reached == {e.id for e in endings} == {
-        "ending-agreement", "ending-signed", "ending-next-meeting", "ending-complaint"}
+    assert (
+        reached
+        == {e.id for e in endings}
+        == {"ending-agreement", "ending-signed", "ending-next-meeting", "ending-complaint"}
+    )
     assert all(choice.feedback for scene in scenes for choice in scene.choices)
 
 
 def test_every_dimension_can_be_earned_and_lost(meeting):
     content = model.view_content(meeting)
     assert {d["id"]: d["best"] for d in content["dimensions"]} == {
-        "neutrality": 5, "structure": 7, "listening": 8, "voice": 8, "agreement": 7}
+        "neutrality": 5,
+        "structure": 7,
+        "listening": 8,
+        "voice": 8,
+        "agreement": 7,
+    }
     assert content["possible"] == 35
     for dimension in DIMENSIONS:
         values = [c.points.get(dimension, 0) for s in meeting.scenes for c in s.choices]
@@ -64,36 +84,92 @@ def test_the_one_best_route_is_at_its_best_on_every_dimension(meeting):
     assert view["score"] == {"earned": 35, "possible": 35}
 
 
-@pytest.mark.parametrize("ending, route", [
-    ("ending-signed", ["logistics-only", "his-agenda", "open-with-agreements", "staff-first",
-                       "record-the-request", "take-as-agreement", "reframe-both", "propose-compromise",
-                       "stay-on-agenda", "assume-consensus", "answer-and-sign"]),
-    ("ending-next-meeting", ["ask-hopes-and-needs", "agenda-as-questions", "open-with-agreements",
-                             "family-first", "reframe-interests", "invite-nakamura",
-                             "summarize-common-ground", "rule-on-cost", "summarize-and-schedule"]),
-    ("ending-complaint", ["promise-the-program", "his-agenda", "straight-to-services", "push-through",
-                          "explain-last-year", "ask-whose-side", "urge-realism", "declare-impasse"]),
-])
+@pytest.mark.parametrize(
+    "ending, route",
+    [
+        (
+            "ending-signed",
+            [
+                "logistics-only",
+                "his-agenda",
+                "open-with-agreements",
+                "staff-first",
+                "record-the-request",
+                "take-as-agreement",
+                "reframe-both",
+                "propose-compromise",
+                "stay-on-agenda",
+                "assume-consensus",
+                "answer-and-sign",
+            ],
+        ),
+        (
+            "ending-next-meeting",
+            [
+                "ask-hopes-and-needs",
+                "agenda-as-questions",
+                "open-with-agreements",
+                "family-first",
+                "reframe-interests",
+                "invite-nakamura",
+                "summarize-common-ground",
+                "rule-on-cost",
+                "summarize-and-schedule",
+            ],
+        ),
+        (
+            "ending-complaint",
+            [
+                "promise-the-program",
+                "his-agenda",
+                "straight-to-services",
+                "push-through",
+                "explain-last-year",
+                "ask-whose-side",
+                "urge-realism",
+                "declare-impasse",
+            ],
+        ),
+    ],
+)
 def test_weaker_routes_end_elsewhere_and_score_less(meeting, ending, route):
     _state, view = _play(meeting, route)
     assert view["scene"] == ending
     assert view["score"]["earned"] < view["score"]["possible"] == 35
 
 
-@pytest.mark.parametrize("lead_in, closing, back_at, exit_choice", [
-    # The rushed opening: restart it properly.
-    (["ask-hopes-and-needs", "agenda-as-questions", "straight-to-services"],
-     "restart-opening", "opening", "straight-to-services"),
-    # A side taken on cost: a break, then the cost question again.
-    (["ask-hopes-and-needs", "agenda-as-questions", "open-with-agreements", "family-first",
-      "reframe-interests", "take-as-agreement", "urge-realism"],
-     "break-and-return", "cost-question", "rule-on-cost"),
-    # Consensus assumed from silence: back to the proposal to check it.
-    (BEST_ROUTE[:10] + ["assume-consensus"], "back-to-proposal", "proposal", "assume-consensus"),
-])
+@pytest.mark.parametrize(
+    "lead_in, closing, back_at, exit_choice",
+    [
+        # The rushed opening: restart it properly.
+        (
+            ["ask-hopes-and-needs", "agenda-as-questions", "straight-to-services"],
+            "restart-opening",
+            "opening",
+            "straight-to-services",
+        ),
+        # A side taken on cost: a break, then the cost question again.
+        (
+            [
+                "ask-hopes-and-needs",
+                "agenda-as-questions",
+                "open-with-agreements",
+                "family-first",
+                "reframe-interests",
+                "take-as-agreement",
+                "urge-realism",
+            ],
+            "break-and-return",
+            "cost-question",
+            "rule-on-cost",
+        ),
+        # Consensus assumed from silence: back to the proposal to check it.
+        (BEST_ROUTE[:10] + ["assume-consensus"], "back-to-proposal", "proposal", "assume-consensus"),
+    ],
+)
 def test_going_round_a_loop_never_changes_the_score(meeting, lead_in, closing, back_at, exit_choice):
     state, _ = _play(meeting, lead_in)
-    cut = lead_in[:model.route_scenes(meeting, lead_in).index(back_at)]  # the route up to the loop's scene
+    cut = lead_in[: model.route_scenes(meeting, lead_in).index(back_at)]  # the route up to the loop's scene
     before = model.route_totals(meeting, cut)
     for _ in range(4):
         state, view = model.handle("choose", state, {"choice": closing}, meeting)
@@ -118,18 +194,21 @@ def test_ms_ortiz_speaks_spanish_and_is_always_interpreted(meeting):
     assert others and {b["lang"] for b in others} == {"en"}
 
 
-@pytest.mark.parametrize("skill, words", [
-    ("pre-meeting conversations", ["separately"]),
-    ("an agenda framed as questions", ["agenda framed as questions"]),
-    ("shared agreements", ["shared agreements"]),
-    ("reframing positions into interests", ["reframe", "interest"]),
-    ("summarizing", ["summarize"]),
-    ("the parking lot", ["parking lot"]),
-    ("balancing voices", ["open question", "quietest"]),
-    ("options before evaluation", ["every option on the chart before anyone judges"]),
-    ("checking for agreement", ["ask each person in turn"]),
-    ("closing with next steps", ["read back each decision", "check-out"]),
-])
+@pytest.mark.parametrize(
+    "skill, words",
+    [
+        ("pre-meeting conversations", ["separately"]),
+        ("an agenda framed as questions", ["agenda framed as questions"]),
+        ("shared agreements", ["shared agreements"]),
+        ("reframing positions into interests", ["reframe", "interest"]),
+        ("summarizing", ["summarize"]),
+        ("the parking lot", ["parking lot"]),
+        ("balancing voices", ["open question", "quietest"]),
+        ("options before evaluation", ["every option on the chart before anyone judges"]),
+        ("checking for agreement", ["ask each person in turn"]),
+        ("closing with next steps", ["read back each decision", "check-out"]),
+    ],
+)
 def test_every_facilitation_skill_is_a_choice(meeting, skill, words):
     choices = " ".join(c.text + " " + c.feedback for s in meeting.scenes for c in s.choices).lower()
     assert all(word in choices for word in words), skill
@@ -138,8 +217,13 @@ def test_every_facilitation_skill_is_a_choice(meeting, skill, words):
 def test_placed_in_the_skills_chapter_after_the_readings_and_graded():
     course, problems = load_course(ROOT / "courses" / "facilitation")
     assert course is not None and not problems, "\n".join(map(str, problems))
-    order = [(chapter.url_name, subsection, c.category, c.url_name) for chapter in course.chapters
-             for subsection in chapter.subsections for u in subsection.units for c in u.components]
+    order = [
+        (chapter.url_name, subsection, c.category, c.url_name)
+        for chapter in course.chapters
+        for subsection in chapter.subsections
+        for u in subsection.units
+        for c in u.components
+    ]
     place = next(o for o in order if o[2:] == ("scenario_roleplay", "fac_ortiz_meeting"))
     assert place[0] == "fac_ch2_skills"
     assert place[1].attrs.get("graded") == "true" and place[1].attrs.get("format") == "Role-play"

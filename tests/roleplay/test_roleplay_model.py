@@ -1,5 +1,6 @@
 """model.py: the authoring format, round trip, scoring, the loop rule, resume after re-publish,
 and the Ms. Pérez scenario's promises (size, endings, dimensions, seed strategies, Spanish)."""
+
 import copy
 import json
 
@@ -44,28 +45,43 @@ def test_ms_perez_speaks_spanish_with_interpretation(perez):
     assert {b["lang"] for b in lines} == {"es"} and {b["translation_lang"] for b in lines} == {"en"}
 
 
-@pytest.mark.parametrize("strategy, words", [
-    ("communication preferences asked early", ["how she would like to hear from you"]),
-    ("a trained interpreter, not the child", ["interpreter"]),
-    ("least dangerous assumption", ["least dangerous assumption"]),
-    ("parent advocacy resource", ["Family Empowerment Center"]),
-    ("open with strengths", ["Begin with Alfredo's strengths"]),
-    ("empathy for the labels", ["can be hard to hear"]),
-    ("own cultural lens", ["night-shift work and the effects of immigration"]),
-    ("open-ended listening", ["what she would like you to know about Alfredo"]),
-    ("her priority concern in the plan", ["add to the plan a goal and supports for recess"]),
-    ("what to expect, in advance", ["what each person will say"]),
-    ("invite her aunt", ["bring Rosa or anyone else"]),
-    ("systemic barriers, shared accountability", ["fixing it is the school's job too"]),
-    ("transport and sleep schedule", ["reach by bus, given her sleep and work"]),
-    ("principal, social worker, community location", ["principal and the school social worker", "family resource center"]),
-    ("stand in her shoes", ["from where she stands"]),
-    ("professional development with interpreters", ["training on working with interpreters"]),
-    ("ask for feedback and act on it", ["what has helped most and least", "act on what she told you"]),
-])
+@pytest.mark.parametrize(
+    "strategy, words",
+    [
+        ("communication preferences asked early", ["how she would like to hear from you"]),
+        ("a trained interpreter, not the child", ["interpreter"]),
+        ("least dangerous assumption", ["least dangerous assumption"]),
+        ("parent advocacy resource", ["Family Empowerment Center"]),
+        ("open with strengths", ["Begin with Alfredo's strengths"]),
+        ("empathy for the labels", ["can be hard to hear"]),
+        ("own cultural lens", ["night-shift work and the effects of immigration"]),
+        ("open-ended listening", ["what she would like you to know about Alfredo"]),
+        ("her priority concern in the plan", ["add to the plan a goal and supports for recess"]),
+        ("what to expect, in advance", ["what each person will say"]),
+        ("invite her aunt", ["bring Rosa or anyone else"]),
+        ("systemic barriers, shared accountability", ["fixing it is the school's job too"]),
+        ("transport and sleep schedule", ["reach by bus, given her sleep and work"]),
+        (
+            "principal, social worker, community location",
+            ["principal and the school social worker", "family resource center"],
+        ),
+        ("stand in her shoes", ["from where she stands"]),
+        ("professional development with interpreters", ["training on working with interpreters"]),
+        ("ask for feedback and act on it", ["what has helped most and least", "act on what she told you"]),
+    ],
+)
 def test_every_seed_strategy_is_a_choice_or_consequence(perez, strategy, words):
-    text = " ".join([s.title + " " + " ".join(b.text + " " + b.translation for b in s.beats) + " " + s.debrief
-                     + " ".join(c.text + " " + c.feedback for c in s.choices) for s in perez.scenes])
+    text = " ".join(
+        [
+            s.title
+            + " "
+            + " ".join(b.text + " " + b.translation for b in s.beats)
+            + " "
+            + s.debrief
+            + " ".join(c.text + " " + c.feedback for c in s.choices)
+            for s in perez.scenes
+        ]
+    )
     for phrase in words:
         assert phrase in text, f"{strategy}: '{phrase}' is missing"
 
@@ -108,7 +124,13 @@ def test_view_content_is_json_and_learner_independent(perez):
 def test_scores_along_a_path(perez):
     route = ["conf-double-slot", "listen-and-record", "not-my-role"]
     assert model.route_scenes(perez, route) == ["fall-conferences", "first-contact", "your-lens", "evaluation-results"]
-    assert model.route_totals(perez, route) == {"equity": 2, "respect": 0, "communication": 3, "advocacy": 0, "commitment": 1}
+    assert model.route_totals(perez, route) == {
+        "equity": 2,
+        "respect": 0,
+        "communication": 3,
+        "advocacy": 0,
+        "commitment": 1,
+    }
     assert model.earned({"a": -4, "b": 1}) == 0
 
 
@@ -125,8 +147,14 @@ def test_best_route_reaches_every_dimension_best_at_once(perez):
 
 def test_going_round_a_loop_never_changes_the_score(perez):
     state = model.restore(None, perez)
-    for choice in ["conf-english-notice", "assume-a-reason", "listen-and-record", "learn-her-context",
-                   "call-about-results", "send-standard-invite"]:
+    for choice in [
+        "conf-english-notice",
+        "assume-a-reason",
+        "listen-and-record",
+        "learn-her-context",
+        "call-about-results",
+        "send-standard-invite",
+    ]:
         state, _ = model.handle("choose", state, {"choice": choice}, perez)
     before = model.route_totals(perez, state["r"])
     for _ in range(5):  # the missed meeting loops back to scheduling
@@ -165,11 +193,16 @@ def test_resume_after_a_scene_is_removed(perez):
     root.find(".//choice[@id='listen-and-record']").set("next", "evaluation-results")
     republished, problems = model.parse(root, "republished")
     assert problems == []
-    saved = {"r": ["conf-double-slot", "listen-and-record", "learn-her-context", "call-about-results"],
-             "v": "call-about-results", "n": 2, "b": [20, 34], "l": [11, 34], "x": "a key this version does not know"}
+    saved = {
+        "r": ["conf-double-slot", "listen-and-record", "learn-her-context", "call-about-results"],
+        "v": "call-about-results",
+        "n": 2,
+        "b": [20, 34],
+        "l": [11, 34],
+        "x": "a key this version does not know",
+    }
     state = model.restore(saved, republished)
-    assert state == {"r": ["conf-double-slot", "listen-and-record"], "v": None, "n": 2, "b": [20, 34],
-                     "l": [11, 34]}
+    assert state == {"r": ["conf-double-slot", "listen-and-record"], "v": None, "n": 2, "b": [20, 34], "l": [11, 34]}
     view = model.view(state, republished)
     assert view["scene"] == "evaluation-results" and view["can_back"]
     state, view = model.handle("choose", state, {"choice": "call-about-results"}, republished)
@@ -188,7 +221,9 @@ def test_report_ids_and_results(perez):
     report = model.report(state, perez, "u7")
     assert report["completed"] is False and report["score"] is None
     assert [(i["id"], i["result"]) for i in report["interactions"]] == [
-        ("u7-conf-alfredo-interprets", "incorrect"), ("u7-pause-and-reschedule", "correct")]
+        ("u7-conf-alfredo-interprets", "incorrect"),
+        ("u7-pause-and-reschedule", "correct"),
+    ]
     assert len(json.dumps(state)) < 200  # ids only: it shares SCORM 1.2 suspend_data with other blocks
 
 

@@ -1,4 +1,5 @@
 """The scenario_roleplay XBlock in the xblock-sdk workbench runtime (Django store, real handlers)."""
+
 import io
 import json
 import re
@@ -6,25 +7,69 @@ import re
 import pytest
 from django.utils import translation
 from lxml import etree
-from roleplay_support import (MS_PEREZ, VECTORS_DIR, block_state, post, run_model, scenario_path, set_block_state,
-                              vectors)
+from roleplay_support import (
+    MS_PEREZ,
+    VECTORS_DIR,
+    block_state,
+    post,
+    run_model,
+    scenario_path,
+    set_block_state,
+    vectors,
+)
+from support.workbench import RecordingRuntime
 from workbench.runtime import WorkbenchRuntime
 
 from xblocks.roleplay import model
 from xblocks.roleplay.block import ScenarioRoleplayBlock
-from support.workbench import RecordingRuntime
 
 ROUTES_TO_ENDINGS = {
-    "ending-trusted-partner": (["conf-double-slot", "listen-and-record", "learn-her-context", "call-about-results",
-                                "ask-time-and-transport", "team-solution", "invite-support", "open-with-strengths",
-                                "empathize-aim-high", "plan-her-priority", "ask-what-helps", "act-on-feedback"], 35),
-    "ending-polite-distance": (["conf-alfredo-interprets", "finish-on-time", "mail-the-report", "cite-the-timeline",
-                                "ask-time-and-transport", "phone-from-work", "send-the-agenda", "open-with-scores",
-                                "keep-going", "reassure-routine", "defer-her-priority", "sign-and-close"], 0),
-    "ending-without-her": (["conf-double-slot", "listen-and-record", "learn-her-context", "call-about-results",
-                            "send-standard-invite", "hold-without-her"], 7),
+    "ending-trusted-partner": (
+        [
+            "conf-double-slot",
+            "listen-and-record",
+            "learn-her-context",
+            "call-about-results",
+            "ask-time-and-transport",
+            "team-solution",
+            "invite-support",
+            "open-with-strengths",
+            "empathize-aim-high",
+            "plan-her-priority",
+            "ask-what-helps",
+            "act-on-feedback",
+        ],
+        35,
+    ),
+    "ending-polite-distance": (
+        [
+            "conf-alfredo-interprets",
+            "finish-on-time",
+            "mail-the-report",
+            "cite-the-timeline",
+            "ask-time-and-transport",
+            "phone-from-work",
+            "send-the-agenda",
+            "open-with-scores",
+            "keep-going",
+            "reassure-routine",
+            "defer-her-priority",
+            "sign-and-close",
+        ],
+        0,
+    ),
+    "ending-without-her": (
+        [
+            "conf-double-slot",
+            "listen-and-record",
+            "learn-her-context",
+            "call-about-results",
+            "send-standard-invite",
+            "hold-without-her",
+        ],
+        7,
+    ),
 }
-
 
 
 def _new_block(xml: str, user: str = "learner"):
@@ -39,7 +84,9 @@ def perez_block():
 
 
 def _init_args(fragment_html: str) -> dict:
-    match = re.search(r'<script type="json/xblock-args" class="xblock_json_init_args">(.*?)</script>', fragment_html, re.S)
+    match = re.search(
+        r'<script type="json/xblock-args" class="xblock_json_init_args">(.*?)</script>', fragment_html, re.S
+    )
     assert "<" not in match.group(1)
     return json.loads(json.loads(match.group(1))["json"])
 
@@ -109,15 +156,18 @@ def test_back_and_restart(perez_block):
     assert status == 200 and view["scene"] == "fall-conferences" and view["route"] == [] and view["attempts"] == 0
 
 
-@pytest.mark.parametrize("handler, payload", [
-    ("choose", {"choice": "open-with-strengths"}),  # a real choice, but not offered in this scene
-    ("choose", {"choice": "no-such-choice"}),
-    ("choose", {"choice": ["conf-double-slot"]}),
-    ("choose", {}),
-    ("choose", "conf-double-slot"),
-    ("choose", None),
-    ("back", []),
-])
+@pytest.mark.parametrize(
+    "handler, payload",
+    [
+        ("choose", {"choice": "open-with-strengths"}),  # a real choice, but not offered in this scene
+        ("choose", {"choice": "no-such-choice"}),
+        ("choose", {"choice": ["conf-double-slot"]}),
+        ("choose", {}),
+        ("choose", "conf-double-slot"),
+        ("choose", None),
+        ("back", []),
+    ],
+)
 def test_rejected_requests_change_nothing(perez_block, handler, payload):
     runtime, usage_id, block = perez_block
     post(runtime, block, "choose", {"choice": "conf-double-slot"})
@@ -129,6 +179,7 @@ def test_rejected_requests_change_nothing(perez_block, handler, payload):
 
 def test_malformed_json_is_a_400(perez_block):
     import webob
+
     runtime, usage_id, block = perez_block
     response = runtime.handle(block, "choose", webob.Request.blank("/", method="POST", body=b"{not json"))
     assert response.status_code == 400
@@ -154,7 +205,9 @@ def test_resume_after_the_author_removes_a_scene(perez_block):
     root.remove(root.find("scene[@id='your-lens']"))
     root.find(".//choice[@id='listen-and-record']").set("next", "evaluation-results")
     staff = RecordingRuntime("staff-author")
-    status, body = post(staff, staff.get_block(usage_id), "studio_submit", {"xml": etree.tostring(root, encoding="unicode")})
+    status, body = post(
+        staff, staff.get_block(usage_id), "studio_submit", {"xml": etree.tostring(root, encoding="unicode")}
+    )
     assert status == 200 and body["saved"]
     learner = RecordingRuntime("learner")
     status, view = post(learner, learner.get_block(usage_id), "state", {})
@@ -171,7 +224,7 @@ def test_studio_view_shows_the_xml_and_validates_live(perez_block):
     broken = block.data.replace('next="first-contact"', 'next="first-kontakt"', 1)
     status, body = post(runtime, block, "validate", {"xml": broken})
     assert status == 200 and body["valid"] is False
-    line = broken[:broken.index("first-kontakt")].count("\n") + 1
+    line = broken[: broken.index("first-kontakt")].count("\n") + 1
     assert any(p["line"] == line and "unknown scene 'first-kontakt'" in p["message"] for p in body["problems"])
     assert body["problems"][0]["text"].startswith("scenario.xml:")
 
@@ -181,7 +234,9 @@ def test_studio_submit_refuses_invalid_content_whole(perez_block):
     before = block.data
     status, body = post(runtime, block, "studio_submit", {"xml": before.replace("</scenario_roleplay>", "")})
     assert status == 400 and "The scenario was not saved:" in body["error"] and "not well-formed" in body["error"]
-    status, body = post(runtime, block, "studio_submit", {"xml": before.replace('id="respect"', 'id="respect" colour="red"')})
+    status, body = post(
+        runtime, block, "studio_submit", {"xml": before.replace('id="respect"', 'id="respect" colour="red"')}
+    )
     assert status == 400 and "unknown attribute 'colour'" in body["error"]
     half_a_character = {"xml": before.replace("</scenario_roleplay>", "\ud800</scenario_roleplay>")}
     for payload in ({}, {"xml": 5}, {"xml": "x" * 600_000}, half_a_character):
@@ -256,6 +311,7 @@ def test_author_text_is_escaped_everywhere():
 def _fresh_block(user):
     """A block as Studio creates it when an author adds the component: every field at its default."""
     from xblock.fields import ScopeIds
+
     runtime = RecordingRuntime(user)
     def_id = runtime.id_generator.create_definition("scenario_roleplay")
     usage_id = runtime.id_generator.create_usage(def_id)
@@ -303,6 +359,7 @@ def test_staff_are_known_through_the_user_service_as_open_edx_answers():
 
 def test_completion_is_custom_so_viewing_is_not_completing():
     from xblock.completable import XBlockCompletionMode
+
     assert ScenarioRoleplayBlock.has_custom_completion is True
     assert XBlockCompletionMode.get_mode(ScenarioRoleplayBlock) == XBlockCompletionMode.COMPLETABLE
     assert ScenarioRoleplayBlock.has_score is True

@@ -1,6 +1,7 @@
 """The rubric in Chromium: the shared vectors and the SCORM report against `P2PRubric.rules`, and the
 block in the workbench: the grid by keyboard and by mouse, the calibration comparison, certification,
 the phone layout, and axe-core."""
+
 import json
 import re
 import shutil
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-
 from support.browser import ROOT, axe_violations
+
 from xblocks.rubric import model
 
 VECTORS = ROOT / "tests" / "vectors" / "rubric"
@@ -29,8 +30,10 @@ def content_of(path: Path) -> dict:
 def rules_page(page, static_server, tmp_path):
     shutil.copy(STORE_JS, tmp_path / "p2p-store.js")
     shutil.copy(RUBRIC_JS, tmp_path / "rubric.js")
-    (tmp_path / "index.html").write_text('<!doctype html><html lang="en"><title>rules</title>'
-                                         '<script src="p2p-store.js"></script><script src="rubric.js"></script>')
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><title>rules</title>'
+        '<script src="p2p-store.js"></script><script src="rubric.js"></script>'
+    )
     page.goto(static_server(tmp_path).url + "/index.html")
     return page
 
@@ -68,7 +71,8 @@ def test_vectors_against_the_script_rules(rules_page, path):
 def test_report_and_compact_offline_state(rules_page):
     self_content = content_of(VECTORS / "rubrics" / "weighted_self.xml")
     calibration = content_of(VECTORS / "rubrics" / "two_samples.xml")
-    result = rules_page.evaluate("""async ([selfContent, calibration]) => {
+    result = rules_page.evaluate(
+        """async ([selfContent, calibration]) => {
         let saved = null;
         const slot = {load: () => saved, save: (s) => { saved = s; return {ok: true}; }};
         const store = P2PStore.offline(P2PRubric.rules, selfContent, slot);
@@ -85,31 +89,41 @@ def test_report_and_compact_offline_state(rules_page):
             rushed_start: {agenda: 'emerging', family_voice: 'developing', neutrality: 'developing'}}});
         const calReport = P2PRubric.rules.report(P2PRubric.rules.restore(calSaved, calibration), calibration, 'unit3-b1');
         return {empty, selfReport, savedText, calReport};
-    }""", [self_content, calibration])
+    }""",
+        [self_content, calibration],
+    )
     assert result["empty"] == {"completed": False, "score": None, "passed": None, "interactions": []}
-    assert result["savedText"] == ('{"r":{"summary":"proficient","family_check":"proficient","parking_lot":"developing"},'
-                                   '"n":{"summary":"Owners and dates went on the chart."},"s":1,"a":1}')
+    assert result["savedText"] == (
+        '{"r":{"summary":"proficient","family_check":"proficient","parking_lot":"developing"},'
+        '"n":{"summary":"Owners and dates went on the chart."},"s":1,"a":1}'
+    )
     report = result["selfReport"]
     assert report["completed"] is True and report["passed"] is True
     assert report["score"] == {"earned": 7.6, "possible": 7.8}
     assert [(i["id"], i["type"], i["response"], i["result"], i["weighting"]) for i in report["interactions"]] == [
         ("weighted_self-summary", "likert", "proficient", "neutral", 1.5),
         ("weighted_self-family_check", "likert", "proficient", "neutral", 1),
-        ("weighted_self-parking_lot", "likert", "developing", "neutral", 0.1)]
+        ("weighted_self-parking_lot", "likert", "developing", "neutral", 0.1),
+    ]
     cal = result["calReport"]
     assert cal["score"] == {"earned": 4, "possible": 6} and cal["passed"] is True
     assert [(i["id"], i["result"]) for i in cal["interactions"]][:3] == [
-        ("unit3-b1-warm_start-agenda", "incorrect"), ("unit3-b1-warm_start-family_voice", "correct"),
-        ("unit3-b1-warm_start-neutrality", "correct")]
+        ("unit3-b1-warm_start-agenda", "incorrect"),
+        ("unit3-b1-warm_start-family_voice", "correct"),
+        ("unit3-b1-warm_start-neutrality", "correct"),
+    ]
     assert cal["interactions"][0]["description"] == "A warm start: Agenda"
 
 
 def test_trainer_handlers_refuse_offline(rules_page):
     content = content_of(SCENARIOS / "certification.xml")
-    refusal = rules_page.evaluate("""(content) => {
+    refusal = rules_page.evaluate(
+        """(content) => {
         const store = P2PStore.offline(P2PRubric.rules, content, {load: () => null, save: () => ({ok: true})});
         return store.call('request_certification', {notes: 'x'}).then(() => 'accepted', (e) => e);
-    }""", content)
+    }""",
+        content,
+    )
     assert refusal == {"status": 400, "message": "Certification needs the Open edX course; it cannot run here."}
 
 
@@ -200,8 +214,9 @@ def test_self_check_by_mouse_draft_survives_reload_and_revise(page, workbench_se
     assert "Total: 8.5 out of 22." in text and "This does not meet the pass rule yet." in text
     assert "Below the required level (Proficient)." in block.locator("fieldset").nth(1).inner_text()
     block.locator(".p2p-rubric__revise").click()
-    page.wait_for_function("!document.querySelector('.p2p-rubric__results') || "
-                           "document.querySelector('.p2p-rubric__results').hidden")
+    page.wait_for_function(
+        "!document.querySelector('.p2p-rubric__results') || document.querySelector('.p2p-rubric__results').hidden"
+    )
     assert block.locator("input[type=radio]:checked").count() == 5  # a self-assessment keeps its ratings
     assert not block.locator("input[type=radio]").first.is_disabled()
 
@@ -228,8 +243,10 @@ def test_phone_layout_has_no_sideways_scrolling(browser, workbench_server):
         # options stack: one per row on a phone
         page.goto(scenario_url(workbench_server, 0, student()))
         page.wait_for_selector(".p2p-rubric__option")
-        tops = page.evaluate("[...document.querySelectorAll('fieldset')[0].querySelectorAll('.p2p-rubric__option')]"
-                             ".map(o => Math.round(o.getBoundingClientRect().top))")
+        tops = page.evaluate(
+            "[...document.querySelectorAll('fieldset')[0].querySelectorAll('.p2p-rubric__option')]"
+            ".map(o => Math.round(o.getBoundingClientRect().top))"
+        )
         assert len(set(tops)) == 4
     finally:
         context.close()
@@ -237,8 +254,10 @@ def test_phone_layout_has_no_sideways_scrolling(browser, workbench_server):
 
 def test_calibration_comparison_and_agreement(page, workbench_server):
     block = open_block(page, scenario_url(workbench_server, 1, student()))
-    choices = {"annual_review": {"agenda": "exemplary", "family_voice": "proficient", "neutrality": "exemplary"},
-               "transition_meeting": {"agenda": "developing", "family_voice": "developing", "neutrality": "emerging"}}
+    choices = {
+        "annual_review": {"agenda": "exemplary", "family_voice": "proficient", "neutrality": "exemplary"},
+        "transition_meeting": {"agenda": "developing", "family_voice": "developing", "neutrality": "emerging"},
+    }
     for sample, ratings in choices.items():
         for criterion, level in ratings.items():
             group = block.locator(f'fieldset[data-sample="{sample}"][data-criterion="{criterion}"]')
@@ -258,15 +277,17 @@ def test_calibration_comparison_and_agreement(page, workbench_server):
     # The author's words keep their language inside the interface's sentences (a screen reader switches voice).
     assert third.locator('.p2p-rubric__rationale span[lang="en"]').inner_text().startswith("The facilitator did not")
     assert third.locator(".p2p-rubric__rationale").inner_text().startswith("Expert's reason: The facilitator")
-    assert first.locator('.p2p-rubric__expert .p2p-rubric__pair-value').get_attribute("lang") == "en"
+    assert first.locator(".p2p-rubric__expert .p2p-rubric__pair-value").get_attribute("lang") == "en"
     text = results.inner_text()
     assert "Exact agreement: 4 of 6 ratings (66%)." in text
     assert "Within one level: 6 of 6 ratings (100%)." in text
     assert "Family participation: 1 of 2 exact, 2 of 2 within one level." in text
     assert "You met the calibration standard." in text
     # side by side on a wide screen: the two ratings share a row
-    tops = page.evaluate("[...document.querySelectorAll('.p2p-rubric__pair')[0].children]"
-                         ".map(p => Math.round(p.getBoundingClientRect().top))")
+    tops = page.evaluate(
+        "[...document.querySelectorAll('.p2p-rubric__pair')[0].children]"
+        ".map(p => Math.round(p.getBoundingClientRect().top))"
+    )
     assert len(set(tops)) == 1
     in_grid = block.locator('fieldset[data-sample="annual_review"][data-criterion="neutrality"] .p2p-rubric__feedback')
     assert in_grid.inner_text() == "Expert rating: Proficient. One level apart."
@@ -314,7 +335,9 @@ def test_certification_request_assessment_and_feedback_in_the_browser(page, work
     page.wait_for_function("document.querySelector('.p2p-rubric__assess').hidden")
     assert "assessed 1 time(s)" in block.locator(f'[data-candidate="{candidate}"]').inner_text()
     csv_text = page.evaluate("fetch(document.querySelector('.p2p-rubric__csv').href).then(r => r.text())")
-    assert re.search(rf"^{candidate},{trainer},.*,Proficient,Exemplary,Proficient,Proficient,17,20,yes\r?$", csv_text, re.M)
+    assert re.search(
+        rf"^{candidate},{trainer},.*,Proficient,Exemplary,Proficient,Proficient,17,20,yes\r?$", csv_text, re.M
+    )
 
     block = open_block(page, scenario_url(workbench_server, 2, candidate))
     history = block.locator(".p2p-rubric__candidate .p2p-rubric__history")
@@ -332,13 +355,15 @@ def test_mounted_offline_in_spanish_as_a_scorm_player_does(page, static_server, 
     from xblocks.common.rendering import environment, render
 
     content = content_of(SCENARIOS / "self_check.xml")
-    block = render("rubric/templates/student_view.html", "es", block_id="u1-b1", content=content,
-                   asset_url=lambda name: name)
+    block = render(
+        "rubric/templates/student_view.html", "es", block_id="u1-b1", content=content, asset_url=lambda name: name
+    )
     as_json = environment("es").filters["script_json"]
     shutil.copy(STORE_JS, tmp_path / "p2p-store.js")
     shutil.copy(RUBRIC_JS, tmp_path / "rubric.js")
     shutil.copy(ROOT / "xblocks" / "rubric" / "static" / "rubric.css", tmp_path / "rubric.css")
-    (tmp_path / "index.html").write_text(f"""<!doctype html><html lang="es"><head><meta charset="utf-8">
+    (tmp_path / "index.html").write_text(
+        f"""<!doctype html><html lang="es"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Rúbrica</title>
 <link rel="stylesheet" href="rubric.css"></head><body><main><div id="host">{block}</div></main>
 <script type="application/json" id="content">{as_json(content)}</script>
@@ -354,7 +379,9 @@ def test_mounted_offline_in_spanish_as_a_scorm_player_does(page, static_server, 
     P2PRubric.mount(document.getElementById('host'), store, {{content, state, i18n, lang: 'es'}});
     document.body.setAttribute('data-ready', 'true');
   }});
-</script></body></html>""", encoding="utf-8")
+</script></body></html>""",
+        encoding="utf-8",
+    )
     url = static_server(tmp_path).url + "/index.html"
     page.goto(url)
     page.wait_for_selector("body[data-ready]")
@@ -365,8 +392,10 @@ def test_mounted_offline_in_spanish_as_a_scorm_player_does(page, static_server, 
         option(rubric.locator("fieldset").nth(index), level).click()
     rubric.locator("textarea").nth(1).fill("La intérprete leyó el resumen en voz alta a la familia.")
     rubric.get_by_role("button", name="Enviar calificaciones").click()
-    assert rubric.locator(".p2p-rubric__alert").inner_text() == \
-        "Califique cada criterio antes de enviar. Falta: Summary and next steps."
+    assert (
+        rubric.locator(".p2p-rubric__alert").inner_text()
+        == "Califique cada criterio antes de enviar. Falta: Summary and next steps."
+    )
     option(rubric.locator("fieldset").nth(4), "proficient").click()
     rubric.get_by_role("button", name="Enviar calificaciones").click()
     rubric.locator(".p2p-rubric__results").wait_for(state="visible")
@@ -378,8 +407,10 @@ def test_mounted_offline_in_spanish_as_a_scorm_player_does(page, static_server, 
     page.reload()
     page.wait_for_selector("body[data-ready]")
     assert page.locator(".p2p-rubric__results").is_visible()
-    assert page.locator(".p2p-rubric textarea").nth(1).input_value() == \
-        "La intérprete leyó el resumen en voz alta a la familia."
+    assert (
+        page.locator(".p2p-rubric textarea").nth(1).input_value()
+        == "La intérprete leyó el resumen en voz alta a la familia."
+    )
 
 
 def test_studio_editor_lists_located_problems(page, workbench_server):
@@ -389,7 +420,7 @@ def test_studio_editor_lists_located_problems(page, workbench_server):
     editor.wait_for()
     assert axe_violations(page, ".p2p-rubric-studio") == []
     olx = editor.locator("textarea")
-    assert "<sample id=\"annual_review\"" in olx.input_value()
+    assert '<sample id="annual_review"' in olx.input_value()
     olx.fill(olx.input_value().replace('min_adjacent="100"', 'min_adjacent="120"'))
     editor.get_by_role("button", name="Save").click()
     editor.locator(".p2p-rubric-studio__list li").first.wait_for()

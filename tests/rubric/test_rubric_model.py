@@ -1,5 +1,6 @@
 """The rubric's authoring format: validation of broken rubrics (file, line, message), the round trip,
 the content the script gets, and the shared vectors run against model.py."""
+
 import copy
 import json
 from pathlib import Path
@@ -17,20 +18,26 @@ SCENARIOS = Path(model.__file__).resolve().parent / "templates" / "scenarios"
 
 # file -> [(line, start of the message)], in the order parse reports them
 EXPECTED_PROBLEMS = {
-    "calibration_without_samples.xml": [(1, "a calibration rubric has no sample to rate"),
-                                        (8, "min_adjacent '140' is not a percentage")],
+    "calibration_without_samples.xml": [
+        (1, "a calibration rubric has no sample to rate"),
+        (8, "min_adjacent '140' is not a percentage"),
+    ],
     "duplicate_ids.xml": [(3, "level id 'developing' is used twice"), (7, "criterion id 'agenda' is used twice")],
     "key_missing_criterion.xml": [(13, "sample 'opening' has no expert rating for: neutrality")],
     "key_unknown_level.xml": [(13, "expert rating of 'agenda' in sample 'opening' names unknown level 'exemplary'")],
     "missing_descriptor.xml": [(8, "criterion 'family_voice' has no descriptor for level(s): proficient")],
     "no_mode.xml": [(1, "the rubric has no mode")],
-    "one_level_and_stray.xml": [(1, "the rubric has 1 level(s)"),
-                                (2, "level 'proficient' points 'two' is not a whole number"),
-                                (6, "<sample> is only used in calibration mode"),
-                                (7, "<rubric-notes> is not allowed in <facilitation_rubric>")],
-    "pass_in_calibration.xml": [(8, "a calibration rubric passes on agreement, not on a <pass> rule"),
-                                (13, "a transcript <line> has no words"),
-                                (15, "expert rating of 'agenda' in sample 'opening' has no rationale")],
+    "one_level_and_stray.xml": [
+        (1, "the rubric has 1 level(s)"),
+        (2, "level 'proficient' points 'two' is not a whole number"),
+        (6, "<sample> is only used in calibration mode"),
+        (7, "<rubric-notes> is not allowed in <facilitation_rubric>"),
+    ],
+    "pass_in_calibration.xml": [
+        (8, "a calibration rubric passes on agreement, not on a <pass> rule"),
+        (13, "a transcript <line> has no words"),
+        (15, "expert rating of 'agenda' in sample 'opening' has no rationale"),
+    ],
     "pass_unknown_criterion.xml": [(9, "the pass rule requires unknown criterion 'neutrality'")],
     "points_not_increasing.xml": [(4, "level 'proficient' has 3 points, not more than 'developing' (3)")],
     "script_in_sample.xml": [(12, "<script> is not allowed in a sample")],
@@ -61,8 +68,9 @@ def test_broken_rubric_is_refused_with_located_problems(name):
         assert str(problem).startswith(f"{name}:{problem.line}: ")
 
 
-@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.xml")) + sorted((VECTORS / "rubrics").glob("*.xml")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(SCENARIOS.glob("*.xml")) + sorted((VECTORS / "rubrics").glob("*.xml")), ids=lambda p: p.name
+)
 def test_valid_rubrics_round_trip(path):
     rubric, problems = parse_file(path)
     assert problems == []
@@ -80,7 +88,10 @@ def test_html_sample_keeps_allowed_markup_and_content_hides_the_key_from_learner
     content = model.view_content(rubric)
     warm = content["samples"][0]
     assert warm["kind"] == "html" and "<em>one hope</em>" in warm["html"]
-    assert warm["key"]["agenda"] == {"level": "exemplary", "rationale": "The family built the agenda before the meeting."}
+    assert warm["key"]["agenda"] == {
+        "level": "exemplary",
+        "rationale": "The family built the agenda before the meeting.",
+    }
     learner = model.learner_content(content)
     assert all("key" not in s for s in learner["samples"]) and "key" in content["samples"][0]
     assert json.loads(json.dumps(content)) == content  # JSON-safe
@@ -109,25 +120,34 @@ def test_the_authors_language_round_trips_and_a_bad_code_is_located():
     assert problems == [] and again == rubric
     english, _ = parse_file(SCENARIOS / "self_check.xml")
     assert english.lang == "en" and model.serialize(english).get("lang") is None
-    _, problems = model.parse(etree.fromstring(source.replace('mode="self"', 'mode="self" lang="Spanish"', 1)
-                                               .encode("utf-8")), "self_check.xml")
+    _, problems = model.parse(
+        etree.fromstring(source.replace('mode="self"', 'mode="self" lang="Spanish"', 1).encode("utf-8")),
+        "self_check.xml",
+    )
     assert [str(p) for p in problems] == [
-        "self_check.xml:1: lang='Spanish' is not a language code — use a code such as en, es or es-MX"]
+        "self_check.xml:1: lang='Spanish' is not a language code — use a code such as en, es or es-MX"
+    ]
 
 
 def test_html_sample_text_after_an_authors_comment_is_kept():
     source = (VECTORS / "rubrics" / "two_samples.xml").read_text(encoding="utf-8")
-    source = source.replace("<html>", "<html>Before the meeting <!-- checked with the trainer --> the mother drafted "
-                            "the agenda. ", 1)
+    source = source.replace(
+        "<html>", "<html>Before the meeting <!-- checked with the trainer --> the mother drafted the agenda. ", 1
+    )
     rubric, problems = model.parse(etree.fromstring(source.encode("utf-8")), "two_samples.xml")
-    assert problems == [] and rubric.samples[0].html.startswith("Before the meeting  the mother drafted the agenda. <p>")
+    assert problems == [] and rubric.samples[0].html.startswith(
+        "Before the meeting  the mother drafted the agenda. <p>"
+    )
 
 
 def test_weights_and_totals_are_exact_in_hundredths():
     rubric, _ = parse_file(VECTORS / "rubrics" / "weighted_self.xml")
     content = model.view_content(rubric)
     assert [c["weight"] for c in content["criteria"]] == [1.5, 1, 0.1]
-    assert content["max_total"] == 7.8 and content["pass"] == {"min_total": 5.3, "require": {"family_check": "proficient"}}
+    assert content["max_total"] == 7.8 and content["pass"] == {
+        "min_total": 5.3,
+        "require": {"family_check": "proficient"},
+    }
 
 
 def test_only_trainer_mode_is_refused_for_scorm():

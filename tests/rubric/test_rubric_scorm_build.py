@@ -1,5 +1,6 @@
 """A trainer-mode rubric in a course: the Open edX export keeps it, a SCORM build is refused with
 the rubric's file and line, and nothing is written."""
+
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,7 @@ def course_with_trainer_rubric(tmp_path: Path) -> tuple[Path, int]:
     outline = course / "course" / "2026.xml"
     text = outline.read_text(encoding="utf-8")
     assert OPENING in text, "the sample course changed: update this test's rubric opening tag"
-    line = text[:text.index(OPENING)].count("\n") + 1
+    line = text[: text.index(OPENING)].count("\n") + 1
     text = text.replace(OPENING, OPENING.replace('mode="self"', 'mode="trainer"'))
     text = text.replace("</facilitation_rubric>", '<pass min_total="2"/></facilitation_rubric>')
     outline.write_text(text, encoding="utf-8")

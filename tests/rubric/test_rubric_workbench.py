@@ -2,6 +2,7 @@
 self and calibration modes (the shared vectors through the handlers, grade and completion events),
 trainer certification (requests, the queue, assessments, grades on the candidate, history, CSV),
 and the permission checks."""
+
 import csv
 import io
 import itertools
@@ -13,15 +14,14 @@ import webob
 from django.test import Client
 from django.utils import translation
 from submissions import api as submissions
+from support.workbench import RecordingRuntime
 from workbench.scenarios import get_scenarios
 
 from xblocks.rubric import model
-from support.workbench import RecordingRuntime
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "rubric"
 SCENARIOS = Path(model.__file__).resolve().parent / "templates" / "scenarios"
 _users = itertools.count()
-
 
 
 def fresh_user(prefix="learner") -> str:
@@ -70,8 +70,9 @@ def test_vectors_through_the_block_handlers(path):
             if "error" in step:
                 assert (status, body) == (step["error"]["status"], {"error": step["error"]["message"]}), case["name"]
                 runtime, block = as_user(usage_id, user)  # read back from the store
-                assert (dict(block.ratings), dict(block.notes), block.submitted, block.attempts) == before, \
+                assert (dict(block.ratings), dict(block.notes), block.submitted, block.attempts) == before, (
                     f"{case['name']}: a refused request changed the stored state"
+                )
             else:
                 assert (status, body) == (200, step["response"]), case["name"]
 
@@ -80,8 +81,13 @@ def test_self_assessment_submit_publishes_grade_and_completion_and_persists():
     usage_id = load(scenario("self_check.xml"))
     user = fresh_user()
     runtime, block = as_user(usage_id, user)
-    ratings = {"agenda": "proficient", "family_voice": "exemplary", "student_focus": "proficient",
-               "neutrality": "developing", "next_steps": "proficient"}
+    ratings = {
+        "agenda": "proficient",
+        "family_voice": "exemplary",
+        "student_focus": "proficient",
+        "neutrality": "developing",
+        "next_steps": "proficient",
+    }
     notes = {"family_voice": "Ms. Lin asked for the summary in Cantonese; the interpreter read it back to her."}
     status, body = call(runtime, block, "submit", {"ratings": ratings, "notes": notes})
     assert status == 200 and body["submitted"] is True
@@ -105,8 +111,10 @@ def test_calibration_grade_is_exact_agreement_and_the_page_never_holds_the_key()
     fragment = block.student_view()
     init = json.loads(fragment.json_init_args["json"])
     assert all("key" not in s for s in init["content"]["samples"])
-    ratings = {"annual_review": {"agenda": "exemplary", "family_voice": "proficient", "neutrality": "exemplary"},
-               "transition_meeting": {"agenda": "developing", "family_voice": "developing", "neutrality": "emerging"}}
+    ratings = {
+        "annual_review": {"agenda": "exemplary", "family_voice": "proficient", "neutrality": "exemplary"},
+        "transition_meeting": {"agenda": "developing", "family_voice": "developing", "neutrality": "emerging"},
+    }
     status, body = call(runtime, block, "submit", {"ratings": ratings})
     assert status == 200
     result = body["result"]
@@ -119,8 +127,11 @@ def test_calibration_grade_is_exact_agreement_and_the_page_never_holds_the_key()
 def test_workbench_pages_render_every_mode_in_english_and_spanish():
     scenarios = {s.description: key for key, s in get_scenarios().items()}
     client = Client()
-    for title in ("Facilitation rubric: self-check", "Facilitation rubric: calibration",
-                  "Facilitation rubric: certification"):
+    for title in (
+        "Facilitation rubric: self-check",
+        "Facilitation rubric: calibration",
+        "Facilitation rubric: certification",
+    ):
         page = client.get(f"/scenario/{scenarios[title]}/?student={fresh_user()}")
         assert page.status_code == 200 and b"p2p-rubric" in page.content
     runtime, block = as_user(load(scenario("self_check.xml")), fresh_user())
@@ -140,8 +151,11 @@ def test_large_or_malformed_requests_are_refused_without_change():
     assert response.status_code == 400
     response = runtime.handle(block, "save_draft", webob.Request.blank("/", method="POST", body=b" " * 100_001))
     assert response.status_code == 400
-    response = runtime.handle(block, "save_draft", webob.Request.blank(
-        "/", method="POST", body=b'{"notes": {"agenda": "half a character \\ud800"}}'))
+    response = runtime.handle(
+        block,
+        "save_draft",
+        webob.Request.blank("/", method="POST", body=b'{"notes": {"agenda": "half a character \\ud800"}}'),
+    )
     assert response.status_code == 400  # not UTF-8 text: it would break every export holding it
     response = runtime.handle(block, "save_draft", webob.Request.blank("/", method="GET"))
     assert response.status_code == 405
@@ -191,8 +205,17 @@ def test_candidate_requests_trainer_assesses_and_the_grade_lands_on_the_candidat
     assert entry["status"] == "waiting" and entry["request"]["candidate"] == candidate
 
     feedback = {"next_steps": "Name an owner and a date for each decision before people leave."}
-    status, body = call(t_runtime, t_block, "assess", {"candidate_id": candidate, "submission": entry["request"]["submission"],
-                                                       "levels": LEVELS, "feedback": feedback})
+    status, body = call(
+        t_runtime,
+        t_block,
+        "assess",
+        {
+            "candidate_id": candidate,
+            "submission": entry["request"]["submission"],
+            "levels": LEVELS,
+            "feedback": feedback,
+        },
+    )
     assert status == 200
     record = body["candidate"]["assessments"][-1]
     # 3 + 3 × 2 + 3 + 2 = 14 of 20, below the minimum of 15
@@ -215,12 +238,19 @@ def test_reassessment_adds_a_record_and_a_new_request_can_follow(certification):
     for trainer, levels in ((first, LEVELS), (second, dict(LEVELS, next_steps="exemplary"))):
         runtime, block = as_user(certification, trainer)
         entry = next(c for c in call(runtime, block, "queue")[1]["candidates"] if c["candidate_id"] == candidate)
-        status, _ = call(runtime, block, "assess", {"candidate_id": candidate, "submission": entry["request"]["submission"],
-                                                    "levels": levels})
+        status, _ = call(
+            runtime,
+            block,
+            "assess",
+            {"candidate_id": candidate, "submission": entry["request"]["submission"], "levels": levels},
+        )
         assert status == 200
     runtime, block = as_user(certification, candidate)
     state = call(runtime, block, "state")[1]
-    assert [(a["trainer"], a["total"], a["passed"]) for a in state["assessments"]] == [(first, 14, False), (second, 16, True)]
+    assert [(a["trainer"], a["total"], a["passed"]) for a in state["assessments"]] == [
+        (first, 14, False),
+        (second, 16, True),
+    ]
     assert state["score"] == {"earned": 16, "possible": 20}  # the latest assessment is the grade
     status, state = request(certification, candidate, notes="A second meeting: a transition plan with an interpreter.")
     assert status == 200 and state["status"] == "waiting" and len(state["assessments"]) == 2
@@ -230,18 +260,28 @@ def test_learner_calling_trainer_handlers_gets_403_and_nothing_changes(certifica
     candidate, intruder, trainer = fresh_user("cand"), fresh_user("learner"), fresh_user("staff")
     request(certification, candidate)
     runtime, block = as_user(certification, intruder)
-    submission = submissions.get_submissions({"student_id": candidate, "course_id": "workbench",
-                                              "item_id": str(certification), "item_type": model.TAG})[0]["uuid"]
-    for handler, payload in (("queue", {}), ("assess", {"candidate_id": candidate, "submission": str(submission),
-                                                         "levels": dict.fromkeys(LEVELS, "exemplary")})):
+    submission = submissions.get_submissions(
+        {"student_id": candidate, "course_id": "workbench", "item_id": str(certification), "item_type": model.TAG}
+    )[0]["uuid"]
+    for handler, payload in (
+        ("queue", {}),
+        (
+            "assess",
+            {"candidate_id": candidate, "submission": str(submission), "levels": dict.fromkeys(LEVELS, "exemplary")},
+        ),
+    ):
         status, body = call(runtime, block, handler, payload)
         assert status == 403 and "Only trainers" in body["error"]
     response = runtime.handle(block, "certification_csv", webob.Request.blank("/", method="GET"))
     assert response.status_code == 403
     _r, fresh = as_user(certification, trainer)
     assert fresh.certification_records.get(candidate) is None
-    assert submissions.get_score({"student_id": candidate, "course_id": "workbench", "item_id": str(certification),
-                                  "item_type": model.TAG}) is None
+    assert (
+        submissions.get_score(
+            {"student_id": candidate, "course_id": "workbench", "item_id": str(certification), "item_type": model.TAG}
+        )
+        is None
+    )
 
 
 def test_certification_requests_are_checked(certification):
@@ -269,12 +309,23 @@ def test_assessments_are_checked(certification):
     entry = next(c for c in call(runtime, block, "queue")[1]["candidates"] if c["candidate_id"] == candidate)
     submission = entry["request"]["submission"]
     cases = [
-        ({"candidate_id": candidate, "submission": submission, "levels": {"agenda": "proficient"}}, 400, "Rate every criterion"),
-        ({"candidate_id": candidate, "submission": submission, "levels": dict(LEVELS, agenda="stellar")}, 400, "no such level"),
+        (
+            {"candidate_id": candidate, "submission": submission, "levels": {"agenda": "proficient"}},
+            400,
+            "Rate every criterion",
+        ),
+        (
+            {"candidate_id": candidate, "submission": submission, "levels": dict(LEVELS, agenda="stellar")},
+            400,
+            "no such level",
+        ),
         ({"candidate_id": candidate, "submission": "not-the-latest", "levels": LEVELS}, 409, "newer request"),
         ({"candidate_id": fresh_user("cand"), "submission": submission, "levels": LEVELS}, 400, "not requested"),
-        ({"candidate_id": candidate, "submission": submission, "levels": LEVELS, "feedback": {"agenda": "x" * 2001}}, 400,
-         "longer than 2000"),
+        (
+            {"candidate_id": candidate, "submission": submission, "levels": LEVELS, "feedback": {"agenda": "x" * 2001}},
+            400,
+            "longer than 2000",
+        ),
     ]
     for payload, status, message in cases:
         got_status, body = call(runtime, block, "assess", payload)
@@ -287,20 +338,44 @@ def test_certification_records_download_as_csv(certification):
     request(certification, candidate)
     runtime, block = as_user(certification, trainer)
     entry = next(c for c in call(runtime, block, "queue")[1]["candidates"] if c["candidate_id"] == candidate)
-    call(runtime, block, "assess", {"candidate_id": candidate, "submission": entry["request"]["submission"],
-                                    "levels": dict.fromkeys(LEVELS, "exemplary")})
-    call(runtime, block, "assess", {"candidate_id": candidate, "submission": entry["request"]["submission"],
-                                    "levels": LEVELS})
+    call(
+        runtime,
+        block,
+        "assess",
+        {
+            "candidate_id": candidate,
+            "submission": entry["request"]["submission"],
+            "levels": dict.fromkeys(LEVELS, "exemplary"),
+        },
+    )
+    call(
+        runtime,
+        block,
+        "assess",
+        {"candidate_id": candidate, "submission": entry["request"]["submission"], "levels": LEVELS},
+    )
     response = runtime.handle(block, "certification_csv", webob.Request.blank("/", method="GET"))
     assert response.status_code == 200 and response.content_type == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.body.decode("utf-8"))))
-    assert rows[0] == ["candidate", "trainer", "date", "Agenda and shared agreements", "Family participation",
-                       "Neutral process guidance", "Summary and next steps", "total", "possible", "passed"]
+    assert rows[0] == [
+        "candidate",
+        "trainer",
+        "date",
+        "Agenda and shared agreements",
+        "Family participation",
+        "Neutral process guidance",
+        "Summary and next steps",
+        "total",
+        "possible",
+        "passed",
+    ]
     mine = [row for row in rows[1:] if row[0] == "'" + candidate]  # a leading "=" is defused for spreadsheets
     assert [row[1] for row in mine] == [trainer, trainer]
-    assert [row[3:] for row in mine] == [["Exemplary"] * 4 + ["20", "20", "yes"],
-                                         ["Proficient", "Proficient", "Proficient", "Developing", "14", "20", "no"]]
+    assert [row[3:] for row in mine] == [
+        ["Exemplary"] * 4 + ["20", "20", "yes"],
+        ["Proficient", "Proficient", "Proficient", "Developing", "14", "20", "no"],
+    ]
     assert all(row[2].endswith("Z") for row in mine)
 
 
@@ -319,15 +394,17 @@ def test_studio_editor_saves_valid_olx_and_refuses_broken_olx_whole():
     assert body["error"].split("\n") == [
         "The rubric was not saved:",
         "rubric (Studio editor):8: criterion 'family_voice' has no descriptor for level(s): proficient — "
-        'add <descriptor level="...">...</descriptor> for every level']
+        'add <descriptor level="...">...</descriptor> for every level',
+    ]
     status, body = call(runtime, block, "studio_submit", {"olx": "<facilitation_rubric mode='self'>\n<level"})
     assert status == 400 and "rubric (Studio editor):2:" in body["error"]
     half_a_character = scenario("self_check.xml").replace("</prompt>", "\udc00</prompt>")
     status, body = call(runtime, block, "studio_submit", {"olx": half_a_character})
     assert status == 400 and "half of a character" in body["error"]  # JSON can carry it; no XML file can
     assert as_user(usage_id, "staff_author")[1].definition == before  # nothing saved
-    edited = scenario("self_check.xml").replace('display_name="Self-check: facilitating an IEP meeting"',
-                                                'display_name="After the meeting: self-check"')
+    edited = scenario("self_check.xml").replace(
+        'display_name="Self-check: facilitating an IEP meeting"', 'display_name="After the meeting: self-check"'
+    )
     status, body = call(runtime, block, "studio_submit", {"olx": edited})
     assert (status, body) == (200, {"saved": True, "display_name": "After the meeting: self-check"})
     _runtime, again = as_user(usage_id, "learner-after-edit")

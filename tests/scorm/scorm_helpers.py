@@ -1,4 +1,5 @@
 """Building packages from the fixture courses, for the SCORM tests."""
+
 from __future__ import annotations
 
 import shutil
@@ -48,8 +49,14 @@ def lms_folder(package: Path, folder: Path) -> Path:
     return folder
 
 
-def launch(page, server_url: str, version: str, persisted: dict | None = None, sco: str = "index.html",
-           passing: str | None = None):
+def launch(
+    page,
+    server_url: str,
+    version: str,
+    persisted: dict | None = None,
+    sco: str = "index.html",
+    passing: str | None = None,
+):
     """Open the LMS page (with an earlier session's CMI, if any, and the passing score the LMS took
     from the manifest, if any) and wait for the player; the SCO frame."""
     import json
@@ -102,25 +109,85 @@ _SENTENCES = [
 ]
 
 
-_WHO = ["the mother", "the father", "the grandmother", "our principal", "the school psychologist",
-        "the speech therapist", "the interpreter", "his aunt", "the resource teacher", "the nurse",
-        "my co-teacher", "the family advocate", "the counselor", "the bus driver", "her older sister"]
-_DID = ["asked about", "brought notes on", "worried aloud about", "described", "questioned",
-        "offered to help with", "disagreed about", "thanked us for", "wanted more detail on",
-        "had not heard about", "suggested a change to", "remembered", "laughed about", "explained"]
-_WHAT = ["the reading group", "the morning routine", "the bus schedule", "the behaviour plan",
-         "last year's goals", "the math assessment", "the visual schedule", "homework in two languages",
-         "the lunchroom", "speech sessions", "recess conflicts", "the new aide", "field trip forms",
-         "the progress report", "transition to middle school", "the sensory breaks"]
-_WHEN = ["in September", "before the winter break", "during the annual review", "on a Tuesday call",
-         "at pickup", "in an email last week", "after the assembly", "at the spring conference",
-         "over the phone", "in the hallway", "at the start of the meeting", "near the end"]
-_THEN = ["I listened without answering right away.", "We wrote it on the agenda for next time.",
-         "Nobody on the team had an answer yet.", "I promised to call back by Friday.",
-         "It changed how I saw the whole plan.", "I summarised it back to check I understood.",
-         "The team agreed to try something new for three weeks.", "I felt defensive, and I noticed it.",
-         "We looked at the data together.", "She seemed relieved to be asked.",
-         "I should have explained the jargon first.", "We found a time that suited everyone."]
+_WHO = [
+    "the mother",
+    "the father",
+    "the grandmother",
+    "our principal",
+    "the school psychologist",
+    "the speech therapist",
+    "the interpreter",
+    "his aunt",
+    "the resource teacher",
+    "the nurse",
+    "my co-teacher",
+    "the family advocate",
+    "the counselor",
+    "the bus driver",
+    "her older sister",
+]
+_DID = [
+    "asked about",
+    "brought notes on",
+    "worried aloud about",
+    "described",
+    "questioned",
+    "offered to help with",
+    "disagreed about",
+    "thanked us for",
+    "wanted more detail on",
+    "had not heard about",
+    "suggested a change to",
+    "remembered",
+    "laughed about",
+    "explained",
+]
+_WHAT = [
+    "the reading group",
+    "the morning routine",
+    "the bus schedule",
+    "the behaviour plan",
+    "last year's goals",
+    "the math assessment",
+    "the visual schedule",
+    "homework in two languages",
+    "the lunchroom",
+    "speech sessions",
+    "recess conflicts",
+    "the new aide",
+    "field trip forms",
+    "the progress report",
+    "transition to middle school",
+    "the sensory breaks",
+]
+_WHEN = [
+    "in September",
+    "before the winter break",
+    "during the annual review",
+    "on a Tuesday call",
+    "at pickup",
+    "in an email last week",
+    "after the assembly",
+    "at the spring conference",
+    "over the phone",
+    "in the hallway",
+    "at the start of the meeting",
+    "near the end",
+]
+_THEN = [
+    "I listened without answering right away.",
+    "We wrote it on the agenda for next time.",
+    "Nobody on the team had an answer yet.",
+    "I promised to call back by Friday.",
+    "It changed how I saw the whole plan.",
+    "I summarised it back to check I understood.",
+    "The team agreed to try something new for three weeks.",
+    "I felt defensive, and I noticed it.",
+    "We looked at the data together.",
+    "She seemed relieved to be asked.",
+    "I should have explained the jargon first.",
+    "We found a time that suited everyone.",
+]
 
 
 def varied_text(characters: int, seed: int = 1) -> str:
@@ -129,8 +196,10 @@ def varied_text(characters: int, seed: int = 1) -> str:
     import random
 
     generator = random.Random(seed)
-    vocabulary = sorted({w.strip(".,").lower() for s in _SENTENCES + _THEN for w in s.split()}
-                        | {w for group in (_WHO, _DID, _WHAT, _WHEN) for phrase in group for w in phrase.split()})
+    vocabulary = sorted(
+        {w.strip(".,").lower() for s in _SENTENCES + _THEN for w in s.split()}
+        | {w for group in (_WHO, _DID, _WHAT, _WHEN) for phrase in group for w in phrase.split()}
+    )
     words: list[str] = []
     while sum(len(w) + 1 for w in words) < characters:
         words.append(generator.choice(vocabulary) if generator.random() < 0.8 else str(generator.randint(0, 99999)))

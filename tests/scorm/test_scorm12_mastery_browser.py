@@ -2,6 +2,7 @@
 the sitting ends (Moodle's 1.2 player compares cmi.core.score.raw with the mastery score at
 LMSFinish), so a learner part-way through must not leave a score behind; the score arrives with
 the final status, just before it."""
+
 from scorm_helpers import DATA, build, calls, launch, lms_folder, stop
 
 

@@ -3,16 +3,18 @@ imsss:minNormalizedMeasure and, by the RTE rules, answers success_status from cm
 against it whatever the SCO set (scorm-again does so on GetValue and again at Terminate). A learner
 part-way through must read as incomplete with success unknown, never failed: no score is sent until
 the course is finished, and then the score goes first, completion and success after it."""
+
 import zipfile
 
 import pytest
 from lxml import etree
-
 from scorm_helpers import DATA, build, calls, copy_course, launch, lms_folder, stop
 
 IMSSS = "{http://www.imsglobal.org/xsd/imsss}"
-ENTRIES = ["The family was asked to speak only after every report had been read.",
-           "Next time I will send the agenda a week ahead and ask what they want to add."]
+ENTRIES = [
+    "The family was asked to speak only after every report had been read.",
+    "Next time I will send the agenda a week ahead and ask what they want to add.",
+]
 
 
 def manifest(package):
@@ -29,8 +31,9 @@ def lms_reads(page, commits_before, *elements):
     """What the LMS answers to GetValue (its own evaluation, as its reports see it) once the SCO
     has committed the learner's last action."""
     page.wait_for_function(f"window.P2P_CALLS.commit > {commits_before}")
-    return page.evaluate("els => els.map(e => [window.P2P_LMS.GetValue(e), window.P2P_LMS.GetLastError()])",
-                         list(elements))
+    return page.evaluate(
+        "els => els.map(e => [window.P2P_LMS.GetValue(e), window.P2P_LMS.GetLastError()])", list(elements)
+    )
 
 
 def score_sets(page):
@@ -60,8 +63,11 @@ def test_part_way_is_unknown_and_the_finish_reports_the_score_first(page, tmp_pa
     commits = calls(page)["commit"]
     sco.locator(f"[data-choice='{choices[1]}']").click()
     sco.locator(".p2p-rp-debrief").wait_for()
-    assert lms_reads(page, commits, "cmi.success_status", "cmi.completion_status", "cmi.score.scaled") == \
-        [["unknown", "0"], ["incomplete", "0"], ["", "403"]]  # 403: not initialized, no score held
+    assert lms_reads(page, commits, "cmi.success_status", "cmi.completion_status", "cmi.score.scaled") == [
+        ["unknown", "0"],
+        ["incomplete", "0"],
+        ["", "403"],
+    ]  # 403: not initialized, no score held
     cmi = stop(page)
     assert (cmi["completion_status"], cmi["success_status"], cmi["exit"]) == ("incomplete", "unknown", "suspend")
     assert (cmi["score"]["scaled"], cmi["score"]["raw"]) == ("", "")
@@ -83,8 +89,11 @@ def test_part_way_is_unknown_and_the_finish_reports_the_score_first(page, tmp_pa
     sco.locator(".p2p-rubric__submit").click()
     sco.locator(".p2p-rubric__results").wait_for()
     scaled = str(round(raw / 12, 4))
-    assert lms_reads(page2, commits, "cmi.success_status", "cmi.completion_status", "cmi.score.scaled") == \
-        [[result, "0"], ["completed", "0"], [scaled, "0"]]
+    assert lms_reads(page2, commits, "cmi.success_status", "cmi.completion_status", "cmi.score.scaled") == [
+        [result, "0"],
+        ["completed", "0"],
+        [scaled, "0"],
+    ]
     final = stop(page2)
     assert (final["completion_status"], final["success_status"], final["exit"]) == ("completed", result, "normal")
     assert (final["score"]["raw"], final["score"]["max"], final["score"]["scaled"]) == (str(raw), "12", scaled)
@@ -93,20 +102,29 @@ def test_part_way_is_unknown_and_the_finish_reports_the_score_first(page, tmp_pa
     # report that says completed and passed/failed.
     sets = [tuple(pair) for pair in calls(page2)["setValue"]]
     first_score = [e for e, _ in sets].index("cmi.score.min")
-    assert [e for e, _ in sets[first_score:first_score + 4]] == \
-        ["cmi.score.min", "cmi.score.max", "cmi.score.raw", "cmi.score.scaled"]
+    assert [e for e, _ in sets[first_score : first_score + 4]] == [
+        "cmi.score.min",
+        "cmi.score.max",
+        "cmi.score.raw",
+        "cmi.score.scaled",
+    ]
     before = {pair for pair in sets[:first_score] if pair[0] in ("cmi.completion_status", "cmi.success_status")}
     assert before == {("cmi.completion_status", "incomplete"), ("cmi.success_status", "unknown")}
     after = [pair for pair in sets[first_score:] if pair[0] in ("cmi.completion_status", "cmi.success_status")]
     assert after[:2] == [("cmi.completion_status", "completed"), ("cmi.success_status", result)]
+
 
 def test_a_chapter_in_order_reports_unknown_part_way_and_passed_when_done(page, tmp_path, static_server):
     # Chapters in order unlock by the success_status each chapter's SCO reports (satisfiedByMeasure
     # is false): holding the score back must not keep a finished chapter from satisfying its objective.
     course = copy_course("sample_course", tmp_path)
     source = course / "course" / "2026.xml"
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        '<course display_name=', '<course chapters_in_order="true" display_name=', 1), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "<course display_name=", '<course chapters_in_order="true" display_name=', 1
+        ),
+        encoding="utf-8",
+    )
     package = build(course, "scorm2004", tmp_path / "build", sco_per="chapter")
     first_chapter = manifest(package).find(f".//{IMSSS}primaryObjective")
     assert first_chapter.get("satisfiedByMeasure") == "false"

@@ -1,5 +1,6 @@
 """A block whose script fails while it starts (a bug, or state it cannot read) is reported on the
 page, and the sitting still ends as the LMS needs: exit = suspend, session time, one Terminate."""
+
 from scorm_helpers import DATA, build, calls, launch, lms_folder, stop
 
 # Makes the journal's mount throw, as a bug in it would: the real script, one function replaced.

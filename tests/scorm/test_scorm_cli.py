@@ -1,20 +1,35 @@
 """`p2p build --target scorm12|scorm2004 [--sco-per chapter]`: packages, names, warnings."""
+
 import zipfile
 
 from click.testing import CliRunner
 from lxml import etree
+from scorm_helpers import DATA
 
 from builder.cli import main
-from scorm_helpers import DATA
 
 IMSSS = "{http://www.imsglobal.org/xsd/imsss}"
 
 
 def test_build_per_chapter_with_sequencing_and_its_warnings(tmp_path):
     out = tmp_path / "dist"
-    result = CliRunner().invoke(main, ["build", "--courses", str(DATA), "--target", "scorm12",
-                                       "--target", "scorm2004", "--sco-per", "chapter",
-                                       "--out", str(out), "html_course"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--courses",
+            str(DATA),
+            "--target",
+            "scorm12",
+            "--target",
+            "scorm2004",
+            "--sco-per",
+            "chapter",
+            "--out",
+            str(out),
+            "html_course",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["html_course-scorm12.zip", "html_course-scorm2004.zip"]
     assert "Moodle among them" in result.output and "single-SCO" in result.output
@@ -31,8 +46,9 @@ def test_build_per_chapter_with_sequencing_and_its_warnings(tmp_path):
 
 def test_default_is_one_sco_per_course_without_warnings(tmp_path):
     out = tmp_path / "dist"
-    result = CliRunner().invoke(main, ["build", "--courses", str(DATA), "--target", "scorm12",
-                                       "--out", str(out), "html_course"])
+    result = CliRunner().invoke(
+        main, ["build", "--courses", str(DATA), "--target", "scorm12", "--out", str(out), "html_course"]
+    )
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output
     with zipfile.ZipFile(out / "html_course-scorm12.zip") as archive:
@@ -47,16 +63,21 @@ def test_a_script_in_an_html_file_is_named_by_its_line_once_and_nothing_is_writt
     shutil.copytree(DATA / "html_course", folder)
     (folder / "html").mkdir()
     (folder / "html" / "h_notes.html").write_text(
-        "<p>Share the notes.</p>\n<p>Within two days.</p>\n<script>track()</script>\n", encoding="utf-8")
+        "<p>Share the notes.</p>\n<p>Within two days.</p>\n<script>track()</script>\n", encoding="utf-8"
+    )
     (folder / "html" / "h_notes.xml").write_text('<html filename="h_notes" display_name="Notes"/>\n')
     source = folder / "course" / "2026.xml"
-    source.write_text(source.read_text().replace(
-        '<html url_name="h_three"', '<html url_name="h_notes"/>\n        <html url_name="h_three"'))
+    source.write_text(
+        source.read_text().replace(
+            '<html url_name="h_three"', '<html url_name="h_notes"/>\n        <html url_name="h_three"'
+        )
+    )
     out = tmp_path / "dist"
     out.mkdir()
     (out / "earlier.zip").write_bytes(b"an earlier build")
-    result = CliRunner().invoke(main, ["build", "--courses", str(tmp_path / "courses"), "--target", "all",
-                                       "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["build", "--courses", str(tmp_path / "courses"), "--target", "all", "--out", str(out)]
+    )
     assert result.exit_code == 1, result.output
     expected = f"{folder / 'html' / 'h_notes.html'}:3: html runs code of its own ('<script')"
     lines = result.output.splitlines()

@@ -1,12 +1,12 @@
 """A whole course in SCORM packages, in Chromium, with scorm-again as the LMS: role-play, journal and
 rubric taken over two sittings (stop half-way, relaunch with the CMI the LMS kept, entry=resume),
 the 1.2 suspend_data overflow, and a re-published package restoring what still exists."""
+
 import html
 import re
 import shutil
 
 import pytest
-
 from scorm_helpers import DATA, build, calls, launch, lms_folder, stop, varied_text
 from support.browser import axe_violations
 
@@ -43,6 +43,7 @@ def serve(tmp_path, static_server):
     def start(version, course=DATA / "sample_course", name="v1"):
         package = build(course, version, tmp_path / f"build-{name}-{version}")
         return static_server(lms_folder(package, tmp_path / f"lms-{name}-{version}")).url
+
     return start
 
 
@@ -104,12 +105,15 @@ def test_course_over_two_sittings(page, serve, version):
     assert all(len(value) <= CAPACITY[version] for value in suspend_writes(page2))
 
     # Score before status: the report that first says "passed" sent the score just before it.
-    status_key, score_key = (("cmi.core.lesson_status", "cmi.core.score.raw") if version == "scorm12"
-                             else ("cmi.success_status", "cmi.score.scaled"))
+    status_key, score_key = (
+        ("cmi.core.lesson_status", "cmi.core.score.raw")
+        if version == "scorm12"
+        else ("cmi.success_status", "cmi.score.scaled")
+    )
     sets = calls(page2)["setValue"]
     passed_at = sets.index([status_key, "passed"])
     previous_status = max((n for n in range(passed_at) if sets[n][0] == status_key), default=-1)
-    assert score_key in [element for element, _ in sets[previous_status + 1:passed_at]]
+    assert score_key in [element for element, _ in sets[previous_status + 1 : passed_at]]
 
     interactions = list(final["interactions"].values())
     ids = [i["id"] for i in interactions]
@@ -135,8 +139,7 @@ def test_course_over_two_sittings(page, serve, version):
         assert 0.6 <= float(final["score"]["scaled"]) <= 1
         journal = {i["id"]: i for i in interactions if i["type"] == "long-fill-in"}
         assert set(journal) == {"j_after-noticed", "j_after-next"}
-        assert all(i["result"] in ("correct", "incorrect", "neutral", "unanticipated", "")
-                   for i in interactions)
+        assert all(i["result"] in ("correct", "incorrect", "neutral", "unanticipated", "") for i in interactions)
         responses = {i["id"]: i["learner_response"] for i in interactions}
         assert (responses["rp_call-listen"], responses["r_self-listening"]) == ("listen", "exemplary")
 
@@ -195,12 +198,16 @@ def test_republished_package_restores_what_still_exists(page, serve, tmp_path, v
     source = edited / "course" / "2026.xml"
     text = source.read_text(encoding="utf-8")
     text = re.sub(r'<vertical url_name="u_roleplay".*?</vertical>', "", text, flags=re.S)
-    text = text.replace('<prompt id="next">What will you try at your next meeting?</prompt>',
-                        '<prompt id="ask">Which question will you ask the family first?</prompt>')
-    text = text.replace('<vertical url_name="u_journal"',
-                        '<vertical url_name="u_new" display_name="Before you write">'
-                        '<html url_name="h_new" display_name="Before you write"><![CDATA[<p>Take a minute '
-                        'to recall one meeting.</p>]]></html></vertical>\n      <vertical url_name="u_journal"')
+    text = text.replace(
+        '<prompt id="next">What will you try at your next meeting?</prompt>',
+        '<prompt id="ask">Which question will you ask the family first?</prompt>',
+    )
+    text = text.replace(
+        '<vertical url_name="u_journal"',
+        '<vertical url_name="u_new" display_name="Before you write">'
+        '<html url_name="h_new" display_name="Before you write"><![CDATA[<p>Take a minute '
+        'to recall one meeting.</p>]]></html></vertical>\n      <vertical url_name="u_journal"',
+    )
     source.write_text(text, encoding="utf-8")
     url2 = serve(version, edited, "v2")
 

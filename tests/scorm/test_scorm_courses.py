@@ -1,14 +1,15 @@
 """Every course in courses/ builds to both SCORM versions with a schema-valid manifest, and every
 unit of every package plays in Chromium against scorm-again with no error and no axe violation."""
+
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
-
-from builder.targets.scorm_manifest import validate_manifest
 from scorm_helpers import build, launch, lms_folder, load, stop
 from support.browser import ROOT, axe_violations
+
+from builder.targets.scorm_manifest import validate_manifest
 
 COURSES = sorted(p.parent for p in (ROOT / "courses").glob("*/course.xml"))
 
@@ -35,8 +36,11 @@ def test_every_unit_plays_and_passes_axe(page, tmp_path, static_server, course):
     for number in range(units):
         assert sco.locator(f"#unit-{number + 1}").is_visible()
         assert sco.locator("#p2p-error").inner_text() == "", number
-        broken = sco.evaluate("""n => Array.from(document.querySelectorAll('#unit-' + n + ' img'))
-            .filter(img => !img.complete || img.naturalWidth === 0).map(img => img.getAttribute('src'))""", number + 1)
+        broken = sco.evaluate(
+            """n => Array.from(document.querySelectorAll('#unit-' + n + ' img'))
+            .filter(img => !img.complete || img.naturalWidth === 0).map(img => img.getAttribute('src'))""",
+            number + 1,
+        )
         assert broken == [], (Path(course).name, number + 1, broken)  # every image is in the package
         violations = axe_violations(sco)
         assert violations == [], (Path(course).name, number + 1, violations)

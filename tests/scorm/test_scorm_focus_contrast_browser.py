@@ -1,10 +1,10 @@
 """The player's keyboard focus ring stands out (WCAG 2.1 AA 1.4.11: 3:1 against what is next to
 it) on every background a focusable element of the player sits on: the contents list, the lesson,
 the header on a phone. Measured on the rendered page in Chromium."""
+
 import re
 
 import pytest
-
 from scorm_helpers import DATA, build, unpack
 
 
@@ -34,11 +34,14 @@ RING_AND_BACKDROP = """(selector) => {
 }"""
 
 
-@pytest.mark.parametrize("width,tabs,selector", [
-    (1200, 3, ".p2p-toc a[data-unit='1']"),   # skip link, first unit, second unit
-    (1200, 5, "#p2p-next"),                    # after the three units of the contents
-    (360, 2, "#p2p-toc-toggle"),               # in the header, on a phone
-])
+@pytest.mark.parametrize(
+    "width,tabs,selector",
+    [
+        (1200, 3, ".p2p-toc a[data-unit='1']"),  # skip link, first unit, second unit
+        (1200, 5, "#p2p-next"),  # after the three units of the contents
+        (360, 2, "#p2p-toc-toggle"),  # in the header, on a phone
+    ],
+)
 def test_focus_ring_contrast(page, tmp_path, static_server, width, tabs, selector):
     package = build(DATA / "html_course", "scorm2004", tmp_path / "build")
     url = static_server(unpack(package, tmp_path / "pkg")).url

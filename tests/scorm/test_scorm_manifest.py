@@ -1,15 +1,16 @@
 """Manifests for both SCORM versions are valid against the official schemas, and the check bites."""
+
 import hashlib
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from builder.targets.scorm_manifest import (SCHEMAS_DIR, VERSIONS, PackageSpec, Sco, manifest_xml,
-                                            validate_manifest)
+from builder.targets.scorm_manifest import SCHEMAS_DIR, VERSIONS, PackageSpec, Sco, manifest_xml, validate_manifest
 
-SCOS = (Sco("ch1", "Chapter one: Ms. Pérez & the IEP", "ch1.html", ("ch1.html", "static/a.png")),
-        Sco("ch2", "Chapter <two>", "ch2.html", ("ch2.html",)))
+SCOS = (
+    Sco("ch1", "Chapter one: Ms. Pérez & the IEP", "ch1.html", ("ch1.html", "static/a.png")),
+    Sco("ch2", "Chapter <two>", "ch2.html", ("ch2.html",)),
+)
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -58,5 +59,7 @@ def test_chapters_in_order_unlock_by_the_status_each_chapter_reports():
     assert validate_manifest(xml, "scorm2004") == []
     primaries = etree.fromstring(xml).findall(".//{http://www.imsglobal.org/xsd/imsss}primaryObjective")
     assert [p.get("satisfiedByMeasure") for p in primaries] == ["false", "false"]
-    assert [p.findtext("{http://www.imsglobal.org/xsd/imsss}minNormalizedMeasure") for p in primaries] == \
-        ["0.75", "0.75"]
+    assert [p.findtext("{http://www.imsglobal.org/xsd/imsss}minNormalizedMeasure") for p in primaries] == [
+        "0.75",
+        "0.75",
+    ]

@@ -1,16 +1,16 @@
 """SCORM packages: deterministic zips, a valid manifest at the root listing every file, and the
 build refusing what a package cannot play — every place listed, nothing written."""
+
 import shutil
 import zipfile
 
 import pytest
 from lxml import etree
-
-from builder.build import BuildError
-from builder.targets.scorm import build_package, mastery_score
-from builder.build import BuildOptions
-from builder.targets.scorm_manifest import validate_manifest
 from scorm_helpers import DATA, build, copy_course, load
+
+from builder.build import BuildError, BuildOptions
+from builder.targets.scorm import build_package, mastery_score
+from builder.targets.scorm_manifest import validate_manifest
 
 VERSIONS = ("scorm12", "scorm2004")
 
@@ -53,12 +53,15 @@ def test_unsupported_types_are_refused_with_every_place(tmp_path):
     folder = copy_course("html_course", tmp_path)
     source = folder / "course" / "2026.xml"
     text = source.read_text()
-    text = text.replace('<vertical url_name="u_two" display_name="The agenda">',
-                        '<vertical url_name="u_two" display_name="The agenda">\n'
-                        '        <problem url_name="q1" display_name="Check"><multiplechoiceresponse/></problem>')
-    text = text.replace('<vertical url_name="u_three" display_name="The notes">',
-                        '<vertical url_name="u_three" display_name="The notes">\n'
-                        '        <video url_name="v1" display_name="Clip"/>')
+    text = text.replace(
+        '<vertical url_name="u_two" display_name="The agenda">',
+        '<vertical url_name="u_two" display_name="The agenda">\n'
+        '        <problem url_name="q1" display_name="Check"><multiplechoiceresponse/></problem>',
+    )
+    text = text.replace(
+        '<vertical url_name="u_three" display_name="The notes">',
+        '<vertical url_name="u_three" display_name="The notes">\n        <video url_name="v1" display_name="Clip"/>',
+    )
     source.write_text(text)
     course = load(folder)
     with pytest.raises(BuildError) as refused:
@@ -75,8 +78,11 @@ def test_unsupported_types_are_refused_with_every_place(tmp_path):
 def test_html_that_reaches_the_network_is_refused(tmp_path):
     folder = copy_course("html_course", tmp_path)
     source = folder / "course" / "2026.xml"
-    source.write_text(source.read_text().replace(
-        '<p>Send the agenda', '<img src="https://example.org/x.png" alt="x"/><p>Send the agenda'))
+    source.write_text(
+        source.read_text().replace(
+            "<p>Send the agenda", '<img src="https://example.org/x.png" alt="x"/><p>Send the agenda'
+        )
+    )
     with pytest.raises(BuildError) as refused:
         build_package(load(folder), tmp_path, BuildOptions(), "scorm2004")
     assert any("https://example.org/x.png" in str(p) for p in refused.value.problems)
@@ -85,9 +91,13 @@ def test_html_that_reaches_the_network_is_refused(tmp_path):
 def test_html_that_reaches_the_network_through_srcset_or_a_style_url_is_refused(tmp_path):
     folder = copy_course("html_course", tmp_path)
     source = folder / "course" / "2026.xml"
-    source.write_text(source.read_text().replace(
-        "<p>Send the agenda", '<img src="/static/meeting-table.svg" srcset="https://example.org/big.png 2x" alt="x"/>'
-        '<div style="background: url(//example.org/bg.png)">x</div><p>Send the agenda'))
+    source.write_text(
+        source.read_text().replace(
+            "<p>Send the agenda",
+            '<img src="/static/meeting-table.svg" srcset="https://example.org/big.png 2x" alt="x"/>'
+            '<div style="background: url(//example.org/bg.png)">x</div><p>Send the agenda',
+        )
+    )
     with pytest.raises(BuildError) as refused:
         build_package(load(folder), tmp_path, BuildOptions(), "scorm2004")
     found = "\n".join(str(p) for p in refused.value.problems)
@@ -98,8 +108,12 @@ def test_html_that_reaches_the_network_through_srcset_or_a_style_url_is_refused(
 def test_html_that_runs_code_of_its_own_is_refused(tmp_path):
     folder = copy_course("html_course", tmp_path)
     source = folder / "course" / "2026.xml"
-    source.write_text(source.read_text().replace(
-        "<p>Send the agenda", '<script>alert(1)</script><a href="javascript:void(0)" onclick="x()">x</a><p>Send the agenda'))
+    source.write_text(
+        source.read_text().replace(
+            "<p>Send the agenda",
+            '<script>alert(1)</script><a href="javascript:void(0)" onclick="x()">x</a><p>Send the agenda',
+        )
+    )
     with pytest.raises(BuildError) as refused:
         build_package(load(folder), tmp_path, BuildOptions(), "scorm12")
     found = "\n".join(str(p) for p in refused.value.problems)
@@ -109,12 +123,17 @@ def test_html_that_runs_code_of_its_own_is_refused(tmp_path):
 def test_a_chapter_without_units_gets_no_sco(tmp_path):
     folder = copy_course("html_course", tmp_path)
     source = folder / "course" / "2026.xml"
-    source.write_text(source.read_text().replace(
-        "</course>", '  <chapter url_name="ch_empty" display_name="Coming later"/>\n</course>'))
+    source.write_text(
+        source.read_text().replace(
+            "</course>", '  <chapter url_name="ch_empty" display_name="Coming later"/>\n</course>'
+        )
+    )
     package = build_package(load(folder), tmp_path, BuildOptions(sco_per="chapter"), "scorm2004").path
     with zipfile.ZipFile(package) as archive:
-        assert sorted(n for n in archive.namelist() if n.startswith("chapter-")) == \
-            ["chapter-01.html", "chapter-02.html"]
+        assert sorted(n for n in archive.namelist() if n.startswith("chapter-")) == [
+            "chapter-01.html",
+            "chapter-02.html",
+        ]
 
 
 def test_a_static_file_named_with_a_space_is_refused_by_its_own_name(tmp_path):
@@ -125,8 +144,9 @@ def test_a_static_file_named_with_a_space_is_refused_by_its_own_name(tmp_path):
     source.write_text(source.read_text().replace("/static/meeting-table.svg", "/static/meeting%20table.svg"))
     with pytest.raises(BuildError) as refused:
         build_package(load(folder), tmp_path / "out", BuildOptions(), "scorm12")
-    assert [(p.file, p.message.split(" (")[0]) for p in refused.value.problems] == \
-        [(str(folder / "static" / "meeting table.svg"), "file name cannot go into a package safely")]
+    assert [(p.file, p.message.split(" (")[0]) for p in refused.value.problems] == [
+        (str(folder / "static" / "meeting table.svg"), "file name cannot go into a package safely")
+    ]
     assert "update the references" in refused.value.problems[0].fix
 
 
@@ -134,9 +154,13 @@ def test_static_files_in_srcset_and_style_urls_are_served_from_the_package(tmp_p
     # /static/ left as it is would ask the LMS's own server for the file: a broken image.
     folder = copy_course("html_course", tmp_path)
     source = folder / "course" / "2026.xml"
-    source.write_text(source.read_text().replace(
-        "<p>Send the agenda", '<p><img src="/static/meeting-table.svg" srcset="/static/meeting-table.svg 2x" alt="t"/>'
-        '</p><div style="background-image: url(\'/static/meeting-table.svg\')">x</div><p>Send the agenda'))
+    source.write_text(
+        source.read_text().replace(
+            "<p>Send the agenda",
+            '<p><img src="/static/meeting-table.svg" srcset="/static/meeting-table.svg 2x" alt="t"/>'
+            "</p><div style=\"background-image: url('/static/meeting-table.svg')\">x</div><p>Send the agenda",
+        )
+    )
     package = build_package(load(folder), tmp_path, BuildOptions(), "scorm2004").path
     with zipfile.ZipFile(package) as archive:
         page = archive.read("index.html").decode("utf-8")

@@ -1,9 +1,9 @@
 """The player in Chromium, with scorm-again as the LMS (an html-only course): navigation, bookmark,
 resume, commits, status, no LMS -> localStorage, accessibility."""
+
 import re
 
 import pytest
-
 from scorm_helpers import DATA, build, calls, launch, lms_folder, stop
 from support.browser import axe_violations
 
@@ -15,6 +15,7 @@ def served(tmp_path, static_server):
     def serve(version, course="html_course", sco_per="course"):
         package = build(DATA / course, version, tmp_path / f"build-{version}", sco_per)
         return static_server(lms_folder(package, tmp_path / f"lms-{version}")).url
+
     return serve
 
 
@@ -37,8 +38,11 @@ def test_bookmark_resume_and_completion(page, served, version):
     cmi = stop(page)
     assert calls(page)["initialize"] == 1 and calls(page)["terminate"] == 1
     if version == "scorm12":
-        assert (cmi["core"]["lesson_location"], cmi["core"]["lesson_status"], cmi["core"]["exit"]) == \
-            ("u_two", "incomplete", "suspend")
+        assert (cmi["core"]["lesson_location"], cmi["core"]["lesson_status"], cmi["core"]["exit"]) == (
+            "u_two",
+            "incomplete",
+            "suspend",
+        )
         assert cmi["core"]["session_time"] != "00:00:00"
     else:
         assert (cmi["location"], cmi["completion_status"], cmi["exit"]) == ("u_two", "incomplete", "suspend")
@@ -55,8 +59,7 @@ def test_bookmark_resume_and_completion(page, served, version):
         # The grading policy sets a mastery score, but an html-only course has no score to judge.
         assert (final["core"]["lesson_status"], final["core"]["exit"]) == ("completed", "")
     else:
-        assert (final["completion_status"], final["success_status"], final["exit"]) == \
-            ("completed", "passed", "normal")
+        assert (final["completion_status"], final["success_status"], final["exit"]) == ("completed", "passed", "normal")
 
 
 @pytest.mark.parametrize("version", VERSIONS)

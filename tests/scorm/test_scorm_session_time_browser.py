@@ -1,6 +1,7 @@
 """session_time as each standard writes it, computed by the package's runtime in Chromium:
 SCORM 1.2 CMITimespan HHHH:MM:SS.SS (seconds 00-59, at most 9999 hours), SCORM 2004 an ISO 8601
 duration. Rounding to hundredths must carry into the minute, never write 60 seconds."""
+
 import re
 
 import pytest

@@ -4,6 +4,7 @@ and data/codec_vector_large.json: the SHA-256 of a large state's encoding (the l
 Run it only when the encoding changes on purpose, together with a new P2PStateCodec.VERSION
 (states saved by the old version must stay readable):  python tests/scorm_codec/make_codec_vectors.py
 """
+
 import hashlib
 import json
 import sys
@@ -43,9 +44,18 @@ def main() -> None:
     out.write_text(json.dumps(vectors, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}: {len(vectors)} vectors")
     out = Path(__file__).parent / "data" / "codec_vector_large.json"
-    out.write_text(json.dumps({"doc": "large_state() in make_codec_vectors.py", "length": len(large),
-                               "sha256": hashlib.sha256(large.encode("ascii")).hexdigest()}, indent=1) + "\n",
-                   encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {
+                "doc": "large_state() in make_codec_vectors.py",
+                "length": len(large),
+                "sha256": hashlib.sha256(large.encode("ascii")).hexdigest(),
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {out.relative_to(ROOT)}: {len(large)} characters")
 
 

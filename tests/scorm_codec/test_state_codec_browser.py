@@ -4,6 +4,7 @@ Round trips over many kinds of JSON, the LMS-safe alphabet, determinism against 
 vectors, loud failure on damaged input, and the SCORM 1.2 capacity target: at least 8,000
 characters of English journal text next to a full course's other state in 4,096 characters.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,11 +19,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 
-from bench.suspend_data_capacity import (  # noqa: E402
-    CODEC, SCORM12_CAPACITY, journal_chars, journal_corpus, state_holding, state_with_journal,
-)
-
 from make_codec_vectors import large_state  # noqa: E402
+
+from bench.suspend_data_capacity import (  # noqa: E402
+    CODEC,
+    SCORM12_CAPACITY,
+    journal_chars,
+    journal_corpus,
+    state_holding,
+    state_with_journal,
+)
 
 DATA = Path(__file__).parent / "data"
 UNSAFE = set(" \"'\\&<>%+`")
@@ -34,7 +40,9 @@ def codec(page, static_server, tmp_path):
     shutil.copy(CODEC, tmp_path / "state-codec.js")
     (tmp_path / "index.html").write_text(
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>codec</title>"
-        "<script src='state-codec.js'></script></head><body></body></html>", encoding="utf-8")
+        "<script src='state-codec.js'></script></head><body></body></html>",
+        encoding="utf-8",
+    )
     server = static_server(tmp_path)
     page.goto(f"{server.url}/index.html")
     assert page.evaluate("typeof P2PStateCodec") == "object"
@@ -53,12 +61,27 @@ def round_trip_failures(page, docs) -> list:
 
 
 SAMPLES = [
-    None, True, False, 0, -1, 3.25, -1.5e300, 2 ** 53, "", [], {}, [[]], {"": ""},
+    None,
+    True,
+    False,
+    0,
+    -1,
+    3.25,
+    -1.5e300,
+    2**53,
+    "",
+    [],
+    {},
+    [[]],
+    {"": ""},
     "plain ASCII text, with punctuation: (a) [b] {c} ~!@#$%^&*_+=|;:'\",.<>/?`",
     "¿Cómo está la señora Pérez? Acción, corazón, pingüino, Ñandú; «comillas» y diálogo.",
     "Emoji: 😀 👩🏽‍🏫 👨‍👩‍👧 🇲🇽 ❤️ — and a lone 🙂 at the end 🙂",
     "中文：家长参与个别化教育计划会议。日本語のテキスト。한국어 문장입니다.",
-    "\n", "\r\n", "\n\n\n", "\t tab \u0000 nul \u001f unit \u007f del \u2028 \u2029",
+    "\n",
+    "\r\n",
+    "\n\n\n",
+    "\t tab \u0000 nul \u001f unit \u007f del \u2028 \u2029",
     "\ufeffBOM and \uffff and \U0010ffff",
     {"v": 1, "b": {"journal": {"entries": {"p1": {"draft": "Línea uno\nLínea dos"}}}}},
     [1, "two", None, {"three": [3.0, -0.5, 1e-7]}],
@@ -132,8 +155,9 @@ def test_written_in_the_lms_safe_alphabet_after_the_version(codec):
     assert all(33 <= ord(ch) <= 126 for ch in alphabet)
     assert not UNSAFE & set(alphabet)
     assert len(version) == 1 and version in alphabet
-    outputs = codec.evaluate("docs => docs.map(d => P2PStateCodec.encode(d))",
-                             SAMPLES + [state_with_journal(journal_corpus())])
+    outputs = codec.evaluate(
+        "docs => docs.map(d => P2PStateCodec.encode(d))", SAMPLES + [state_with_journal(journal_corpus())]
+    )
     for text in outputs:
         assert text[0] == version
         assert set(text) <= set(alphabet), set(text) - set(alphabet)
@@ -193,8 +217,11 @@ def test_refuses_what_is_not_json(codec):
         })"""
     )
     assert messages == ["TypeError", "TypeError", "TypeError"]
-    assert codec.evaluate("""() => { try { P2PStateCodec.decode(42); return 'accepted'; }
-                                   catch (e) { return 'thrown'; } }""") == "thrown"
+    assert (
+        codec.evaluate("""() => { try { P2PStateCodec.decode(42); return 'accepted'; }
+                                   catch (e) { return 'thrown'; } }""")
+        == "thrown"
+    )
 
 
 def test_8000_characters_of_journal_fit_in_scorm12_next_to_a_full_course(codec):
@@ -224,12 +251,19 @@ def test_a_state_decodes_in_another_page_whatever_ran_before(codec, context):
     out the same as in a fresh page and decode there, for small states and for the lighter model
     that large states (past 24 KB) use."""
     corpus = journal_corpus()
-    small = [corpus[:4000], corpus[100:5000] + ".", "ab" * 3000, [corpus[:3000], 10 ** 15, "ok"],
-             {"a": corpus[:3000], "b": {"a": 1}}, state_with_journal(corpus[:500])]
+    small = [
+        corpus[:4000],
+        corpus[100:5000] + ".",
+        "ab" * 3000,
+        [corpus[:3000], 10**15, "ok"],
+        {"a": corpus[:3000], "b": {"a": 1}},
+        state_with_journal(corpus[:500]),
+    ]
     large = state_with_journal((corpus + "\n\n") * 3)
     after_others = codec.evaluate(
         """([small, large]) => small.map(s => { P2PStateCodec.encode(s); return P2PStateCodec.encode(large); })""",
-        [small, large])
+        [small, large],
+    )
     fresh = context.new_page()
     fresh.goto(codec.url)
     assert fresh.evaluate("large => P2PStateCodec.encode(large)", large) == after_others[0]

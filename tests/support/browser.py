@@ -4,6 +4,7 @@ Chromium is launched by path (P2P_CHROMIUM overrides /usr/bin/chromium); Playwri
 downloads a browser. Pages are served on 127.0.0.1: under file:// a SCO frame cannot reach its
 LMS parent.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,8 +22,14 @@ AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
 # The background-networking flags keep Chromium from calling out (the test machines have no
 # network); /dev/shm is small in many CI containers, and a renderer that runs out of it crashes.
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
     "--disable-dev-shm-usage",
 ]
 
@@ -31,8 +38,10 @@ def chromium_path() -> str:
     path = os.environ.get("P2P_CHROMIUM", "/usr/bin/chromium")
     found = shutil.which(path)
     if not found:
-        raise RuntimeError(f"Chromium not found at {path}: install Debian's chromium "
-                           "(`make test` does) or set P2P_CHROMIUM to its path")
+        raise RuntimeError(
+            f"Chromium not found at {path}: install Debian's chromium "
+            "(`make test` does) or set P2P_CHROMIUM to its path"
+        )
     return found
 
 

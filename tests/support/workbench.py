@@ -1,4 +1,5 @@
 """Workbench helpers shared by the blocks' tests."""
+
 from workbench.runtime import WorkbenchRuntime
 
 

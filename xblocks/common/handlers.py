@@ -1,10 +1,11 @@
 """What the blocks' handlers share: JSON answers, CSV cells safe for spreadsheets, timestamps."""
+
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from webob import Response
 
@@ -45,4 +46,4 @@ def csv_response(header, rows, filename: str) -> Response:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -4,6 +4,7 @@ The catalogues are gettext `.po` files under `xblocks/translations/<lang>/LC_MES
 part (roleplay.po, journal.po, rubric.po, player.po, ...) so that parts never edit the same file.
 They are read with Babel at first use; no compile step, so a fresh clone works as it is.
 """
+
 from __future__ import annotations
 
 import functools
@@ -25,7 +26,7 @@ def normalize_language(code: str | None) -> str:
     return base if base in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def catalogue(lang: str) -> dict[str, str]:
     """msgid -> translated text for a language (empty for English, whose msgids are the text)."""
     lang = normalize_language(lang)
@@ -56,7 +57,7 @@ class _CatalogueTranslations(Translations):
     ungettext = ngettext
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def translations(lang: str) -> Translations:
     return _CatalogueTranslations(normalize_language(lang))
 
@@ -76,7 +77,7 @@ def js_catalogue(lang: str, msgids) -> dict[str, str]:
 _SCRIPT_STRING = re.compile(r'\bt\("((?:[^"\\]|\\.)*)"')
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def script_msgids(script_path: str) -> tuple[str, ...]:
     text = Path(script_path).read_text(encoding="utf-8")
     return tuple(sorted({json.loads(f'"{raw}"') for raw in _SCRIPT_STRING.findall(text)}))

@@ -2,6 +2,7 @@
 
 Blocks ask these questions here so that `block.py` files never reach into platform internals.
 """
+
 from __future__ import annotations
 
 import copy
@@ -65,8 +66,12 @@ def course_key(block) -> str:
 
 def student_item(block, student_id: str, item_type: str) -> dict:
     """What edx-submissions files a learner's submission to this block under."""
-    return {"student_id": student_id, "course_id": course_key(block),
-            "item_id": str(block.scope_ids.usage_id), "item_type": item_type}
+    return {
+        "student_id": student_id,
+        "course_id": course_key(block),
+        "item_id": str(block.scope_ids.usage_id),
+        "item_type": item_type,
+    }
 
 
 def anonymous_user_id(block) -> str:
@@ -78,14 +83,18 @@ def anonymous_user_id(block) -> str:
 
 # -- OLX attributes the platform writes on any block -------------------------------------------
 
+
 def _platform_fields(block) -> dict:
     """Fields the hosting runtime mixes into every block (Open edX: visible_to_staff_only,
     group_access, ...): content or settings fields that the block's own class does not declare."""
     from xblock.fields import Scope
 
     own = getattr(type(block), "unmixed_class", type(block)).fields
-    return {name: field for name, field in block.fields.items()
-            if name not in own and field.scope in (Scope.content, Scope.settings)}
+    return {
+        name: field
+        for name, field in block.fields.items()
+        if name not in own and field.scope in (Scope.content, Scope.settings)
+    }
 
 
 def take_platform_attributes(block, node, model_attributes):

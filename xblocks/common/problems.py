@@ -1,4 +1,5 @@
 """Errors as data: every check returns a list of located problems, never raises from deep inside."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass

@@ -3,6 +3,7 @@
 StrictUndefined: a missing variable is an error, never an empty string. Autoescape is on for
 everything, so learner text is escaped wherever a template shows it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,7 +31,7 @@ def _json_for_script(value) -> Markup:
     return Markup(text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def environment(lang: str = "en") -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_template_dirs()),

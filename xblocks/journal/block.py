@@ -3,6 +3,7 @@
 The rules live in `model.py` (twin of `P2PJournal.rules` in journal.js); this file stores state,
 answers the JSON handlers, publishes completion, grade and tracking events, and serves the staff view.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,16 @@ from xblock.fields import Boolean, Dict, Integer, List, Scope, String
 
 from xblocks.common.handlers import csv_response, json_body, json_response, utc_now
 from xblocks.common.i18n import script_catalogue
-from xblocks.common.platform import (add_platform_attributes, anonymous_user_id, course_key, current_language,
-                                     student_item, take_platform_attributes, user_is_staff, username)
+from xblocks.common.platform import (
+    add_platform_attributes,
+    anonymous_user_id,
+    course_key,
+    current_language,
+    student_item,
+    take_platform_attributes,
+    user_is_staff,
+    username,
+)
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
 
 from . import model
@@ -30,24 +39,36 @@ def _(text: str) -> str:
     return text
 
 
-
-
-
 @XBlock.wants("user")
 class ReflectionJournalBlock(XBlock):
     """Private reflection prompts with autosave, versions and a whole-course journal."""
 
     display_name = String(display_name=_("Display name"), default=model.DEFAULT_DISPLAY_NAME, scope=Scope.settings)
-    section = String(display_name=_("Journal section"), default="", scope=Scope.content,
-                     help=_("The heading this block's entries appear under in the learner's journal."))
+    section = String(
+        display_name=_("Journal section"),
+        default="",
+        scope=Scope.content,
+        help=_("The heading this block's entries appear under in the learner's journal."),
+    )
     guidance = String(default="", scope=Scope.content)
     min_words = Integer(display_name=_("Minimum words"), default=0, scope=Scope.content)
-    points = Integer(display_name=_("Points"), default=0, scope=Scope.settings,
-                     help=_("0: not graded. Otherwise the points for complete entries."))
+    points = Integer(
+        display_name=_("Points"),
+        default=0,
+        scope=Scope.settings,
+        help=_("0: not graded. Otherwise the points for complete entries."),
+    )
     shared_with_staff = Boolean(default=False, scope=Scope.content)
-    prompts = List(default=[{"id": "reflection", "shared_with_staff": False,
-                             "text": "What stood out for you here, and what will you try with the families you work with?"}],
-                   scope=Scope.content)
+    prompts = List(
+        default=[
+            {
+                "id": "reflection",
+                "shared_with_staff": False,
+                "text": "What stood out for you here, and what will you try with the families you work with?",
+            }
+        ],
+        scope=Scope.content,
+    )
     url_name = String(default="", scope=Scope.content)
     lang = String(default="en", scope=Scope.content)  # the language of the prompts, not of the interface
 
@@ -101,9 +122,17 @@ class ReflectionJournalBlock(XBlock):
         self.prompts = [{"id": p.id, "text": p.text, "shared_with_staff": p.shared_with_staff} for p in journal.prompts]
 
     def model(self) -> model.Journal:
-        return model.Journal(tuple(model.Prompt(p["id"], p["text"], bool(p["shared_with_staff"])) for p in self.prompts),
-                             self.display_name, self.section, self.guidance, self.min_words, self.points,
-                             self.shared_with_staff, self.url_name, self.lang or "en")
+        return model.Journal(
+            tuple(model.Prompt(p["id"], p["text"], bool(p["shared_with_staff"])) for p in self.prompts),
+            self.display_name,
+            self.section,
+            self.guidance,
+            self.min_words,
+            self.points,
+            self.shared_with_staff,
+            self.url_name,
+            self.lang or "en",
+        )
 
     # ------------------------------------------------------------ identity and state
 
@@ -128,15 +157,19 @@ class ReflectionJournalBlock(XBlock):
         record = self._record()
         old_entries = (record.get("state") or {}).get("entries") or {}
         current = {p["id"] for p in content["prompts"]}
-        kept_prompts = [p for p in (record.get("content") or {}).get("prompts", [])
-                        if p["id"] not in current and p["id"] in old_entries]
+        kept_prompts = [
+            p
+            for p in (record.get("content") or {}).get("prompts", [])
+            if p["id"] not in current and p["id"] in old_entries
+        ]
         entries = dict(state["entries"], **{pid: e for pid, e in old_entries.items() if pid not in current})
         snapshot = dict(content, prompts=content["prompts"] + kept_prompts)
         journals = dict(self.journals)
         course = dict(journals.get(course_key(self)) or {})
         marks = {pid: mark for pid, mark in dict(record.get("sent") or {}, **(sent or {})).items() if pid in current}
-        course[str(self.scope_ids.usage_id)] = dict({"content": snapshot, "state": {"entries": entries}},
-                                                    **({"sent": marks} if marks else {}))
+        course[str(self.scope_ids.usage_id)] = dict(
+            {"content": snapshot, "state": {"entries": entries}}, **({"sent": marks} if marks else {})
+        )
         journals[course_key(self)] = course
         self.journals = journals  # reassign: a Dict field saves only when set
 
@@ -154,15 +187,20 @@ class ReflectionJournalBlock(XBlock):
         lang = current_language()
         content = self._content()
         block_id = self._block_id()
-        html = render("journal/templates/student_view.html", lang, block_id=block_id, content=content,
-                      asset_url=lambda name: name)
+        html = render(
+            "journal/templates/student_view.html", lang, block_id=block_id, content=content, asset_url=lambda name: name
+        )
         fragment = Fragment(html)
         fragment.add_css(static_text("journal/static/journal.css"))
         fragment.add_javascript(static_text("common/static/p2p-store.js"))
         fragment.add_javascript(static_text("journal/static/journal.js"))
-        data = {"content": content, "state": model.view_state(self._state(content), content),
-                "i18n": script_catalogue(lang, SCRIPT), "lang": lang,
-                "staff": user_is_staff(self) and any(p["shared_with_staff"] for p in content["prompts"])}
+        data = {
+            "content": content,
+            "state": model.view_state(self._state(content), content),
+            "i18n": script_catalogue(lang, SCRIPT),
+            "lang": lang,
+            "staff": user_is_staff(self) and any(p["shared_with_staff"] for p in content["prompts"]),
+        }
         # The runtime writes init args into a <script> element with plain json.dumps, where learner
         # text containing "</script>" would end the element; this string has no "<" at all.
         fragment.initialize_js("P2PJournalInit", {"json": str(environment(lang).filters["script_json"](data))})
@@ -193,8 +231,12 @@ class ReflectionJournalBlock(XBlock):
             return json_response({"error": refused.message}, refused.status)
         if sent is not None:
             # Answer every prompt asked about, also those whose save was overtaken by a newer one.
-            response = {"entries": {item["prompt_id"]: model.entry_view(new_state["entries"].get(item["prompt_id"]), content)
-                                    for item in sent["asked"]}}
+            response = {
+                "entries": {
+                    item["prompt_id"]: model.entry_view(new_state["entries"].get(item["prompt_id"]), content)
+                    for item in sent["asked"]
+                }
+            }
             sent = sent["marks"]
         if handler == "journal":
             response = {"entries": self._course_journal()}
@@ -220,9 +262,15 @@ class ReflectionJournalBlock(XBlock):
         if page is None:
             return payload, {"asked": payload["drafts"], "marks": {}}
         stored = self._record().get("sent") or {}
-        newer = [item for item in payload["drafts"]
-                 if not (isinstance(stored.get(item["prompt_id"]), list) and stored[item["prompt_id"]][0] == page
-                         and stored[item["prompt_id"]][1] > seq)]
+        newer = [
+            item
+            for item in payload["drafts"]
+            if not (
+                isinstance(stored.get(item["prompt_id"]), list)
+                and stored[item["prompt_id"]][0] == page
+                and stored[item["prompt_id"]][1] > seq
+            )
+        ]
         marks = {item["prompt_id"]: [page, seq] for item in newer}
         return dict(payload, drafts=newer), {"asked": payload["drafts"], "marks": marks}
 
@@ -242,15 +290,24 @@ class ReflectionJournalBlock(XBlock):
         prompt = next(p for p in content["prompts"] if p["id"] == response["prompt_id"])
         versions = response["entry"]["versions"]
         # Tracking events carry counts, never text.
-        self.runtime.publish(self, "p2p.journal.entry_submitted", {
-            "prompt_id": prompt["id"], "words": versions[-1]["words"], "chars": len(versions[-1]["text"]),
-            "version": len(versions), "met_min_words": response["met_min_words"],
-            "shared_with_staff": prompt["shared_with_staff"]})
+        self.runtime.publish(
+            self,
+            "p2p.journal.entry_submitted",
+            {
+                "prompt_id": prompt["id"],
+                "words": versions[-1]["words"],
+                "chars": len(versions[-1]["text"]),
+                "version": len(versions),
+                "met_min_words": response["met_min_words"],
+                "shared_with_staff": prompt["shared_with_staff"],
+            },
+        )
         if response["met_min_words"]:
             self.runtime.publish(self, "completion", {"completion": model.completion(new_state, content)})
         if response["score"]:
-            self.runtime.publish(self, "grade", {"value": response["score"]["earned"],
-                                                 "max_value": response["score"]["possible"]})
+            self.runtime.publish(
+                self, "grade", {"value": response["score"]["earned"], "max_value": response["score"]["possible"]}
+            )
         if prompt["shared_with_staff"] and new_state != old_state:
             self._share_with_staff(new_state, content)
 
@@ -269,22 +326,31 @@ class ReflectionJournalBlock(XBlock):
             versions = (state["entries"].get(prompt["id"]) or {}).get("versions")
             if prompt["shared_with_staff"] and versions:
                 shared[prompt["id"]] = {"text": versions[-1]["text"], "at": versions[-1]["at"]}
-        submissions.create_submission(self._student_item(anonymous_user_id(self)),
-                                      {"username": username(self), "entries": shared})
+        submissions.create_submission(
+            self._student_item(anonymous_user_id(self)), {"username": username(self), "entries": shared}
+        )
 
     def _shared_rows(self, content: dict) -> list[dict]:
         from submissions import api as submissions
 
         shared = {p["id"]: p for p in content["prompts"] if p["shared_with_staff"]}
         rows = []
-        for submission in submissions.get_all_submissions(course_key(self), str(self.scope_ids.usage_id),
-                                                          model.TAG, read_replica=False):
+        for submission in submissions.get_all_submissions(
+            course_key(self), str(self.scope_ids.usage_id), model.TAG, read_replica=False
+        ):
             answer = submission["answer"] if isinstance(submission["answer"], dict) else {}
             for prompt_id, entry in (answer.get("entries") or {}).items():
                 if prompt_id in shared:  # a prompt made private later is never shown again
-                    rows.append({"username": answer.get("username", ""), "prompt_id": prompt_id,
-                                 "prompt": shared[prompt_id]["text"], "words": model.word_count(entry["text"]),
-                                 "submitted_at": entry["at"], "text": entry["text"]})
+                    rows.append(
+                        {
+                            "username": answer.get("username", ""),
+                            "prompt_id": prompt_id,
+                            "prompt": shared[prompt_id]["text"],
+                            "words": model.word_count(entry["text"]),
+                            "submitted_at": entry["at"],
+                            "text": entry["text"],
+                        }
+                    )
         return sorted(rows, key=lambda r: (r["prompt_id"], r["username"]))
 
     @staticmethod
@@ -325,12 +391,14 @@ class ReflectionJournalBlock(XBlock):
         if refusal:
             return refusal
         rows = ([row[column] for column in STAFF_CSV_COLUMNS] for row in self._shared_rows(content))
-        return csv_response(STAFF_CSV_COLUMNS, rows, f'{content["id"]}-shared-entries.csv')
+        return csv_response(STAFF_CSV_COLUMNS, rows, f"{content['id']}-shared-entries.csv")
 
     @staticmethod
     def workbench_scenarios():
         return [
-            ("Reflection journal", """<vertical_demo>
+            (
+                "Reflection journal",
+                """<vertical_demo>
   <reflection_journal url_name="participation" display_name="Pause and reflect"
       section="Meaningful participation" min_words="15">
     <guidance>Think of one IEP meeting you took part in this year.</guidance>
@@ -340,5 +408,6 @@ class ReflectionJournalBlock(XBlock):
   <reflection_journal url_name="curiosity" display_name="Reflect on curiosity" section="Curiosity" points="2">
     <prompt id="question">What question could you ask a parent to understand their hopes for their child?</prompt>
   </reflection_journal>
-</vertical_demo>"""),
+</vertical_demo>""",
+            ),
         ]

@@ -18,6 +18,7 @@ A learner's state for one block (the same JSON in Python, in the script, and in 
 A draft equal to the latest submitted version is not kept (no text is stored twice). Every submit
 that changes the text adds a version; earlier versions are never dropped.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,12 +66,15 @@ class Journal:
 
 # ---------------------------------------------------------------- parse / serialize
 
+
 def _bool(value: str | None, default: bool, where, source, name, problems) -> bool:
     if value is None:
         return default
     if value in ("true", "false"):
         return value == "true"
-    problems.append(located(source, where, f'{name}="{value}" is not a boolean', f'write {name}="true" or {name}="false"'))
+    problems.append(
+        located(source, where, f'{name}="{value}" is not a boolean', f'write {name}="true" or {name}="false"')
+    )
     return default
 
 
@@ -79,8 +83,14 @@ def _int(value: str | None, where, source, name, highest, problems) -> int:
         return 0
     if re.fullmatch(r"[0-9]{1,6}", value.strip()) and int(value) <= highest:
         return int(value)
-    problems.append(located(source, where, f'{name}="{value}" is not a whole number from 0 to {highest}',
-                            f'write e.g. {name}="{min(40, highest)}"'))
+    problems.append(
+        located(
+            source,
+            where,
+            f'{name}="{value}" is not a whole number from 0 to {highest}',
+            f'write e.g. {name}="{min(40, highest)}"',
+        )
+    )
     return 0
 
 
@@ -88,8 +98,14 @@ def _plain_text(element, source, what, problems) -> str:
     """An element's text; child markup is refused (prompts and guidance are plain text)."""
     tags = [child for child in element if isinstance(child.tag, str)]  # comments are the author's notes
     if tags:
-        problems.append(located(source, tags[0], f"<{what}> contains markup <{tags[0].tag}>",
-                                f"write the {what} as plain text (no tags inside)"))
+        problems.append(
+            located(
+                source,
+                tags[0],
+                f"<{what}> contains markup <{tags[0].tag}>",
+                f"write the {what} as plain text (no tags inside)",
+            )
+        )
     return " ".join("".join(element.itertext()).split())
 
 
@@ -100,8 +116,14 @@ def parse(element, source: str):
         return None, [located(source, element, f"expected <{TAG}>, found <{element.tag}>", f"use <{TAG}>")]
     for name in element.attrib:
         if name not in BLOCK_ATTRIBUTES + COURSE_ATTRIBUTES:
-            problems.append(located(source, element, f'<{TAG}> has an unknown attribute "{name}"',
-                                    "use only: " + ", ".join(BLOCK_ATTRIBUTES + COURSE_ATTRIBUTES)))
+            problems.append(
+                located(
+                    source,
+                    element,
+                    f'<{TAG}> has an unknown attribute "{name}"',
+                    "use only: " + ", ".join(BLOCK_ATTRIBUTES + COURSE_ATTRIBUTES),
+                )
+            )
     block_shared = _bool(element.get("shared_with_staff"), False, element, source, "shared_with_staff", problems)
     min_words = _int(element.get("min_words"), element, source, "min_words", MAX_MIN_WORDS, problems)
     points = _int(element.get("points"), element, source, "points", MAX_POINTS, problems)
@@ -109,7 +131,9 @@ def parse(element, source: str):
     section = " ".join((element.get("section") or "").split())
     lang = element.get("lang") or "en"
     if not LANGUAGE.match(lang):
-        problems.append(located(source, element, f'lang="{lang}" is not a language code', "use a code such as en, es or es-MX"))
+        problems.append(
+            located(source, element, f'lang="{lang}" is not a language code', "use a code such as en, es or es-MX")
+        )
     guidance = ""
     prompts: list[Prompt] = []
     seen: set[str] = set()
@@ -122,36 +146,71 @@ def parse(element, source: str):
             guidance = _plain_text(child, source, "guidance", problems)
             continue
         if child.tag != "prompt":
-            problems.append(located(source, child, f"<{child.tag}> is not allowed in <{TAG}>",
-                                    "use <guidance> (optional) and one or more <prompt id=\"...\">"))
+            problems.append(
+                located(
+                    source,
+                    child,
+                    f"<{child.tag}> is not allowed in <{TAG}>",
+                    'use <guidance> (optional) and one or more <prompt id="...">',
+                )
+            )
             continue
         for name in child.attrib:
             if name not in PROMPT_ATTRIBUTES:
-                problems.append(located(source, child, f'<prompt> has an unknown attribute "{name}"',
-                                        "use only: id, shared_with_staff"))
+                problems.append(
+                    located(
+                        source, child, f'<prompt> has an unknown attribute "{name}"', "use only: id, shared_with_staff"
+                    )
+                )
         prompt_id = child.get("id") or ""
         if not PROMPT_ID.match(prompt_id):
-            problems.append(located(source, child, f'prompt id "{prompt_id}" is missing or not a short id',
-                                    'give every prompt a stable id of lowercase letters, digits, "-" or "_" '
-                                    '(at most 40), e.g. id="next_step"'))
+            problems.append(
+                located(
+                    source,
+                    child,
+                    f'prompt id "{prompt_id}" is missing or not a short id',
+                    'give every prompt a stable id of lowercase letters, digits, "-" or "_" '
+                    '(at most 40), e.g. id="next_step"',
+                )
+            )
         elif prompt_id in seen:
-            problems.append(located(source, child, f'prompt id "{prompt_id}" is used twice',
-                                    "give each prompt its own id"))
+            problems.append(
+                located(source, child, f'prompt id "{prompt_id}" is used twice', "give each prompt its own id")
+            )
         seen.add(prompt_id)
         text = _plain_text(child, source, "prompt", problems)
         if not text:
-            problems.append(located(source, child, f'prompt "{prompt_id}" has no text', "write the question inside <prompt>"))
+            problems.append(
+                located(source, child, f'prompt "{prompt_id}" has no text', "write the question inside <prompt>")
+            )
         shared = _bool(child.get("shared_with_staff"), block_shared, child, source, "shared_with_staff", problems)
         prompts.append(Prompt(prompt_id, text, shared))
     if not prompts:
-        problems.append(located(source, element, f"<{TAG}> has no <prompt>", 'add <prompt id="...">your question</prompt>'))
+        problems.append(
+            located(source, element, f"<{TAG}> has no <prompt>", 'add <prompt id="...">your question</prompt>')
+        )
     if len(prompts) > MAX_PROMPTS:
-        problems.append(located(source, element, f"<{TAG}> has {len(prompts)} prompts",
-                                f"split it into blocks of at most {MAX_PROMPTS} prompts"))
+        problems.append(
+            located(
+                source,
+                element,
+                f"<{TAG}> has {len(prompts)} prompts",
+                f"split it into blocks of at most {MAX_PROMPTS} prompts",
+            )
+        )
     if problems:
         return None, problems
-    return Journal(tuple(prompts), display_name, section, guidance, min_words, points, block_shared,
-                   element.get("url_name") or "", lang), []
+    return Journal(
+        tuple(prompts),
+        display_name,
+        section,
+        guidance,
+        min_words,
+        points,
+        block_shared,
+        element.get("url_name") or "",
+        lang,
+    ), []
 
 
 def serialize(model: Journal):
@@ -196,6 +255,7 @@ def static_files(model: Journal) -> list[str]:
 
 # ---------------------------------------------------------------- rules (twin of P2PJournal.rules)
 
+
 class Refused(Exception):
     """A request the rules refuse: the handler answers 400 with this message and changes nothing."""
 
@@ -226,8 +286,11 @@ def restore(saved, content: dict) -> dict:
         entry = entries.get(prompt["id"]) if isinstance(entries, dict) else None
         if not isinstance(entry, dict):
             continue
-        versions = [{"text": v["text"], "at": v["at"]} for v in entry.get("versions") or []
-                    if isinstance(v, dict) and isinstance(v.get("text"), str) and isinstance(v.get("at"), str)]
+        versions = [
+            {"text": v["text"], "at": v["at"]}
+            for v in entry.get("versions") or []
+            if isinstance(v, dict) and isinstance(v.get("text"), str) and isinstance(v.get("at"), str)
+        ]
         kept: dict = {}
         if isinstance(entry.get("draft"), str):
             kept["draft"] = entry["draft"]
@@ -255,8 +318,9 @@ def entry_view(entry: dict | None, content: dict) -> dict:
     text = _current_text(entry)
     return {
         "draft": entry.get("draft"),
-        "versions": [{"text": v["text"], "at": v["at"], "words": word_count(v["text"])}
-                     for v in entry.get("versions") or []],
+        "versions": [
+            {"text": v["text"], "at": v["at"], "words": word_count(v["text"])} for v in entry.get("versions") or []
+        ],
         "words": word_count(text),
         "chars": char_count(text),
         "complete": _prompt_complete(entry, content),
@@ -325,7 +389,7 @@ def checked_drafts_payload(payload, content: dict) -> list[tuple[str, str]]:
     if "page" in payload and (not isinstance(payload["page"], str) or not 0 < len(payload["page"]) <= 40):
         raise Refused("page must be a short string")
     seq = payload.get("seq", 0)
-    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= 2 ** 53:
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= 2**53:
         raise Refused("seq must be a whole number")
     drafts = payload["drafts"]
     if not isinstance(drafts, list) or not 0 < len(drafts) <= len(content["prompts"]):
@@ -358,8 +422,13 @@ def submit(state: dict, payload, content: dict, now: str):
     entries = dict(state["entries"], **{prompt_id: entry})
     new_state = {"entries": entries}
     view = entry_view(entry, content)
-    return new_state, {"prompt_id": prompt_id, "entry": view, "met_min_words": view["complete"],
-                       "completed": completion(new_state, content) == 1, "score": score(new_state, content)}
+    return new_state, {
+        "prompt_id": prompt_id,
+        "entry": view,
+        "met_min_words": view["complete"],
+        "completed": completion(new_state, content) == 1,
+        "score": score(new_state, content),
+    }
 
 
 def read_state(state: dict, payload, content: dict, now: str):
@@ -374,11 +443,19 @@ def journal_entries(state: dict, content: dict, block_id: str = "") -> list[dict
         if not entry:
             continue
         view = entry_view(entry, content)
-        items.append({"block": block_id or content["id"], "lang": content.get("lang") or "en",
-                      "section": content["section"], "title": content["display_name"],
-                      "prompt_id": prompt["id"], "prompt": prompt["text"],
-                      "shared_with_staff": prompt["shared_with_staff"],
-                      "draft": view["draft"], "versions": view["versions"]})
+        items.append(
+            {
+                "block": block_id or content["id"],
+                "lang": content.get("lang") or "en",
+                "section": content["section"],
+                "title": content["display_name"],
+                "prompt_id": prompt["id"],
+                "prompt": prompt["text"],
+                "shared_with_staff": prompt["shared_with_staff"],
+                "draft": view["draft"],
+                "versions": view["versions"],
+            }
+        )
     return items
 
 
@@ -386,8 +463,13 @@ def own_journal(state: dict, payload, content: dict, now: str):
     return state, {"entries": journal_entries(state, content)}
 
 
-HANDLERS = {"state": read_state, "save_draft": save_draft, "save_drafts": save_drafts, "submit": submit,
-            "journal": own_journal}
+HANDLERS = {
+    "state": read_state,
+    "save_draft": save_draft,
+    "save_drafts": save_drafts,
+    "submit": submit,
+    "journal": own_journal,
+}
 
 
 def apply(handler: str, state: dict, payload, content: dict, now: str):
@@ -407,11 +489,13 @@ def report(state: dict, content: dict, block_id: str = "") -> dict:
         if not versions:
             continue
         text = versions[-1]["text"]
-        interactions.append({
-            "id": f"{block_id or content['id']}-{prompt['id']}",
-            "type": "long-fill-in",
-            "description": prompt["text"],
-            "response": text if prompt["shared_with_staff"] else f"private entry, {word_count(text)} words",
-            "result": "neutral",
-        })
+        interactions.append(
+            {
+                "id": f"{block_id or content['id']}-{prompt['id']}",
+                "type": "long-fill-in",
+                "description": prompt["text"],
+                "response": text if prompt["shared_with_staff"] else f"private entry, {word_count(text)} words",
+                "result": "neutral",
+            }
+        )
     return {"completed": completion(state, content) == 1, "score": score(state, content), "interactions": interactions}

@@ -4,6 +4,7 @@ The scenario is kept as its authored XML (`data`) and read with `model.py`; the 
 lives in separate user_state fields and every request goes through the same rules as the
 offline script (`model.handle`), so the server never trusts a score sent by a browser.
 """
+
 from __future__ import annotations
 
 import functools
@@ -75,10 +76,18 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
 
     has_score = True
     icon_class = "problem"
-    display_name = String(display_name=_("Display name"), default=_("Role-play"), scope=Scope.settings,
-                          help=_("The name learners see in the course outline."))
-    data = String(display_name=_("Scenario"), default=STARTER_SCENARIO, scope=Scope.content,
-                  help=_("The scenario in the scenario_roleplay XML format."))
+    display_name = String(
+        display_name=_("Display name"),
+        default=_("Role-play"),
+        scope=Scope.settings,
+        help=_("The name learners see in the course outline."),
+    )
+    data = String(
+        display_name=_("Scenario"),
+        default=STARTER_SCENARIO,
+        scope=Scope.content,
+        help=_("The scenario in the scenario_roleplay XML format."),
+    )
 
     route = List(default=[], scope=Scope.user_state, help="Choice ids from the start scene to the current scene.")
     via = String(default=None, scope=Scope.user_state, help="The choice that led to the current scene.")
@@ -140,8 +149,13 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
             return None
 
     def _state(self) -> dict:
-        saved = {"r": self._field("route"), "v": self._field("via"), "n": self._field("attempts"),
-                 "b": self._field("best_score"), "l": self._field("last_score")}
+        saved = {
+            "r": self._field("route"),
+            "v": self._field("via"),
+            "n": self._field("attempts"),
+            "b": self._field("best_score"),
+            "l": self._field("last_score"),
+        }
         return model.restore(saved, self.scenario)
 
     def _store(self, state: dict) -> None:
@@ -151,8 +165,11 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
     def _request(self, name: str, payload) -> dict:
         scenario, problems = _parsed(self.data)
         if scenario is None:
-            raise JsonHandlerError(409, "this role-play's scenario has problems, so nothing was changed: "
-                                   + "; ".join(str(p) for p in problems[:3]))
+            raise JsonHandlerError(
+                409,
+                "this role-play's scenario has problems, so nothing was changed: "
+                + "; ".join(str(p) for p in problems[:3]),
+            )
         before = self._state()
         try:
             after, response = model.handle(name, before, payload, scenario)
@@ -194,12 +211,21 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
         scenario, problems = _parsed(self.data)
         if scenario is None:
             # Content that no longer validates (edited outside Studio): say so instead of failing the page.
-            html = render("roleplay/templates/unavailable.html", lang, block_id=self._block_id(),
-                          problems=[str(p) for p in problems] if platform.user_is_staff(self) else [])
+            html = render(
+                "roleplay/templates/unavailable.html",
+                lang,
+                block_id=self._block_id(),
+                problems=[str(p) for p in problems] if platform.user_is_staff(self) else [],
+            )
             return Fragment(html)
         content = model.view_content(scenario)
-        html = render("roleplay/templates/student_view.html", lang, block_id=self._block_id(),
-                      content=content, asset_url=lambda name: f"/static/{name}")
+        html = render(
+            "roleplay/templates/student_view.html",
+            lang,
+            block_id=self._block_id(),
+            content=content,
+            asset_url=lambda name: f"/static/{name}",
+        )
         fragment = Fragment(html)
         fragment.add_css(static_text("roleplay/static/roleplay.css"))
         fragment.add_javascript(static_text("common/static/p2p-store.js"))
@@ -213,8 +239,13 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
 
     def studio_view(self, context=None):
         lang = platform.current_language()
-        html = render("roleplay/templates/studio_view.html", lang, block_id=self._block_id() + "-studio",
-                      xml=self.data, problems=_problem_lines(_parsed(self.data)[1]))
+        html = render(
+            "roleplay/templates/studio_view.html",
+            lang,
+            block_id=self._block_id() + "-studio",
+            xml=self.data,
+            problems=_problem_lines(_parsed(self.data)[1]),
+        )
         fragment = Fragment(html)
         fragment.add_css(static_text("roleplay/static/roleplay.css"))
         fragment.add_javascript(static_text("roleplay/static/roleplay-studio.js"))
@@ -224,14 +255,15 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
     def _xml_from(self, data) -> str:
         xml = data.get("xml") if isinstance(data, dict) else None
         if not isinstance(xml, str):
-            raise JsonHandlerError(400, "send the scenario as {\"xml\": \"...\"}")
+            raise JsonHandlerError(400, 'send the scenario as {"xml": "..."}')
         if len(xml) > MAX_XML_CHARS:
             raise JsonHandlerError(400, f"the scenario is longer than {MAX_XML_CHARS} characters")
         try:
             xml.encode("utf-8")
         except UnicodeEncodeError as error:  # a lone surrogate: JSON can carry it, no XML file can
-            raise JsonHandlerError(400, f"character {error.start + 1} of the scenario is half of a character; "
-                                   "retype it") from None
+            raise JsonHandlerError(
+                400, f"character {error.start + 1} of the scenario is half of a character; retype it"
+            ) from None
         return xml
 
     @XBlock.json_handler
@@ -247,8 +279,9 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
         scenario, problems = _parsed(xml)
         if scenario is None:
             lang = platform.current_language()
-            raise JsonHandlerError(400, gettext(_("The scenario was not saved:"), lang) + "\n"
-                                   + "\n".join(str(p) for p in problems))
+            raise JsonHandlerError(
+                400, gettext(_("The scenario was not saved:"), lang) + "\n" + "\n".join(str(p) for p in problems)
+            )
         self.data = xml
         self.display_name = scenario.display_name
         return {"saved": True, "display_name": scenario.display_name}
@@ -266,4 +299,3 @@ def _detached(node):
     detached = etree.fromstring(etree.tostring(node))
     detached.tail = None
     return detached
-

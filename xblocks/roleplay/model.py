@@ -28,6 +28,7 @@ a loop adds nothing and costs nothing, so points cannot be farmed by going round
 of a route is the sum of its choices' points per dimension; `possible` is the best total any
 route to an ending can reach, and each dimension's `best` the most that dimension can reach.
 """
+
 from __future__ import annotations
 
 import copy
@@ -154,16 +155,21 @@ class _Reader:
         value = element.get(name)
         if value is None or not value.strip():
             if required:
-                self.problem(element, f"<{element.tag}> has no {name}", f"add {name}=\"...\"")
+                self.problem(element, f"<{element.tag}> has no {name}", f'add {name}="..."')
             return default
         return _SPACE.sub(" ", value).strip()
 
-    def allowed(self, element, attributes: tuple[str, ...], children: tuple[str, ...], text: bool | None = None) -> None:
+    def allowed(
+        self, element, attributes: tuple[str, ...], children: tuple[str, ...], text: bool | None = None
+    ) -> None:
         """Only these attributes and child elements; text only where `text` (default: in leaf elements)."""
         for name in element.attrib:
             if name not in attributes and not name.startswith("{"):
-                self.problem(element, f"<{element.tag}> has an unknown attribute '{name}'",
-                             f"use one of: {', '.join(attributes)}")
+                self.problem(
+                    element,
+                    f"<{element.tag}> has an unknown attribute '{name}'",
+                    f"use one of: {', '.join(attributes)}",
+                )
         for child in element:
             if not isinstance(child.tag, str):
                 continue  # comments and processing instructions
@@ -183,8 +189,11 @@ class _Reader:
     def identifier(self, element, name: str = "id") -> str:
         value = self.attribute(element, name)
         if value and not _ID.match(value):
-            self.problem(element, f"{name} '{value}' is not a valid identifier",
-                         "start with a letter; use letters, digits, '-' or '_' (at most 64)")
+            self.problem(
+                element,
+                f"{name} '{value}' is not a valid identifier",
+                "start with a letter; use letters, digits, '-' or '_' (at most 64)",
+            )
         return value
 
     def language(self, element, name: str) -> str | None:
@@ -192,7 +201,7 @@ class _Reader:
         if value is None:
             return None
         if not _LANG.match(value):
-            self.problem(element, f"{name}=\"{value}\" is not a language code", "use a code such as en, es or es-MX")
+            self.problem(element, f'{name}="{value}" is not a language code', "use a code such as en, es or es-MX")
         return value
 
 
@@ -219,7 +228,7 @@ def parse(element, source: str) -> tuple[Scenario | None, list[Problem]]:
         scenes=[],
     )
     if scenario.keep not in KEEP_CHOICES:
-        reader.problem(element, f"keep=\"{scenario.keep}\" is not allowed", "use keep=\"best\" or keep=\"last\"")
+        reader.problem(element, f'keep="{scenario.keep}" is not allowed', 'use keep="best" or keep="last"')
     lines: dict[int, object] = {}  # id(model object) -> element, for located problems later
     for child in element:
         if not isinstance(child.tag, str):
@@ -232,18 +241,25 @@ def parse(element, source: str) -> tuple[Scenario | None, list[Problem]]:
         elif child.tag == "persona":
             reader.allowed(child, ("id", "name", "role", "lang", "portrait", "portrait_alt"), ())
             persona = Persona(
-                id=reader.identifier(child), name=reader.attribute(child, "name"),
+                id=reader.identifier(child),
+                name=reader.attribute(child, "name"),
                 role=reader.attribute(child, "role", required=False),
                 lang=reader.language(child, "lang") or scenario.lang,
                 portrait=reader.attribute(child, "portrait", required=False),
                 portrait_alt=reader.attribute(child, "portrait_alt", required=False),
             )
             if persona.portrait and not persona.portrait_alt:
-                reader.problem(child, f"persona '{persona.id}' has a portrait without portrait_alt",
-                               "describe the portrait in portrait_alt")
+                reader.problem(
+                    child,
+                    f"persona '{persona.id}' has a portrait without portrait_alt",
+                    "describe the portrait in portrait_alt",
+                )
             if persona.portrait and ("/" in persona.portrait.strip("/") or ".." in persona.portrait):
-                reader.problem(child, f"portrait '{persona.portrait}' is not a file name",
-                               "name a file of the course's static folder, e.g. portrait=\"perez.jpg\"")
+                reader.problem(
+                    child,
+                    f"portrait '{persona.portrait}' is not a file name",
+                    'name a file of the course\'s static folder, e.g. portrait="perez.jpg"',
+                )
             scenario.personas.append(persona)
             lines[id(persona)] = child
         elif child.tag in ("scene", "ending"):
@@ -267,8 +283,11 @@ def _number(reader, element, name, default, kind):
     except ValueError:
         value = None
     if value is None or value < 0:
-        reader.problem(element, f"{name}=\"{raw}\" is not a number of zero or more",
-                       f"write {name}=\"{default}\" or another {'whole ' if kind is int else ''}number")
+        reader.problem(
+            element,
+            f'{name}="{raw}" is not a number of zero or more',
+            f'write {name}="{default}" or another {"whole " if kind is int else ""}number',
+        )
         return default
     return value
 
@@ -300,8 +319,11 @@ def _scene(reader: _Reader, element, lines) -> Scene:
                 reader.problem(child, f"ending '{scene.id}' has a second <debrief>", "merge them into one")
             scene.debrief = reader.nonempty(child, _text(child), "debrief")
     if ending and not scene.debrief:
-        reader.problem(element, f"ending '{scene.id}' has no <debrief>",
-                       "add <debrief> saying what this ending shows about the learner's choices")
+        reader.problem(
+            element,
+            f"ending '{scene.id}' has no <debrief>",
+            "add <debrief> saying what this ending shows about the learner's choices",
+        )
     return scene
 
 
@@ -329,8 +351,10 @@ def _choice(reader: _Reader, element) -> Choice:
     reader.allowed(element, ("id", "next", "points"), ("text", "feedback"))
     text_element, feedback_element = element.find("text"), element.find("feedback")
     choice = Choice(
-        id=reader.identifier(element), next=reader.attribute(element, "next"),
-        text=_text(text_element), feedback=_text(feedback_element),
+        id=reader.identifier(element),
+        next=reader.attribute(element, "next"),
+        text=_text(text_element),
+        feedback=_text(feedback_element),
     )
     if text_element is None:
         reader.problem(element, f"choice '{choice.id}' has no <text>", "add <text> with what the learner does or says")
@@ -345,12 +369,17 @@ def _choice(reader: _Reader, element) -> Choice:
     for item in (element.get("points") or "").split():
         match = _POINTS_ITEM.match(item)
         if not match:
-            reader.problem(element, f"points item '{item}' is not dimension:number",
-                           "write points like points=\"equity:2 respect:-1\"")
+            reader.problem(
+                element,
+                f"points item '{item}' is not dimension:number",
+                'write points like points="equity:2 respect:-1"',
+            )
             continue
         dimension, value = match.group(1), int(match.group(2))
         if dimension in choice.points:
-            reader.problem(element, f"choice '{choice.id}' gives points to '{dimension}' twice", "add them up into one item")
+            reader.problem(
+                element, f"choice '{choice.id}' gives points to '{dimension}' twice", "add them up into one item"
+            )
         choice.points[dimension] = value
     return choice
 
@@ -371,53 +400,83 @@ def _validate(reader: _Reader, root, scenario: Scenario, lines) -> None:
     personas = {p.id for p in scenario.personas}
     scenes = {s.id: s for s in scenario.scenes}
     if scenario.start and scenario.start not in scenes:
-        reader.problem(root, f"start=\"{scenario.start}\" names no scene", f"use one of: {', '.join(scenes) or '(none)'}")
+        reader.problem(root, f'start="{scenario.start}" names no scene', f"use one of: {', '.join(scenes) or '(none)'}")
     for scene in scenario.scenes:
         for beat in scene.beats:
             if beat.speaker and beat.speaker not in personas:
-                reader.problem(at(beat), f"speaker '{beat.speaker}' is not a persona",
-                               f"declare <persona id=\"{beat.speaker}\" .../> or use one of: {', '.join(sorted(personas)) or '(none)'}")
+                reader.problem(
+                    at(beat),
+                    f"speaker '{beat.speaker}' is not a persona",
+                    f'declare <persona id="{beat.speaker}" .../> or use one of: {", ".join(sorted(personas)) or "(none)"}',
+                )
             if beat.translation_by and beat.translation_by not in personas:
-                reader.problem(at(beat), f"translation by '{beat.translation_by}' is not a persona",
-                               f"declare <persona id=\"{beat.translation_by}\" .../>")
+                reader.problem(
+                    at(beat),
+                    f"translation by '{beat.translation_by}' is not a persona",
+                    f'declare <persona id="{beat.translation_by}" .../>',
+                )
         if not scene.ending and not scene.choices:
-            reader.problem(at(scene), f"scene '{scene.id}' has no choices and is not an ending",
-                           "add a <choice>, or make it an <ending> with a <debrief>")
+            reader.problem(
+                at(scene),
+                f"scene '{scene.id}' has no choices and is not an ending",
+                "add a <choice>, or make it an <ending> with a <debrief>",
+            )
         for choice in scene.choices:
             if choice.next and choice.next not in scenes:
-                reader.problem(at(choice), f"choice '{choice.id}' leads to unknown scene '{choice.next}'",
-                               f"use one of: {', '.join(scenes)}")
+                reader.problem(
+                    at(choice),
+                    f"choice '{choice.id}' leads to unknown scene '{choice.next}'",
+                    f"use one of: {', '.join(scenes)}",
+                )
             for dimension in choice.points:
                 if dimension not in dimensions:
-                    reader.problem(at(choice), f"choice '{choice.id}' gives points to unknown dimension '{dimension}'",
-                                   f"use one of: {', '.join(sorted(dimensions)) or '(none)'}")
+                    reader.problem(
+                        at(choice),
+                        f"choice '{choice.id}' gives points to unknown dimension '{dimension}'",
+                        f"use one of: {', '.join(sorted(dimensions)) or '(none)'}",
+                    )
     if scenario.start not in scenes:
         return
     reachable = _reachable(scenario, scenario.start)
     for scene in scenario.scenes:
         if scene.id not in reachable:
-            reader.problem(at(scene), f"scene '{scene.id}' cannot be reached from the start scene '{scenario.start}'",
-                           "add a choice leading to it, or remove it")
+            reader.problem(
+                at(scene),
+                f"scene '{scene.id}' cannot be reached from the start scene '{scenario.start}'",
+                "add a choice leading to it, or remove it",
+            )
     endings = {s.id for s in scenario.scenes if s.ending}
     can_end = _can_reach(scenario, endings)
     for scene in scenario.scenes:
         if scene.id in reachable and scene.id not in can_end:
-            reader.problem(at(scene), f"no ending can be reached from scene '{scene.id}'",
-                           "give it (or a scene after it) a choice that leads towards an <ending>")
+            reader.problem(
+                at(scene),
+                f"no ending can be reached from scene '{scene.id}'",
+                "give it (or a scene after it) a choice that leads towards an <ending>",
+            )
     if reader.problems:
         return
     bests = _route_bests(scenario)
     if bests is not None and bests[1] <= 0:
-        reader.problem(root, "no route to an ending earns any points overall",
-                       "give positive points to the choices a skilled partner would make")
+        reader.problem(
+            root,
+            "no route to an ending earns any points overall",
+            "give positive points to the choices a skilled partner would make",
+        )
     if bests is None:
-        reader.problem(root, f"the scenario has more than {MAX_ROUTES} routes to its endings",
-                       "split it into smaller scenarios or remove some loops")
+        reader.problem(
+            root,
+            f"the scenario has more than {MAX_ROUTES} routes to its endings",
+            "split it into smaller scenarios or remove some loops",
+        )
         return
     for dimension in scenario.dimensions:
         if bests[0].get(dimension.id, 0) <= 0:
-            reader.problem(at(dimension), f"no route earns points for dimension '{dimension.id}'",
-                           "give positive points for it to a choice on a route to an ending")
+            reader.problem(
+                at(dimension),
+                f"no route earns points for dimension '{dimension.id}'",
+                "give positive points for it to a choice on a route to an ending",
+            )
 
 
 def _unique(reader: _Reader, items, what: str, at) -> None:
@@ -541,16 +600,35 @@ def view_content(scenario: Scenario) -> dict:
         "keep": scenario.keep,
         "max_attempts": scenario.max_attempts,
         "possible": possible,
-        "dimensions": [{"id": d.id, "label": d.label, "description": d.description, "best": bests[d.id]}
-                       for d in scenario.dimensions],
-        "personas": [{"id": p.id, "name": p.name, "role": p.role, "lang": p.lang, "portrait": p.portrait,
-                      "portrait_alt": p.portrait_alt} for p in scenario.personas],
-        "scenes": [{
-            "id": s.id, "title": s.title, "ending": s.ending, "debrief": s.debrief,
-            "beats": [beat(b) for b in s.beats],
-            "choices": [{"id": c.id, "text": c.text, "next": c.next, "points": dict(c.points),
-                         "feedback": c.feedback} for c in s.choices],
-        } for s in scenario.scenes],
+        "dimensions": [
+            {"id": d.id, "label": d.label, "description": d.description, "best": bests[d.id]}
+            for d in scenario.dimensions
+        ],
+        "personas": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "role": p.role,
+                "lang": p.lang,
+                "portrait": p.portrait,
+                "portrait_alt": p.portrait_alt,
+            }
+            for p in scenario.personas
+        ],
+        "scenes": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "ending": s.ending,
+                "debrief": s.debrief,
+                "beats": [beat(b) for b in s.beats],
+                "choices": [
+                    {"id": c.id, "text": c.text, "next": c.next, "points": dict(c.points), "feedback": c.feedback}
+                    for c in s.choices
+                ],
+            }
+            for s in scenario.scenes
+        ],
     }
 
 
@@ -622,8 +700,14 @@ def parse_text(text: str, source: str) -> tuple[Scenario | None, list[Problem]]:
         root = etree.fromstring(text.encode("utf-8") if isinstance(text, str) else text, parser)
     except etree.XMLSyntaxError as error:
         line = error.lineno if error.lineno else None
-        return None, [Problem(source, line, f"the XML is not well-formed: {error.msg}",
-                              "close every element and escape & and < in text as &amp; and &lt;")]
+        return None, [
+            Problem(
+                source,
+                line,
+                f"the XML is not well-formed: {error.msg}",
+                "close every element and escape & and < in text as &amp; and &lt;",
+            )
+        ]
     return parse(root, source)
 
 
@@ -637,6 +721,7 @@ def parse_text(text: str, source: str) -> tuple[Scenario | None, list[Problem]]:
 #   n: finished attempts (endings reached)              b, l: best and last score as [earned, possible]
 # The route is the only list: the SCORM player records each choice as an interaction when it
 # is reported, so a route that Replay empties needs no copy.
+
 
 def empty_state() -> dict:
     return {"r": [], "v": None, "n": 0, "b": None, "l": None}
@@ -653,7 +738,7 @@ def _walk(scenario: Scenario, route) -> list[str]:
             break
         if choice.next in scenes:
             cut = scenes.index(choice.next)
-            scenes, kept = scenes[:cut + 1], kept[:cut]
+            scenes, kept = scenes[: cut + 1], kept[:cut]
         else:
             scenes.append(choice.next)
             kept.append(choice_id)
@@ -661,8 +746,14 @@ def _walk(scenario: Scenario, route) -> list[str]:
 
 
 def _score_pair(value) -> list[int] | None:
-    if (isinstance(value, list) and len(value) == 2 and all(type(x) is int for x in value)
-            and value[0] >= 0 and value[1] > 0 and value[0] <= value[1]):
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(type(x) is int for x in value)
+        and value[0] >= 0
+        and value[1] > 0
+        and value[0] <= value[1]
+    ):
         return list(value)
     return None
 
@@ -755,7 +846,7 @@ def _choose(state, payload, scenario):
     if choice is None:
         raise Refused(f"choice '{choice_id}' is not offered in scene '{here.id}'")
     if choice.next in scenes:
-        state["r"] = state["r"][:scenes.index(choice.next)]
+        state["r"] = state["r"][: scenes.index(choice.next)]
         state["v"] = choice.id
     else:
         state["r"].append(choice.id)
@@ -812,9 +903,18 @@ def report(state: dict, scenario: Scenario, block_id: str = "") -> dict:
         scene = next(s for s in scenario.scenes if choice in s.choices)
         top = max(c.total for c in scene.choices)
         result = "correct" if choice.total == top else ("incorrect" if choice.total < 0 else "neutral")
-        interactions.append({"id": prefix + choice_id, "type": "choice",
-                             "description": f"{scene.title}: {choice.text}",
-                             "response": choice_id, "result": result,
-                             "choices": [c.id for c in scene.choices]})
-    return {"completed": state["n"] > 0, "score": _score_dict(kept_score(state, scenario)),
-            "interactions": interactions}
+        interactions.append(
+            {
+                "id": prefix + choice_id,
+                "type": "choice",
+                "description": f"{scene.title}: {choice.text}",
+                "response": choice_id,
+                "result": result,
+                "choices": [c.id for c in scene.choices],
+            }
+        )
+    return {
+        "completed": state["n"] > 0,
+        "score": _score_dict(kept_score(state, scenario)),
+        "interactions": interactions,
+    }

@@ -5,11 +5,12 @@ Trainer mode is server-only: candidates request certification through edx-submis
 (course staff) assess them, and the score is set on the candidate's submission, so the grade lands
 on the candidate, the way staff-graded blocks such as edx-sga do it.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
@@ -21,8 +22,16 @@ from xblock.fields import Dict, Integer, Scope, String
 
 from xblocks.common.handlers import csv_response, json_body, json_response, utc_now
 from xblocks.common.i18n import gettext, script_catalogue
-from xblocks.common.platform import (add_platform_attributes, anonymous_user_id, course_key, current_language,
-                                     student_item, take_platform_attributes, user_is_staff, username)
+from xblocks.common.platform import (
+    add_platform_attributes,
+    anonymous_user_id,
+    course_key,
+    current_language,
+    student_item,
+    take_platform_attributes,
+    user_is_staff,
+    username,
+)
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
 
 from . import model
@@ -39,11 +48,8 @@ def _(text: str) -> str:
     return gettext(text, current_language())
 
 
-
-
 def _error(message: str, status: int) -> Response:
     return json_response({"error": message}, status)
-
 
 
 def _grade_points(total, max_total) -> tuple[int, int]:
@@ -59,8 +65,11 @@ class FacilitationRubricBlock(XBlock):
     """A rubric for facilitated IEP meetings: self-assessment, rater calibration, trainer certification."""
 
     display_name = String(display_name=_("Display name"), default="Facilitation rubric", scope=Scope.settings)
-    definition = String(default="", scope=Scope.content,
-                        help=_("The rubric's OLX: levels, criteria, pass rule, samples (see docs/rubric.md)."))
+    definition = String(
+        default="",
+        scope=Scope.content,
+        help=_("The rubric's OLX: levels, criteria, pass rule, samples (see docs/rubric.md)."),
+    )
 
     # Learner state in self and calibration modes, the model's {r, n, s, a}.
     ratings = Dict(default={}, scope=Scope.user_state)
@@ -140,14 +149,23 @@ class FacilitationRubricBlock(XBlock):
         lang = current_language()
         content = self._content()
         block_id = self._block_id()
-        html = render("rubric/templates/student_view.html", lang, block_id=block_id,
-                      content=model.learner_content(content), asset_url=lambda name: name)
+        html = render(
+            "rubric/templates/student_view.html",
+            lang,
+            block_id=block_id,
+            content=model.learner_content(content),
+            asset_url=lambda name: name,
+        )
         fragment = Fragment(html)
         fragment.add_css(static_text("rubric/static/rubric.css"))
         fragment.add_javascript(static_text("common/static/p2p-store.js"))
         fragment.add_javascript(static_text("rubric/static/rubric.js"))
-        data = {"content": model.learner_content(content), "state": self._view_state(content),
-                "i18n": script_catalogue(lang, SCRIPT), "lang": lang}
+        data = {
+            "content": model.learner_content(content),
+            "state": self._view_state(content),
+            "i18n": script_catalogue(lang, SCRIPT),
+            "lang": lang,
+        }
         if content["mode"] == "trainer" and user_is_staff(self):
             data["csv_url"] = self.runtime.handler_url(self, "certification_csv")
         # Init args go into a <script> element as plain JSON, where learner text holding "</script>"
@@ -230,15 +248,22 @@ class FacilitationRubricBlock(XBlock):
         request = None
         if latest is not None:
             answer = latest["answer"] if isinstance(latest["answer"], dict) else {}
-            request = {"submission": str(latest["uuid"]), "notes": answer.get("notes", ""),
-                       "recording_url": answer.get("recording_url", ""), "candidate": answer.get("candidate", ""),
-                       "requested_at": _iso(latest["submitted_at"])}
+            request = {
+                "submission": str(latest["uuid"]),
+                "notes": answer.get("notes", ""),
+                "recording_url": answer.get("recording_url", ""),
+                "candidate": answer.get("candidate", ""),
+                "requested_at": _iso(latest["submitted_at"]),
+            }
         assessed = request is not None and any(r["submission"] == request["submission"] for r in records)
         score = submissions.get_score(self._student_item(student_id)) if latest is not None else None
-        return {"candidate_id": student_id, "request": request,
-                "status": "none" if request is None else "assessed" if assessed else "waiting",
-                "assessments": records,
-                "score": None if not score else {"earned": score["points_earned"], "possible": score["points_possible"]}}
+        return {
+            "candidate_id": student_id,
+            "request": request,
+            "status": "none" if request is None else "assessed" if assessed else "waiting",
+            "assessments": records,
+            "score": None if not score else {"earned": score["points_earned"], "possible": score["points_possible"]},
+        }
 
     def _trainer_state(self, content: dict) -> dict:
         if user_is_staff(self):
@@ -286,8 +311,9 @@ class FacilitationRubricBlock(XBlock):
         from submissions import api as submissions
 
         candidates = []
-        for submission in submissions.get_all_submissions(course_key(self), str(self.scope_ids.usage_id),
-                                                          model.TAG, read_replica=False):
+        for submission in submissions.get_all_submissions(
+            course_key(self), str(self.scope_ids.usage_id), model.TAG, read_replica=False
+        ):
             candidates.append(self._candidate_view(submission["student_id"], content))
         order = {"waiting": 0, "assessed": 1}
         return sorted(candidates, key=lambda c: (order.get(c["status"], 2), c["request"]["requested_at"]))
@@ -328,10 +354,18 @@ class FacilitationRubricBlock(XBlock):
         except model.Refused as refused:
             return _error(refused.text(_), refused.status)
         result = assessment["result"]
-        record = {"submission": candidate["request"]["submission"], "candidate": candidate["request"]["candidate"],
-                  "trainer": username(self), "date": utc_now(), "levels": assessment["levels"],
-                  "feedback": assessment["feedback"], "total": result["total"], "max_total": result["max_total"],
-                  "passed": result["passed"], "criteria": result["criteria"]}
+        record = {
+            "submission": candidate["request"]["submission"],
+            "candidate": candidate["request"]["candidate"],
+            "trainer": username(self),
+            "date": utc_now(),
+            "levels": assessment["levels"],
+            "feedback": assessment["feedback"],
+            "total": result["total"],
+            "max_total": result["max_total"],
+            "passed": result["passed"],
+            "criteria": result["criteria"],
+        }
         records = dict(self.certification_records)
         records[candidate_id] = self._records(candidate_id) + [record]
         self.certification_records = records  # reassign: a Dict field saves only when set
@@ -343,9 +377,11 @@ class FacilitationRubricBlock(XBlock):
         labels = {level["id"]: level["label"] for level in content["levels"]}
         records = [r for rs in self.certification_records.values() for r in rs]
         for record in sorted(records, key=lambda r: (r["date"], r["candidate"])):
-            yield ([record["candidate"], record["trainer"], record["date"]]
-                   + [labels.get(record["levels"].get(c["id"]), "") for c in content["criteria"]]
-                   + [record["total"], record["max_total"], _("yes") if record["passed"] else _("no")])
+            yield (
+                [record["candidate"], record["trainer"], record["date"]]
+                + [labels.get(record["levels"].get(c["id"]), "") for c in content["criteria"]]
+                + [record["total"], record["max_total"], _("yes") if record["passed"] else _("no")]
+            )
 
     @XBlock.handler
     def certification_csv(self, request, suffix=""):
@@ -354,9 +390,12 @@ class FacilitationRubricBlock(XBlock):
         refusal = self._staff_refusal(content)
         if refusal:
             return refusal
-        header = ([_("candidate"), _("trainer"), _("date")] + [c["label"] for c in content["criteria"]]
-                  + [_("total"), _("possible"), _("passed")])
-        return csv_response(header, self._csv_rows(content), f'{content["id"]}-certifications.csv')
+        header = (
+            [_("candidate"), _("trainer"), _("date")]
+            + [c["label"] for c in content["criteria"]]
+            + [_("total"), _("possible"), _("passed")]
+        )
+        return csv_response(header, self._csv_rows(content), f"{content['id']}-certifications.csv")
 
     # ------------------------------------------------------------ Studio
 
@@ -380,8 +419,10 @@ class FacilitationRubricBlock(XBlock):
         try:
             element = etree.fromstring(olx.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
         except UnicodeEncodeError as error:  # a lone surrogate: JSON can carry it, no XML file can
-            line = olx[:error.start].count("\n") + 1
-            problems = [f"{EDITOR_SOURCE}:{line}: " + _("half of a character (a lone surrogate)") + " — " + _("retype it")]
+            line = olx[: error.start].count("\n") + 1
+            problems = [
+                f"{EDITOR_SOURCE}:{line}: " + _("half of a character (a lone surrogate)") + " — " + _("retype it")
+            ]
         except etree.XMLSyntaxError as error:
             problems = [f"{EDITOR_SOURCE}:{error.lineno}: {error.msg} — " + _("check that every tag is closed")]
         else:
@@ -394,14 +435,17 @@ class FacilitationRubricBlock(XBlock):
 
     @staticmethod
     def workbench_scenarios():
-        return [(title, (SCENARIOS / name).read_text(encoding="utf-8")) for title, name in (
-            ("Facilitation rubric: self-check", "self_check.xml"),
-            ("Facilitation rubric: calibration", "calibration.xml"),
-            ("Facilitation rubric: certification", "certification.xml"),
-        )]
+        return [
+            (title, (SCENARIOS / name).read_text(encoding="utf-8"))
+            for title, name in (
+                ("Facilitation rubric: self-check", "self_check.xml"),
+                ("Facilitation rubric: calibration", "calibration.xml"),
+                ("Facilitation rubric: certification", "certification.xml"),
+            )
+        ]
 
 
 def _iso(value) -> str:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return str(value)

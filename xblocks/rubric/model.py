@@ -20,6 +20,7 @@ The learner rules (`restore`, `HANDLERS`, `apply`) work on `view_content(model)`
 script's `P2PRubric.rules` do; tests/vectors/rubric/ holds them equal. Points and weights are kept
 in hundredths (integers) so Python and JavaScript add them up identically.
 """
+
 from __future__ import annotations
 
 import re
@@ -109,6 +110,7 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # as the role-play's
 
 # ---------------------------------------------------------------- parsing and validation
 
+
 def _text(element) -> str:
     return " ".join("".join(element.itertext()).split())
 
@@ -138,8 +140,11 @@ class _Checker:
         if not value:
             self.add(element, f"{what} has no {attribute}", f'add {attribute}="..." (letters, digits, _ - .)')
         elif not ID_PATTERN.match(value):
-            self.add(element, f"{what} {attribute} {value!r} is not a valid id",
-                     "use up to 64 letters, digits, '_', '-' or '.', starting with a letter or digit")
+            self.add(
+                element,
+                f"{what} {attribute} {value!r} is not a valid id",
+                "use up to 64 letters, digits, '_', '-' or '.', starting with a letter or digit",
+            )
         return value
 
     def required_text(self, element, attribute: str, what: str) -> str:
@@ -154,16 +159,25 @@ def _sample_html(checker: _Checker, element) -> str:
         if not isinstance(node.tag, str):
             continue
         if node.tag not in SAMPLE_HTML_TAGS:
-            checker.add(node, f"<{node.tag}> is not allowed in a sample",
-                        "use only " + ", ".join(f"<{t}>" for t in SAMPLE_HTML_TAGS))
+            checker.add(
+                node,
+                f"<{node.tag}> is not allowed in a sample",
+                "use only " + ", ".join(f"<{t}>" for t in SAMPLE_HTML_TAGS),
+            )
         elif node.attrib:
-            checker.add(node, f"<{node.tag}> in a sample has attributes ({', '.join(node.attrib)})",
-                        "remove the attributes: samples are shown as plain formatted text")
+            checker.add(
+                node,
+                f"<{node.tag}> in a sample has attributes ({', '.join(node.attrib)})",
+                "remove the attributes: samples are shown as plain formatted text",
+            )
     # element.text is unescaped text; tostring() escapes the children and their tails itself.
     # A comment is dropped, the author's text after it is not.
     inner = html_escape(element.text or "", quote=False) + "".join(
-        etree.tostring(child, encoding="unicode", with_tail=True) if isinstance(child.tag, str)
-        else html_escape(child.tail or "", quote=False) for child in element)
+        etree.tostring(child, encoding="unicode", with_tail=True)
+        if isinstance(child.tag, str)
+        else html_escape(child.tail or "", quote=False)
+        for child in element
+    )
     return inner.strip()
 
 
@@ -173,8 +187,11 @@ def _parse_sample(checker: _Checker, element, criteria, level_ids) -> Sample:
     bodies = [child for child in element if child.tag in ("html", "transcript")]
     kind, html, lines = "html", "", []
     if len(bodies) != 1:
-        checker.add(element, f"<sample id={sample_id!r}> needs exactly one <html> or <transcript> (found {len(bodies)})",
-                    "describe the performance to rate in one <html> or one <transcript> element")
+        checker.add(
+            element,
+            f"<sample id={sample_id!r}> needs exactly one <html> or <transcript> (found {len(bodies)})",
+            "describe the performance to rate in one <html> or one <transcript> element",
+        )
     else:
         body = bodies[0]
         kind = body.tag
@@ -187,8 +204,11 @@ def _parse_sample(checker: _Checker, element, criteria, level_ids) -> Sample:
                 if not isinstance(line.tag, str):
                     continue
                 if line.tag != "line":
-                    checker.add(line, f"<{line.tag}> is not allowed in a <transcript>",
-                                '<transcript> holds <line speaker="...">words</line> elements')
+                    checker.add(
+                        line,
+                        f"<{line.tag}> is not allowed in a <transcript>",
+                        '<transcript> holds <line speaker="...">words</line> elements',
+                    )
                     continue
                 speaker = checker.required_text(line, "speaker", "<line>")
                 words = _text(line)
@@ -196,40 +216,60 @@ def _parse_sample(checker: _Checker, element, criteria, level_ids) -> Sample:
                     checker.add(line, "a transcript <line> has no words", "write what the speaker says")
                 lines.append((speaker, words))
             if not lines:
-                checker.add(body, f"<sample id={sample_id!r}> has an empty <transcript>",
-                            'add <line speaker="...">words</line> elements')
+                checker.add(
+                    body,
+                    f"<sample id={sample_id!r}> has an empty <transcript>",
+                    'add <line speaker="...">words</line> elements',
+                )
     key: dict[str, ExpertRating] = {}
     named = set()  # criteria an <expert> names, valid or not: a bad one is reported once, not also as missing
     for child in element:
         if not isinstance(child.tag, str) or child.tag in ("html", "transcript"):
             continue
         if child.tag != "expert":
-            checker.add(child, f"<{child.tag}> is not allowed in a <sample>",
-                        "a sample holds one <html> or <transcript> and one <expert> per criterion")
+            checker.add(
+                child,
+                f"<{child.tag}> is not allowed in a <sample>",
+                "a sample holds one <html> or <transcript> and one <expert> per criterion",
+            )
             continue
         criterion = (child.get("criterion") or "").strip()
         level = (child.get("level") or "").strip()
         if criterion not in criteria:
-            checker.add(child, f"expert rating for unknown criterion {criterion!r} in sample {sample_id!r}",
-                        "use one of: " + ", ".join(criteria))
+            checker.add(
+                child,
+                f"expert rating for unknown criterion {criterion!r} in sample {sample_id!r}",
+                "use one of: " + ", ".join(criteria),
+            )
             continue
         if criterion in named:
-            checker.add(child, f"sample {sample_id!r} rates criterion {criterion!r} twice", "keep one <expert> per criterion")
+            checker.add(
+                child, f"sample {sample_id!r} rates criterion {criterion!r} twice", "keep one <expert> per criterion"
+            )
             continue
         named.add(criterion)
         if level not in level_ids:
-            checker.add(child, f"expert rating of {criterion!r} in sample {sample_id!r} names unknown level {level!r}",
-                        "use one of: " + ", ".join(level_ids))
+            checker.add(
+                child,
+                f"expert rating of {criterion!r} in sample {sample_id!r} names unknown level {level!r}",
+                "use one of: " + ", ".join(level_ids),
+            )
             continue
         rationale = _text(child)
         if not rationale:
-            checker.add(child, f"expert rating of {criterion!r} in sample {sample_id!r} has no rationale",
-                        "explain in the element's text why the expert chose this level")
+            checker.add(
+                child,
+                f"expert rating of {criterion!r} in sample {sample_id!r} has no rationale",
+                "explain in the element's text why the expert chose this level",
+            )
         key[criterion] = ExpertRating(criterion, level, rationale)
     missing = [c for c in criteria if c not in named]
     if missing:
-        checker.add(element, f"sample {sample_id!r} has no expert rating for: {', '.join(missing)}",
-                    'add <expert criterion="..." level="...">rationale</expert> for every criterion')
+        checker.add(
+            element,
+            f"sample {sample_id!r} has no expert rating for: {', '.join(missing)}",
+            'add <expert criterion="..." level="...">rationale</expert> for every criterion',
+        )
     ordered = tuple(key[c] for c in criteria if c in key)
     return Sample(sample_id, label, kind, html, tuple(lines), ordered)
 
@@ -245,8 +285,11 @@ def parse(element, source: str):
         checker.add(element, f"lang={lang!r} is not a language code", "use a code such as en, es or es-MX")
     mode = (element.get("mode") or "").strip()
     if mode not in MODES:
-        checker.add(element, f"mode {mode!r} is not one of {', '.join(MODES)}" if mode else "the rubric has no mode",
-                    'set mode="self", mode="calibration" or mode="trainer"')
+        checker.add(
+            element,
+            f"mode {mode!r} is not one of {', '.join(MODES)}" if mode else "the rubric has no mode",
+            'set mode="self", mode="calibration" or mode="trainer"',
+        )
     prompt, levels, criteria_elements, pass_elements, agreement_elements, sample_elements = "", [], [], [], [], []
     for child in element:
         if not isinstance(child.tag, str):
@@ -264,33 +307,43 @@ def parse(element, source: str):
         elif child.tag == "sample":
             sample_elements.append(child)
         else:
-            checker.add(child, f"<{child.tag}> is not allowed in <{TAG}>",
-                        "use " + ", ".join(f"<{t}>" for t in ROOT_CHILDREN))
+            checker.add(
+                child, f"<{child.tag}> is not allowed in <{TAG}>", "use " + ", ".join(f"<{t}>" for t in ROOT_CHILDREN)
+            )
 
     parsed_levels: list[Level] = []
     for level in levels:
         level_id = checker.ident(level, "<level>")
         label = checker.required_text(level, "label", f"<level id={level_id!r}>")
         points_text = (level.get("points") or "").strip()
-        if any(l.id == level_id for l in parsed_levels):
+        if any(lv.id == level_id for lv in parsed_levels):
             checker.add(level, f"level id {level_id!r} is used twice", "give every level its own id")
             continue
         if not re.match(r"^\d+$", points_text):
-            checker.add(level, f"level {level_id!r} points {points_text!r} is not a whole number",
-                        'set points="0" or more, e.g. points="3"')
+            checker.add(
+                level,
+                f"level {level_id!r} points {points_text!r} is not a whole number",
+                'set points="0" or more, e.g. points="3"',
+            )
             # keep the level, so descriptors naming it are not reported too
             parsed_levels.append(Level(level_id, label, parsed_levels[-1].points + 1 if parsed_levels else 0))
             continue
         points = int(points_text)
         if parsed_levels and points <= parsed_levels[-1].points:
-            checker.add(level, f"level {level_id!r} has {points} points, not more than {parsed_levels[-1].id!r} "
-                               f"({parsed_levels[-1].points})",
-                        "list levels from lowest to highest, each worth more points than the one before")
+            checker.add(
+                level,
+                f"level {level_id!r} has {points} points, not more than {parsed_levels[-1].id!r} "
+                f"({parsed_levels[-1].points})",
+                "list levels from lowest to highest, each worth more points than the one before",
+            )
         parsed_levels.append(Level(level_id, label, points))
     if len(levels) < 2:
-        checker.add(element, f"the rubric has {len(levels)} level(s)",
-                    'add at least two <level id="..." label="..." points="..."/> elements')
-    level_ids = [l.id for l in parsed_levels]
+        checker.add(
+            element,
+            f"the rubric has {len(levels)} level(s)",
+            'add at least two <level id="..." label="..." points="..."/> elements',
+        )
+    level_ids = [lv.id for lv in parsed_levels]
 
     parsed_criteria: list[Criterion] = []
     for criterion in criteria_elements:
@@ -302,8 +355,11 @@ def parse(element, source: str):
         weight_text = criterion.get("weight")
         weight_h = 100 if weight_text is None else _hundredths(weight_text)
         if weight_h is None or weight_h <= 0:
-            checker.add(criterion, f"criterion {criterion_id!r} weight {weight_text!r} is not a positive number",
-                        'use a number above 0 with at most two decimals, e.g. weight="1.5"')
+            checker.add(
+                criterion,
+                f"criterion {criterion_id!r} weight {weight_text!r} is not a positive number",
+                'use a number above 0 with at most two decimals, e.g. weight="1.5"',
+            )
             weight_h = 100
         description, descriptors = "", {}
         for child in criterion:
@@ -314,25 +370,47 @@ def parse(element, source: str):
             elif child.tag == "descriptor":
                 level_id = (child.get("level") or "").strip()
                 if level_id not in level_ids:
-                    checker.add(child, f"criterion {criterion_id!r} has a descriptor for unknown level {level_id!r}",
-                                "use one of: " + ", ".join(level_ids))
+                    checker.add(
+                        child,
+                        f"criterion {criterion_id!r} has a descriptor for unknown level {level_id!r}",
+                        "use one of: " + ", ".join(level_ids),
+                    )
                 elif level_id in descriptors:
-                    checker.add(child, f"criterion {criterion_id!r} describes level {level_id!r} twice",
-                                "keep one <descriptor> per level")
+                    checker.add(
+                        child,
+                        f"criterion {criterion_id!r} describes level {level_id!r} twice",
+                        "keep one <descriptor> per level",
+                    )
                 elif not _text(child):
-                    checker.add(child, f"criterion {criterion_id!r} descriptor for {level_id!r} is empty",
-                                "describe what performance at this level looks like")
+                    checker.add(
+                        child,
+                        f"criterion {criterion_id!r} descriptor for {level_id!r} is empty",
+                        "describe what performance at this level looks like",
+                    )
                 else:
                     descriptors[level_id] = _text(child)
             else:
-                checker.add(child, f"<{child.tag}> is not allowed in a <criterion>",
-                            "a criterion holds one <description> and one <descriptor> per level")
-        missing = [l for l in level_ids if l not in descriptors]
+                checker.add(
+                    child,
+                    f"<{child.tag}> is not allowed in a <criterion>",
+                    "a criterion holds one <description> and one <descriptor> per level",
+                )
+        missing = [level_id for level_id in level_ids if level_id not in descriptors]
         if missing and parsed_levels:
-            checker.add(criterion, f"criterion {criterion_id!r} has no descriptor for level(s): {', '.join(missing)}",
-                        'add <descriptor level="...">...</descriptor> for every level')
-        parsed_criteria.append(Criterion(criterion_id, label, description,
-                                         tuple(descriptors.get(l, "") for l in level_ids), weight_h))
+            checker.add(
+                criterion,
+                f"criterion {criterion_id!r} has no descriptor for level(s): {', '.join(missing)}",
+                'add <descriptor level="...">...</descriptor> for every level',
+            )
+        parsed_criteria.append(
+            Criterion(
+                criterion_id,
+                label,
+                description,
+                tuple(descriptors.get(level_id, "") for level_id in level_ids),
+                weight_h,
+            )
+        )
     if not criteria_elements:
         checker.add(element, "the rubric has no criteria", 'add <criterion id="..." label="..."> elements')
     criterion_ids = [c.id for c in parsed_criteria]
@@ -343,69 +421,100 @@ def parse(element, source: str):
     if pass_elements:
         pass_element = pass_elements[0]
         if mode == "calibration":
-            checker.add(pass_element, "a calibration rubric passes on agreement, not on a <pass> rule",
-                        'remove <pass> and use <agreement min_exact="..." min_adjacent="..."/>')
+            checker.add(
+                pass_element,
+                "a calibration rubric passes on agreement, not on a <pass> rule",
+                'remove <pass> and use <agreement min_exact="..." min_adjacent="..."/>',
+            )
         min_text = pass_element.get("min_total", "0")
         min_total_h = _hundredths(min_text)
         if min_total_h is None:
-            checker.add(pass_element, f"min_total {min_text!r} is not a number",
-                        'use a number with at most two decimals, e.g. min_total="12"')
+            checker.add(
+                pass_element,
+                f"min_total {min_text!r} is not a number",
+                'use a number with at most two decimals, e.g. min_total="12"',
+            )
             min_total_h = 0
         require = []
         for child in pass_element:
             if not isinstance(child.tag, str):
                 continue
             if child.tag != "require":
-                checker.add(child, f"<{child.tag}> is not allowed in <pass>",
-                            '<pass> holds <require criterion="..." level="..."/> elements')
+                checker.add(
+                    child,
+                    f"<{child.tag}> is not allowed in <pass>",
+                    '<pass> holds <require criterion="..." level="..."/> elements',
+                )
                 continue
             criterion_id, level_id = (child.get("criterion") or "").strip(), (child.get("level") or "").strip()
             if criterion_id not in criterion_ids:
-                checker.add(child, f"the pass rule requires unknown criterion {criterion_id!r}",
-                            "use one of: " + ", ".join(criterion_ids))
+                checker.add(
+                    child,
+                    f"the pass rule requires unknown criterion {criterion_id!r}",
+                    "use one of: " + ", ".join(criterion_ids),
+                )
             elif level_id not in level_ids:
-                checker.add(child, f"the pass rule requires unknown level {level_id!r} on {criterion_id!r}",
-                            "use one of: " + ", ".join(level_ids))
+                checker.add(
+                    child,
+                    f"the pass rule requires unknown level {level_id!r} on {criterion_id!r}",
+                    "use one of: " + ", ".join(level_ids),
+                )
             elif any(r[0] == criterion_id for r in require):
-                checker.add(child, f"the pass rule names criterion {criterion_id!r} twice", "keep one <require> per criterion")
+                checker.add(
+                    child, f"the pass rule names criterion {criterion_id!r} twice", "keep one <require> per criterion"
+                )
             else:
                 require.append((criterion_id, level_id))
         if parsed_levels and parsed_criteria:
             top = parsed_levels[-1].points
             max_h = sum(top * c.weight_h for c in parsed_criteria)
             if min_total_h > max_h:
-                checker.add(pass_element, f"min_total {min_text} cannot be reached: the highest possible total is "
-                                          f"{_show_hundredths(max_h)}",
-                            f"lower min_total to {_show_hundredths(max_h)} or less")
+                checker.add(
+                    pass_element,
+                    f"min_total {min_text} cannot be reached: the highest possible total is {_show_hundredths(max_h)}",
+                    f"lower min_total to {_show_hundredths(max_h)} or less",
+                )
         pass_rule = PassRule(min_total_h, tuple(require))
     elif mode == "trainer":
-        checker.add(element, "a trainer rubric has no <pass> rule, so certification cannot be decided",
-                    'add <pass min_total="..."/> (and <require criterion="..." level="..."/> if a criterion must reach a level)')
+        checker.add(
+            element,
+            "a trainer rubric has no <pass> rule, so certification cannot be decided",
+            'add <pass min_total="..."/> (and <require criterion="..." level="..."/> if a criterion must reach a level)',
+        )
 
     agreement = None
     if mode == "calibration":
         if len(agreement_elements) != 1:
-            checker.add(agreement_elements[1] if agreement_elements else element,
-                        f"a calibration rubric needs one <agreement> (found {len(agreement_elements)})",
-                        'add one <agreement min_exact="60" min_adjacent="100"/> (percent of ratings)')
+            checker.add(
+                agreement_elements[1] if agreement_elements else element,
+                f"a calibration rubric needs one <agreement> (found {len(agreement_elements)})",
+                'add one <agreement min_exact="60" min_adjacent="100"/> (percent of ratings)',
+            )
         if agreement_elements:
             values = []
             for name in ("min_exact", "min_adjacent"):
                 text = (agreement_elements[0].get(name) or "").strip()
                 if not re.match(r"^\d{1,3}$", text) or int(text) > 100:
-                    checker.add(agreement_elements[0], f"{name} {text!r} is not a percentage",
-                                f'set {name}="0" to "100" (a whole number)')
+                    checker.add(
+                        agreement_elements[0],
+                        f"{name} {text!r} is not a percentage",
+                        f'set {name}="0" to "100" (a whole number)',
+                    )
                     values.append(0)
                 else:
                     values.append(int(text))
             agreement = Agreement(*values)
         if not sample_elements:
-            checker.add(element, "a calibration rubric has no sample to rate",
-                        'add <sample id="..." label="..."> with a <transcript> or <html> and expert ratings')
+            checker.add(
+                element,
+                "a calibration rubric has no sample to rate",
+                'add <sample id="..." label="..."> with a <transcript> or <html> and expert ratings',
+            )
     else:
         for stray in agreement_elements + sample_elements:
-            checker.add(stray, f"<{stray.tag}> is only used in calibration mode",
-                        'remove it, or set mode="calibration"')
+            checker.add(
+                stray, f"<{stray.tag}> is only used in calibration mode", 'remove it, or set mode="calibration"'
+            )
 
     samples = []
     if mode == "calibration":
@@ -418,10 +527,18 @@ def parse(element, source: str):
 
     if checker.problems:
         return None, sorted(checker.problems, key=lambda p: p.line or 0)
-    return Rubric(mode=mode, levels=tuple(parsed_levels), criteria=tuple(parsed_criteria),
-                  url_name=(element.get("url_name") or "").strip(),
-                  display_name=(element.get("display_name") or "").strip() or "Facilitation rubric",
-                  prompt=prompt, pass_rule=pass_rule, agreement=agreement, samples=tuple(samples), lang=lang), []
+    return Rubric(
+        mode=mode,
+        levels=tuple(parsed_levels),
+        criteria=tuple(parsed_criteria),
+        url_name=(element.get("url_name") or "").strip(),
+        display_name=(element.get("display_name") or "").strip() or "Facilitation rubric",
+        prompt=prompt,
+        pass_rule=pass_rule,
+        agreement=agreement,
+        samples=tuple(samples),
+        lang=lang,
+    ), []
 
 
 def _sub(parent, tag, text=None, **attributes):
@@ -460,7 +577,9 @@ def serialize(model: Rubric):
         for criterion_id, level_id in model.pass_rule.require:
             _sub(node, "require", criterion=criterion_id, level=level_id)
     if model.agreement:
-        _sub(root, "agreement", min_exact=str(model.agreement.min_exact), min_adjacent=str(model.agreement.min_adjacent))
+        _sub(
+            root, "agreement", min_exact=str(model.agreement.min_exact), min_adjacent=str(model.agreement.min_adjacent)
+        )
     for sample in model.samples:
         node = _sub(root, "sample", id=sample.id, label=sample.label)
         if sample.kind == "html":
@@ -487,20 +606,38 @@ def view_content(model: Rubric) -> dict:
         "lang": model.lang,
         "mode": model.mode,
         "prompt": model.prompt,
-        "levels": [{"id": l.id, "label": l.label, "points": l.points} for l in model.levels],
-        "criteria": [{"id": c.id, "label": c.label, "description": c.description,
-                      "weight": _show_hundredths(c.weight_h), "descriptors": list(c.descriptors)}
-                     for c in model.criteria],
+        "levels": [{"id": lv.id, "label": lv.label, "points": lv.points} for lv in model.levels],
+        "criteria": [
+            {
+                "id": c.id,
+                "label": c.label,
+                "description": c.description,
+                "weight": _show_hundredths(c.weight_h),
+                "descriptors": list(c.descriptors),
+            }
+            for c in model.criteria
+        ],
         "max_total": _show_hundredths(max_total_h(model)),
-        "pass": None if model.pass_rule is None else {
+        "pass": None
+        if model.pass_rule is None
+        else {
             "min_total": _show_hundredths(model.pass_rule.min_total_h),
-            "require": {c: l for c, l in model.pass_rule.require}},
-        "agreement": None if model.agreement is None else {
-            "min_exact": model.agreement.min_exact, "min_adjacent": model.agreement.min_adjacent},
-        "samples": [{"id": s.id, "label": s.label, "kind": s.kind, "html": s.html,
-                     "lines": [{"speaker": sp, "text": tx} for sp, tx in s.lines],
-                     "key": {r.criterion: {"level": r.level, "rationale": r.rationale} for r in s.key}}
-                    for s in model.samples],
+            "require": dict(model.pass_rule.require),
+        },
+        "agreement": None
+        if model.agreement is None
+        else {"min_exact": model.agreement.min_exact, "min_adjacent": model.agreement.min_adjacent},
+        "samples": [
+            {
+                "id": s.id,
+                "label": s.label,
+                "kind": s.kind,
+                "html": s.html,
+                "lines": [{"speaker": sp, "text": tx} for sp, tx in s.lines],
+                "key": {r.criterion: {"level": r.level, "rationale": r.rationale} for r in s.key},
+            }
+            for s in model.samples
+        ],
     }
 
 
@@ -517,13 +654,16 @@ def scorm_refusal(model: Rubric) -> str | None:
     """Why this rubric cannot go into a SCORM package, or None. A trainer assessment needs a server
     that knows trainers and candidates and grades one person on another's action."""
     if model.mode == "trainer":
-        return ("a trainer-mode facilitation_rubric needs Open edX: a trainer grades another learner "
-                "there, which a SCORM package cannot do; use mode=\"self\" or mode=\"calibration\" in a "
-                "course built as SCORM, and keep certification in the Open edX course")
+        return (
+            "a trainer-mode facilitation_rubric needs Open edX: a trainer grades another learner "
+            'there, which a SCORM package cannot do; use mode="self" or mode="calibration" in a '
+            "course built as SCORM, and keep certification in the Open edX course"
+        )
     return None
 
 
 # ---------------------------------------------------------------- scoring and agreement (on content)
+
 
 def _level_index(content: dict) -> dict[str, int]:
     return {level["id"]: index for index, level in enumerate(content["levels"])}
@@ -544,14 +684,26 @@ def score(content: dict, ratings: dict) -> dict:
         earned_h = points * _weight_h(criterion)
         total_h += earned_h
         required = rule["require"].get(criterion["id"]) if rule else None
-        rows.append({"id": criterion["id"], "level": level, "points": points, "score": _show_hundredths(earned_h),
-                     "required": required, "meets": None if required is None else index[level] >= index[required]})
+        rows.append(
+            {
+                "id": criterion["id"],
+                "level": level,
+                "points": points,
+                "score": _show_hundredths(earned_h),
+                "required": required,
+                "meets": None if required is None else index[level] >= index[required],
+            }
+        )
     max_h = round(content["max_total"] * 100)
     passed = None
     if rule:
         passed = total_h >= round(rule["min_total"] * 100) and all(row["meets"] is not False for row in rows)
-    return {"total": _show_hundredths(total_h), "max_total": _show_hundredths(max_h), "passed": passed,
-            "criteria": rows}
+    return {
+        "total": _show_hundredths(total_h),
+        "max_total": _show_hundredths(max_h),
+        "passed": passed,
+        "criteria": rows,
+    }
 
 
 def _percent(part: int, whole: int) -> int:
@@ -581,20 +733,35 @@ def agreement(content: dict, ratings: dict) -> dict:
             if distance <= 1:
                 counts["adjacent"] += 1
                 adjacent += 1
-            rows.append({"id": criterion["id"], "rating": mine, "expert": key["level"],
-                         "rationale": key["rationale"], "match": match})
+            rows.append(
+                {
+                    "id": criterion["id"],
+                    "rating": mine,
+                    "expert": key["level"],
+                    "rationale": key["rationale"],
+                    "match": match,
+                }
+            )
         samples.append({"id": sample["id"], "criteria": rows})
     for counts in per.values():
         counts["exact_percent"] = _percent(counts["exact"], counts["ratings"])
         counts["adjacent_percent"] = _percent(counts["adjacent"], counts["ratings"])
     rule = content["agreement"]
     passed = exact * 100 >= rule["min_exact"] * count and adjacent * 100 >= rule["min_adjacent"] * count
-    return {"exact": exact, "adjacent": adjacent, "ratings": count,
-            "exact_percent": _percent(exact, count), "adjacent_percent": _percent(adjacent, count),
-            "criteria": per, "samples": samples, "passed": passed}
+    return {
+        "exact": exact,
+        "adjacent": adjacent,
+        "ratings": count,
+        "exact_percent": _percent(exact, count),
+        "adjacent_percent": _percent(adjacent, count),
+        "criteria": per,
+        "samples": samples,
+        "passed": passed,
+    }
 
 
 # ---------------------------------------------------------------- learner rules (twin of P2PRubric.rules)
+
 
 class Refused(Exception):
     """A request the rules turn down; nothing changes. `status` is the HTTP status a handler answers."""
@@ -634,8 +801,12 @@ def restore(saved, content: dict) -> dict:
     raw_notes = saved.get("n") if isinstance(saved.get("n"), dict) else {}
     notes = {c: raw_notes[c] for c in criteria if _is_str(raw_notes.get(c)) and raw_notes[c]}
     attempts = saved.get("a")
-    state = {"r": ratings, "n": notes, "s": 1 if saved.get("s") == 1 else 0,
-             "a": attempts if isinstance(attempts, int) and not isinstance(attempts, bool) and attempts > 0 else 0}
+    state = {
+        "r": ratings,
+        "n": notes,
+        "s": 1 if saved.get("s") == 1 else 0,
+        "a": attempts if isinstance(attempts, int) and not isinstance(attempts, bool) and attempts > 0 else 0,
+    }
     if state["s"] and not _complete(state["r"], content):
         state["s"] = 0
     return state
@@ -653,8 +824,14 @@ def view(state: dict, content: dict) -> dict:
     result = None
     if state["s"]:
         result = agreement(content, state["r"]) if content["mode"] == "calibration" else score(content, state["r"])
-    return {"mode": content["mode"], "ratings": state["r"], "notes": state["n"], "submitted": bool(state["s"]),
-            "attempts": state["a"], "result": result}
+    return {
+        "mode": content["mode"],
+        "ratings": state["r"],
+        "notes": state["n"],
+        "submitted": bool(state["s"]),
+        "attempts": state["a"],
+        "result": result,
+    }
 
 
 def _checked_ratings(given, content: dict, complete: bool) -> dict:
@@ -721,8 +898,10 @@ def _checked_sheet(state: dict, payload, content: dict, complete: bool) -> tuple
         raise Refused(_("Send the sheet as {ratings, notes}."))
     if state["s"]:
         raise Refused(_("This rubric is submitted; choose Revise to change it."))
-    return (_checked_ratings(payload.get("ratings", {}), content, complete),
-            _checked_notes(payload.get("notes"), content))
+    return (
+        _checked_ratings(payload.get("ratings", {}), content, complete),
+        _checked_notes(payload.get("notes"), content),
+    )
 
 
 def save_draft(state: dict, payload, content: dict):
@@ -760,6 +939,7 @@ def apply(handler: str, state: dict, payload, content: dict):
 
 # ---------------------------------------------------------------- trainer certification
 
+
 def checked_request(payload, limit: int = NOTE_LIMIT) -> dict:
     """A candidate's certification request: evidence notes (required) and a recording link (optional,
     http or https)."""
@@ -795,5 +975,8 @@ def checked_assessment(payload, content: dict) -> dict:
             raise Refused(_("Feedback must map each criterion to text."))
         if len(text) > NOTE_LIMIT:
             raise Refused(_("Feedback is longer than 2000 characters; shorten it."), 400, criterion)
-    return {"levels": ratings, "feedback": {c: t for c, t in feedback.items() if t.strip()},
-            "result": score(content, ratings)}
+    return {
+        "levels": ratings,
+        "feedback": {c: t for c, t in feedback.items() if t.strip()},
+        "result": score(content, ratings),
+    }
