@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from builder import cloud
+from builder import pathways as pathways_module
 from builder.build import BuildError, BuildOptions, OutputError, check_output_folder, publish, staging_folder
 from builder.course import Course, load_course
 from builder.targets import TARGETS
@@ -375,3 +376,44 @@ def publish_packages(batch: list[cloud.Package], credentials: cloud.Credentials,
         )
     if failed:
         raise cloud.PublishError(f"{failed} of {plural(len(batch), 'package')} not published — see above")
+
+
+@main.command("pathway")
+@courses_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one document on stdout for machines.",
+)
+def pathway_command(courses_dir: Path, output_format: str) -> None:
+    """Show the trainer-of-trainers levels of --courses/pathways.xml: what each requires, and its PD hours."""
+    if not (courses_dir / pathways_module.PATHWAYS_FILE).is_file():
+        raise UsageProblem(
+            f"no {courses_dir / pathways_module.PATHWAYS_FILE} — write one (see docs/pathways.md) or pass --courses DIR"
+        )
+    loaded = {folder.name: course for folder, course, _ in load_all(course_folders((), courses_dir)) if course}
+    pathways, problems = pathways_module.check_pathways(courses_dir, loaded)
+    if problems or pathways is None:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"p2p: {plural(len(problems), 'problem')} — fix them, then run p2p pathway again", err=True)
+        sys.exit(1)
+    minutes = {level.id: pathways_module.level_minutes(pathways, level.id, loaded) for level in pathways.levels}
+    if output_format == "json":
+        document = pathways.as_dict()
+        for level in document["levels"]:
+            level["estimated_minutes"] = minutes[level["id"]]
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    rows = [("level", "builds on", "requires", "PD hours", "est. self-paced time")]
+    for level in pathways.levels:
+        needs = [f"{r.course} ≥ {r.min_grade:.0%}" for r in level.courses]
+        needs += [f"{r.block} ({r.course}) met" for r in level.rubrics]
+        estimate = minutes[level.id]
+        rows.append((level.id, level.builds_on or "—", ", ".join(needs), f"{level.pd_hours:g}", f"{estimate} min"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -1,0 +1,447 @@
+"""`courses/pathways.xml`: the trainer-of-trainers levels, what each requires, and their checks.
+
+    <pathways>
+      <level id="participant" title="Participant" pd_hours="8">
+        <course ref="conflict_resolution" min_grade="0.70"/>
+      </level>
+      <level id="facilitator" title="Facilitator" builds_on="participant" pd_hours="6">
+        <course ref="facilitation" min_grade="0.80"/>
+        <rubric course="facilitation" block="fac_calibration"/>
+      </level>
+    </pathways>
+
+Levels form one chain (each `builds_on` the one below it), so "this level and the levels below it"
+is always defined: a level's packages hold content tagged `audience` for it or any lower level.
+A `<course>` requirement's `min_grade` is the mastery score of that course at that level; a
+`<rubric>` requirement is met when the rubric's own rule is (its `<pass>`, or a calibration's
+`<agreement>`). Errors are data: `load_pathways` returns the model and every problem, located.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from xblocks import registry
+from xblocks.common.problems import Problem, located
+
+PATHWAYS_FILE = "pathways.xml"
+LEVEL_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+@dataclass(frozen=True)
+class CourseRequirement:
+    course: str  # the course folder name
+    min_grade: float  # 0..1, the course grade (by its grading policy) the level needs
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class RubricRequirement:
+    course: str
+    block: str  # the rubric's url_name in that course
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    title: str
+    builds_on: str | None
+    pd_hours: float
+    courses: tuple[CourseRequirement, ...]
+    rubrics: tuple[RubricRequirement, ...]
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Pathways:
+    file: str
+    levels: tuple[Level, ...]  # lowest first: each level builds on the one before it
+
+    def level(self, level_id: str) -> Level | None:
+        return next((level for level in self.levels if level.id == level_id), None)
+
+    def rank(self, level_id: str) -> int:
+        """0 for the lowest level; a level's build holds content of every rank up to its own."""
+        return [level.id for level in self.levels].index(level_id)
+
+    def includes(self, level_id: str, audience: str | None) -> bool:
+        """Whether content tagged `audience` (None: everyone) belongs in `level_id`'s build."""
+        return audience is None or self.rank(audience) <= self.rank(level_id)
+
+    def mastery(self, level_id: str, course: str) -> float | None:
+        """The grade `course` must reach at `level_id` (the highest asked at this level or below), or None."""
+        grades = [
+            requirement.min_grade
+            for level in self.levels[: self.rank(level_id) + 1]
+            for requirement in level.courses
+            if requirement.course == course
+        ]
+        return max(grades) if grades else None
+
+    def as_dict(self) -> dict:
+        return {
+            "levels": [
+                {
+                    "id": level.id,
+                    "title": level.title,
+                    "builds_on": level.builds_on,
+                    "pd_hours": level.pd_hours,
+                    "courses": [{"course": r.course, "min_grade": r.min_grade} for r in level.courses],
+                    "rubrics": [{"course": r.course, "block": r.block} for r in level.rubrics],
+                }
+                for level in self.levels
+            ]
+        }
+
+
+def _number(checker: _Checker, element, name: str, low: float, high: float, fix: str) -> float | None:
+    text = (element.get(name) or "").strip()
+    if not text:
+        checker.add(element, f"<{element.tag}> has no {name}", fix)
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        checker.add(element, f"{name}={text!r} is not a number", fix)
+        return None
+    if not low <= value <= high:
+        checker.add(element, f"{name}={text} is outside {low:g}..{high:g}", fix)
+        return None
+    return value
+
+
+class _Checker:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, element, message: str, fix: str) -> None:
+        self.problems.append(located(self.file, element, message, fix))
+
+
+def parse_pathways(root, file: str) -> tuple[Pathways | None, list[Problem]]:
+    """The levels of a <pathways> element, in chain order, and every problem of its own (no courses needed)."""
+    checker = _Checker(file)
+    if root.tag != "pathways":
+        checker.add(root, f"the root element is <{root.tag}>", "make <pathways> the root, with <level> children")
+        return None, checker.problems
+    levels: list[Level] = []
+    for element in root:
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag != "level":
+            checker.add(element, f"<{element.tag}> is not allowed in <pathways>", "use <level> elements only")
+            continue
+        level = _parse_level(checker, element)
+        if level is None:
+            continue
+        if any(other.id == level.id for other in levels):
+            checker.add(element, f"level id {level.id!r} is used twice", "give every level its own id")
+            continue
+        levels.append(level)
+    if not levels and not checker.problems:
+        checker.add(root, "no levels", 'add <level id="participant" title="Participant" pd_hours="...">')
+    ordered = _chain(checker, levels)
+    if checker.problems:
+        return None, checker.problems
+    return Pathways(file, tuple(ordered)), []
+
+
+def _parse_level(checker: _Checker, element) -> Level | None:
+    level_id = (element.get("id") or "").strip()
+    if not level_id or not set(level_id) <= LEVEL_ID_CHARS:
+        checker.add(
+            element,
+            f"level id {level_id!r} is missing or not lowercase letters, digits and _"
+            if level_id
+            else "level has no id",
+            'use an id such as id="facilitator" (it names the packages: <course>-<id>-scorm12.zip)',
+        )
+        return None
+    title = (element.get("title") or "").strip()
+    if not title:
+        checker.add(element, f"level {level_id!r} has no title", 'add title="..." (learners see it on certificates)')
+    hours = _number(
+        checker, element, "pd_hours", 0.25, 200, 'give the professional-development hours, e.g. pd_hours="6"'
+    )
+    courses: list[CourseRequirement] = []
+    rubrics: list[RubricRequirement] = []
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "course":
+            ref = (child.get("ref") or "").strip()
+            if not ref:
+                checker.add(child, "<course> has no ref", 'name the course folder: <course ref="facilitation" .../>')
+            grade = _number(
+                checker, child, "min_grade", 0.01, 1, 'give the grade as a fraction of 1, e.g. min_grade="0.80"'
+            )
+            if ref and grade is not None:
+                if any(r.course == ref for r in courses):
+                    checker.add(child, f"course {ref!r} is required twice by level {level_id!r}", "keep one <course>")
+                courses.append(CourseRequirement(ref, grade, child.sourceline))
+        elif child.tag == "rubric":
+            course, block = (child.get("course") or "").strip(), (child.get("block") or "").strip()
+            if not course or not block:
+                checker.add(
+                    child,
+                    "<rubric> needs course and block",
+                    'name the rubric: <rubric course="facilitation" block="fac_calibration"/>',
+                )
+            else:
+                rubrics.append(RubricRequirement(course, block, child.sourceline))
+        else:
+            checker.add(child, f"<{child.tag}> is not allowed in a <level>", "use <course> and <rubric> requirements")
+    if not courses and not rubrics:
+        checker.add(element, f"level {level_id!r} requires nothing", "add the <course> (and <rubric>) it requires")
+    if not title or hours is None:
+        return None
+    return Level(
+        level_id,
+        title,
+        (element.get("builds_on") or "").strip() or None,
+        hours,
+        tuple(courses),
+        tuple(rubrics),
+        element.sourceline,
+    )
+
+
+def _chain(checker: _Checker, levels: list[Level]) -> list[Level]:
+    """The levels from the lowest up; unknown `builds_on`, forks and cycles reported."""
+    ids = {level.id for level in levels}
+    above: dict[str, Level] = {}
+    roots = []
+    for level in levels:
+        if level.builds_on is None:
+            roots.append(level)
+        elif level.builds_on not in ids:
+            checker.problems.append(
+                Problem(
+                    checker.file,
+                    level.line,
+                    f"level {level.id!r} builds on unknown level {level.builds_on!r}",
+                    f"use one of: {', '.join(sorted(ids - {level.id}))}",
+                )
+            )
+        elif level.builds_on in above:
+            checker.problems.append(
+                Problem(
+                    checker.file,
+                    level.line,
+                    f"levels {above[level.builds_on].id!r} and {level.id!r} both build on {level.builds_on!r}",
+                    "pathways are one chain: make one of them build on the other",
+                )
+            )
+        else:
+            above[level.builds_on] = level
+    if checker.problems:
+        return []
+    if len(roots) != 1:
+        first = levels[0] if levels else None
+        checker.problems.append(
+            Problem(
+                checker.file,
+                first.line if first else None,
+                f"{len(roots)} levels build on nothing; a pathway has one first level"
+                + (" (the levels form a cycle)" if not roots else ""),
+                'give every level but the first a builds_on="..." naming the level below it',
+            )
+        )
+        return []
+    ordered = [roots[0]]
+    while ordered[-1].id in above:
+        ordered.append(above[ordered[-1].id])
+    if len(ordered) != len(levels):
+        stuck = sorted(level.id for level in levels if level not in ordered)
+        checker.problems.append(
+            Problem(
+                checker.file,
+                levels[0].line,
+                f"levels {', '.join(stuck)} form a cycle of builds_on",
+                "break the cycle: each level builds on the one below it, the first on nothing",
+            )
+        )
+        return []
+    return ordered
+
+
+def check_against_courses(pathways: Pathways, courses: dict) -> list[Problem]:
+    """Requirements no build can satisfy: unknown courses, rubrics that are absent, hidden above the
+    level, or have no rule to meet, and grades above what the course can give."""
+    from xblocks.rubric.model import Rubric  # the rubric's own model: the same rules the block applies
+
+    problems = []
+    for level in pathways.levels:
+        for requirement in level.courses:
+            if requirement.course not in courses:
+                problems.append(
+                    Problem(
+                        pathways.file,
+                        requirement.line,
+                        f"level {level.id!r} requires unknown course {requirement.course!r}",
+                        f"use a course folder name: {', '.join(sorted(courses))}",
+                    )
+                )
+        for requirement in level.rubrics:
+            course = courses.get(requirement.course)
+            if course is None:
+                problems.append(
+                    Problem(
+                        pathways.file,
+                        requirement.line,
+                        f"level {level.id!r} requires a rubric in unknown course {requirement.course!r}",
+                        f"use a course folder name: {', '.join(sorted(courses))}",
+                    )
+                )
+                continue
+            found = [(c, audience) for c, audience in audiences(course) if c.url_name == requirement.block]
+            if not found or not isinstance(found[0][0].block, Rubric):
+                problems.append(
+                    Problem(
+                        pathways.file,
+                        requirement.line,
+                        f"course {requirement.course!r} has no facilitation_rubric with url_name {requirement.block!r}",
+                        "name a rubric of that course by its url_name",
+                    )
+                )
+                continue
+            component, audience = found[0]
+            rubric = component.block
+            if rubric.pass_rule is None and rubric.agreement is None:
+                problems.append(
+                    Problem(
+                        pathways.file,
+                        requirement.line,
+                        f"rubric {requirement.block!r} has no <pass> or <agreement> rule, so no learner can meet it",
+                        "add the rule to the rubric, or drop the requirement",
+                    )
+                )
+            if audience is not None and pathways.level(audience) and not pathways.includes(level.id, audience):
+                problems.append(
+                    Problem(
+                        pathways.file,
+                        requirement.line,
+                        f"rubric {requirement.block!r} is for audience "
+                        f"{audience!r}, above level {level.id!r}: that level's packages do not hold it",
+                        f"require it at level {audience!r} or above, or lower the rubric's audience",
+                    )
+                )
+    return problems
+
+
+def audiences(course) -> list:
+    """Every component of a course with the audience it inherits (the nearest `audience` above it, or None)."""
+    found = []
+    for chapter in course.chapters:
+        for subsection in chapter.subsections:
+            for unit in subsection.units:
+                for component in unit.components:
+                    audience = next(
+                        (
+                            node.attrs["audience"]
+                            for node in (component, unit, subsection, chapter)
+                            if node.attrs.get("audience")
+                        ),
+                        None,
+                    )
+                    found.append((component, audience))
+    return found
+
+
+def load_pathways(courses_dir: Path) -> tuple[Pathways | None, list[Problem]]:
+    """`courses_dir/pathways.xml` parsed and checked on its own; (None, []) when there is none."""
+    path = courses_dir / PATHWAYS_FILE
+    if not path.is_file():
+        return None, []
+    parser = etree.XMLParser(remove_comments=True, remove_pis=True, resolve_entities=False, no_network=True)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError as error:
+        return None, [Problem(str(path), error.lineno, f"malformed XML: {error.msg}", "fix the markup")]
+    return parse_pathways(root, str(path))
+
+
+def check_audiences(pathways: Pathways, course) -> list[Problem]:
+    """Every `audience` in a course names a level of the pathway."""
+    problems = []
+    for chapter in course.chapters:
+        nodes = [chapter]
+        for subsection in chapter.subsections:
+            nodes.append(subsection)
+            for unit in subsection.units:
+                nodes += [unit, *unit.components]
+        for node in nodes:
+            audience = node.attrs.get("audience")
+            if audience is not None and pathways.level(audience) is None:
+                problems.append(
+                    Problem(
+                        node.file,
+                        node.line,
+                        f"audience {audience!r} is not a level of {pathways.file}",
+                        f"use one of: {', '.join(level.id for level in pathways.levels)}",
+                    )
+                )
+    return problems
+
+
+# Self-paced study pace for the seat-time estimate: careful reading, and reflective writing.
+READING_WORDS_PER_MINUTE = 150
+WRITING_WORDS_PER_MINUTE = 15
+
+
+def estimated_minutes(course, counts=lambda audience: True) -> int:
+    """Reading every page and block text, and writing each journal prompt's minimum, for the
+    components whose audience `counts`: the floor of a learner's time, to set PD hours by."""
+    words = writing = 0
+    for component, audience in audiences(course):
+        if not counts(audience):
+            continue
+        if component.html is not None and component.html.strip():
+            words += len(lxml.html.fromstring(component.html).text_content().split())
+        elif component.block is not None:
+            content = registry.model_module(component.category).view_content(component.block)
+            words += sum(len(text.split()) for text in _strings(content))
+            if isinstance(content.get("min_words"), int) and isinstance(content.get("prompts"), list):
+                writing += content["min_words"] * len(content["prompts"])
+    return round(words / READING_WORDS_PER_MINUTE + writing / WRITING_WORDS_PER_MINUTE)
+
+
+def level_minutes(pathways: Pathways, level_id: str, courses: dict) -> int:
+    """The estimated self-paced time of a level's own work: content tagged for it, and the untagged
+    content of courses it is the first to require."""
+    first_required = {}
+    for level in pathways.levels:
+        for requirement in level.courses:
+            first_required.setdefault(requirement.course, level.id)
+    return sum(
+        estimated_minutes(course, lambda audience, first=first: (audience or first) == level_id)
+        for name, course in courses.items()
+        if (first := first_required.get(name)) is not None
+    )
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() if key not in ("id", "lang") for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def check_pathways(courses_dir: Path, courses: dict) -> tuple[Pathways | None, list[Problem]]:
+    """pathways.xml parsed and checked against the loaded courses (name -> Course) and their audiences."""
+    pathways, problems = load_pathways(courses_dir)
+    if pathways is None:
+        return None, problems
+    problems = check_against_courses(pathways, courses)
+    for course in courses.values():
+        problems += check_audiences(pathways, course)
+    return (pathways if not problems else None), problems
