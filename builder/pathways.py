@@ -19,6 +19,10 @@ A `<course>` requirement's `min_grade` is the mastery score of that course at th
 
 from __future__ import annotations
 
+import copy
+import json
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -300,7 +304,7 @@ def check_against_courses(pathways: Pathways, courses: dict) -> list[Problem]:
                     )
                 )
                 continue
-            found = [(c, audience) for c, audience in audiences(course) if c.url_name == requirement.block]
+            found = [(c, audience) for c, audience in audiences(course, pathways) if c.url_name == requirement.block]
             if not found or not isinstance(found[0][0].block, Rubric):
                 problems.append(
                     Problem(
@@ -335,23 +339,22 @@ def check_against_courses(pathways: Pathways, courses: dict) -> list[Problem]:
     return problems
 
 
-def audiences(course) -> list:
-    """Every component of a course with the audience it inherits (the nearest `audience` above it, or None)."""
-    found = []
-    for chapter in course.chapters:
-        for subsection in chapter.subsections:
-            for unit in subsection.units:
-                for component in unit.components:
-                    audience = next(
-                        (
-                            node.attrs["audience"]
-                            for node in (component, unit, subsection, chapter)
-                            if node.attrs.get("audience")
-                        ),
-                        None,
-                    )
-                    found.append((component, audience))
-    return found
+def audiences(course, pathways: Pathways) -> list:
+    """Every component of a course with its effective audience: the highest level tagged on it or
+    on any unit, sequential or chapter above it (None: everyone). Unknown levels are left to
+    `check_audiences`."""
+
+    def highest(*nodes) -> str | None:
+        tags = [node.attrs.get("audience") for node in nodes if pathways.level(node.attrs.get("audience") or "")]
+        return max(tags, key=pathways.rank) if tags else None
+
+    return [
+        (component, highest(chapter, subsection, unit, component))
+        for chapter in course.chapters
+        for subsection in chapter.subsections
+        for unit in subsection.units
+        for component in unit.components
+    ]
 
 
 def load_pathways(courses_dir: Path) -> tuple[Pathways | None, list[Problem]]:
@@ -395,11 +398,11 @@ READING_WORDS_PER_MINUTE = 150
 WRITING_WORDS_PER_MINUTE = 15
 
 
-def estimated_minutes(course, counts=lambda audience: True) -> int:
+def estimated_minutes(course, pathways: Pathways, counts=lambda audience: True) -> int:
     """Reading every page and block text, and writing each journal prompt's minimum, for the
     components whose audience `counts`: the floor of a learner's time, to set PD hours by."""
     words = writing = 0
-    for component, audience in audiences(course):
+    for component, audience in audiences(course, pathways):
         if not counts(audience):
             continue
         if component.html is not None and component.html.strip():
@@ -420,7 +423,7 @@ def level_minutes(pathways: Pathways, level_id: str, courses: dict) -> int:
         for requirement in level.courses:
             first_required.setdefault(requirement.course, level.id)
     return sum(
-        estimated_minutes(course, lambda audience, first=first: (audience or first) == level_id)
+        estimated_minutes(course, pathways, lambda audience, first=first: (audience or first) == level_id)
         for name, course in courses.items()
         if (first := first_required.get(name)) is not None
     )
@@ -445,3 +448,114 @@ def check_pathways(courses_dir: Path, courses: dict) -> tuple[Pathways | None, l
     for course in courses.values():
         problems += check_audiences(pathways, course)
     return (pathways if not problems else None), problems
+
+
+# -- A level's content: per-level SCORM packages and Open edX content groups --------------------
+
+# Open edX reserves partition ids below 100 (50: enrollment tracks, 51: content type gating) and
+# creates content groups from 100 up; group ids follow the same rule. Ids come from the level ids
+# (not their order), so a re-published course keeps the links a course team made to its cohorts.
+MINIMUM_PARTITION_ID = 100
+MAXIMUM_ID = 2**31 - 1  # a MySQL int: what the platform stores
+PARTITION_KEY = "p2p-pathway-levels"
+PARTITION_NAME = "Pathway levels"
+PARTITION_DESCRIPTION = (
+    "The trainer-of-trainers levels of courses/pathways.xml. Map each group to the cohort of learners at that"
+    " level (Instructor Dashboard > Cohorts); learners in no cohort see the content for everyone."
+)
+
+
+def stable_id(text: str) -> int:
+    return MINIMUM_PARTITION_ID + zlib.crc32(text.encode("utf-8")) % (MAXIMUM_ID - MINIMUM_PARTITION_ID)
+
+
+def group_id(level_id: str) -> int:
+    return stable_id(f"{PARTITION_KEY}:{level_id}")
+
+
+def partition_json(pathways: Pathways, partition_id: int) -> dict:
+    """The cohort user partition as `UserPartition.to_json` writes it into policy.json."""
+    return {
+        "id": partition_id,
+        "name": PARTITION_NAME,
+        "scheme": "cohort",
+        "description": PARTITION_DESCRIPTION,
+        "parameters": {},
+        "groups": [{"id": group_id(level.id), "name": level.title, "version": 1} for level in pathways.levels],
+        "active": True,
+        "version": 3,
+    }
+
+
+def _nodes(course) -> Iterator[tuple[object, object | None]]:
+    """Every chapter, sequential, vertical and component with its parent (None for chapters)."""
+    for chapter in course.chapters:
+        yield chapter, None
+        for subsection in chapter.subsections:
+            yield subsection, chapter
+            for unit in subsection.units:
+                yield unit, subsection
+                for component in unit.components:
+                    yield component, unit
+
+
+def with_content_groups(course, pathways: Pathways):
+    """A copy of `course` whose tagged content carries `group_access` for its level and those above,
+    and whose policy holds the pathway's cohort partition (the Open edX export of one course for all levels)."""
+    course = copy.deepcopy(course)
+    policy_entry = course.policy.setdefault(f"course/{course.run}", {})
+    partitions = [p for p in policy_entry.get("user_partitions", []) if p.get("name") != PARTITION_NAME]
+    used = {p.get("id") for p in partitions}
+    partition_id = stable_id(PARTITION_KEY)
+    while partition_id in used:  # the course's own partitions keep their ids
+        partition_id = partition_id + 1 if partition_id < MAXIMUM_ID else MINIMUM_PARTITION_ID
+    policy_entry["user_partitions"] = [*partitions, partition_json(pathways, partition_id)]
+    inherited: dict[int, str | None] = {}
+    for node, parent in _nodes(course):
+        above = inherited.get(id(parent)) if parent is not None else None
+        audience = node.attrs.get("audience") or None
+        # A child is only ever as open as its parent: a tag lower than the parent's adds nothing.
+        if audience is not None and (above is None or pathways.rank(audience) > pathways.rank(above)):
+            groups = [group_id(level.id) for level in pathways.levels[pathways.rank(audience) :]]
+            access = json.dumps({str(partition_id): groups})
+            node.attrs["group_access"] = access
+            if getattr(node, "xml", None) is not None:  # other Open edX types are written from their XML
+                element = etree.fromstring(node.xml)
+                element.set("group_access", access)
+                node.xml = etree.tostring(element, encoding="unicode")
+            inherited[id(node)] = audience
+        else:
+            inherited[id(node)] = above
+    return course
+
+
+def for_level(course, pathways: Pathways, level_id: str):
+    """A copy of `course` holding only the content for `level_id` and the levels below it; units,
+    subsections and chapters left empty are dropped."""
+    course = copy.deepcopy(course)
+
+    def keeps(node) -> bool:
+        return pathways.includes(level_id, node.attrs.get("audience") or None)
+
+    chapters = []
+    for chapter in course.chapters:
+        if not keeps(chapter):
+            continue
+        subsections = []
+        for subsection in chapter.subsections:
+            if not keeps(subsection):
+                continue
+            units = []
+            for unit in subsection.units:
+                if keeps(unit):
+                    unit.components = [component for component in unit.components if keeps(component)]
+                    if unit.components:
+                        units.append(unit)
+            subsection.units = units
+            if units:
+                subsections.append(subsection)
+        chapter.subsections = subsections
+        if subsections:
+            chapters.append(chapter)
+    course.chapters = chapters
+    return course

@@ -9,9 +9,11 @@ from builder_helpers import REPO
 from click.testing import CliRunner
 from lxml import etree
 
+from builder import pathways as pathways_module
 from builder.cli import main
 from builder.course import load_course
 from builder.pathways import check_pathways, parse_pathways
+from builder.targets import olx
 
 COURSES_DIR = REPO / "courses"
 
@@ -166,3 +168,71 @@ def test_p2p_pathway_prints_the_levels_as_a_table_and_as_json():
 def test_p2p_pathway_without_a_pathways_file_says_what_to_do(tmp_path):
     code, _, err = run("pathway", "--courses", tmp_path)
     assert code == 2 and "no " in err and "pathways.xml" in err and "docs/pathways.md" in err
+
+
+def tagged_facilitation(tmp_path: Path):
+    """The facilitation course with its calibration unit for facilitators and one page of it for trainers."""
+    root = courses_copy(tmp_path)
+    vertical = root / "facilitation" / "vertical" / "fac_u_calibration.xml"
+    vertical.write_text(vertical.read_text().replace("<vertical ", '<vertical audience="facilitator" ', 1))
+    intro = root / "facilitation" / "vertical" / "fac_u_calibration_intro.xml"
+    intro.write_text(
+        intro.read_text().replace(
+            '<html url_name="fac_calibration_intro"/>', '<html url_name="fac_calibration_intro" audience="trainer"/>'
+        )
+    )
+    course, problems = load_course(root / "facilitation")
+    assert problems == []
+    courses = loaded_courses()
+    courses["facilitation"] = course
+    pathways, problems = check_pathways(root, courses)
+    assert problems == [], problems
+    return root, course, pathways
+
+
+def component_names(course) -> set[str]:
+    return {component.url_name for component in course.components()}
+
+
+def test_a_levels_course_holds_its_content_and_the_levels_below_nothing_above(tmp_path):
+    _, course, pathways = tagged_facilitation(tmp_path)
+    everything = component_names(course)
+    participant = pathways_module.for_level(course, pathways, "participant")
+    facilitator = pathways_module.for_level(course, pathways, "facilitator")
+    trainer = pathways_module.for_level(course, pathways, "trainer")
+    assert component_names(trainer) == everything
+    assert component_names(facilitator) == everything - {"fac_calibration_intro"}
+    assert component_names(participant) == everything - {"fac_calibration_intro", "fac_calibration"}
+    # A unit left with nothing is dropped, not shown empty; the source model is untouched.
+    assert "fac_u_calibration_intro" not in {unit.url_name for _, _, unit in facilitator.units()}
+    assert component_names(course) == everything
+
+
+def test_the_open_edx_export_maps_levels_to_a_cohort_content_group_partition(tmp_path):
+    root, course, pathways = tagged_facilitation(tmp_path)
+    grouped = pathways_module.with_content_groups(course, pathways)
+    export = tmp_path / "export"
+    olx.export_folder(grouped, export)
+    policy = json.loads((export / "policies" / course.run / "policy.json").read_text())
+    (partition,) = policy[f"course/{course.run}"]["user_partitions"]
+    assert partition["scheme"] == "cohort" and partition["version"] == 3 and partition["active"] is True
+    assert partition["id"] >= 100 and partition["parameters"] == {}
+    assert [group["name"] for group in partition["groups"]] == ["Participant", "Facilitator", "Trainer"]
+    assert all(group["id"] >= 100 and group["version"] == 1 for group in partition["groups"])
+    ids = {group["name"]: group["id"] for group in partition["groups"]}
+    # group_access as the platform writes it: a JSON object, partition id (a string) -> group ids.
+    unit = etree.parse(str(export / "vertical" / "fac_u_calibration.xml")).getroot()
+    assert json.loads(unit.get("group_access")) == {str(partition["id"]): [ids["Facilitator"], ids["Trainer"]]}
+    page = etree.parse(str(export / "html" / "fac_calibration_intro.xml")).getroot()
+    assert json.loads(page.get("group_access")) == {str(partition["id"]): [ids["Trainer"]]}
+    # Untagged content is for everyone; the export loads back with the same tags.
+    welcome = etree.parse(str(export / "vertical" / "fac_u_welcome.xml")).getroot()
+    assert welcome.get("group_access") is None
+    reloaded, problems = load_course(export)
+    assert problems == []
+    assert {c.url_name: c.attrs.get("group_access") for c in reloaded.components()}["fac_calibration_intro"] == (
+        page.get("group_access")
+    )
+    # Ids come from the level ids: a second build gives the same partition and groups.
+    again = pathways_module.with_content_groups(course, pathways)
+    assert again.policy[f"course/{course.run}"]["user_partitions"] == [partition]
