@@ -15,8 +15,17 @@ from pathlib import Path
 import click
 
 from builder import cloud
+from builder import kit as kit_module
 from builder import pathways as pathways_module
-from builder.build import BuildError, BuildOptions, OutputError, check_output_folder, publish, staging_folder
+from builder.build import (
+    Artifact,
+    BuildError,
+    BuildOptions,
+    OutputError,
+    check_output_folder,
+    publish,
+    staging_folder,
+)
 from builder.course import Course, load_course
 from builder.targets import TARGETS
 from xblocks.common.problems import Problem
@@ -417,3 +426,55 @@ def pathway_command(courses_dir: Path, output_format: str) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+@main.command("kit")
+@click.argument("course_name", metavar="COURSE")
+@courses_option
+@click.option("--level", "level_id", required=True, help="The pathway level the guide is for (e.g. trainer).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder the guide is written to; created if missing.",
+)
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also print the guide to PDF with Chromium.")
+def kit_command(course_name: str, courses_dir: Path, level_id: str, out: Path, pdf: bool) -> None:
+    """Write a printable trainer's guide for delivering COURSE live: <course>-<level>-kit.html (and .pdf)."""
+    (folder,) = course_folders((course_name,), courses_dir)
+    try:
+        check_output_folder(out)
+    except OutputError as error:
+        raise UsageProblem(str(error)) from None
+    if not (courses_dir / pathways_module.PATHWAYS_FILE).is_file():
+        raise UsageProblem(f"no {courses_dir / pathways_module.PATHWAYS_FILE} — a guide is for a pathway level")
+    results = load_all(course_folders((), courses_dir)) if folder.parent == courses_dir else load_all([folder])
+    course = next((course for path, course, _ in results if path == folder), None)
+    problems = [problem for _, _, found in results for problem in found]
+    pathways, pathway_problems = pathways_module.check_pathways(
+        courses_dir, {path.name: loaded for path, loaded, _ in results if loaded is not None}
+    )
+    problems += pathway_problems
+    if problems or course is None or pathways is None:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise_failed(len(problems), out)
+    try:
+        html = kit_module.render_html(course, pathways, level_id)
+        with staging_folder(out) as workdir:
+            page = workdir / f"{folder.name}-{level_id}-kit.html"
+            page.write_text(html, encoding="utf-8")
+            artifacts = [Artifact.of(page, unit_count(course))]
+            if pdf:
+                printed = page.with_suffix(".pdf")
+                kit_module.print_pdf(page, printed)
+                artifacts.append(Artifact.of(printed, unit_count(course)))
+            published = publish(artifacts, out)
+    except kit_module.KitError as error:
+        click.echo(f"p2p: {error}; nothing written to {out}/", err=True)
+        sys.exit(1)
+    except OutputError as error:
+        raise UsageProblem(str(error)) from None
+    for artifact in published:
+        click.echo(f"{artifact.path}  {human_size(artifact.size)}")

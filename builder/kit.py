@@ -1,0 +1,247 @@
+"""`p2p kit`: a printable trainer's guide for delivering a course live, rendered from the course itself.
+
+Nothing in the guide is written twice: sessions are the course's chapters, the pages are its html,
+facilitator notes are the content tagged for the trainer level, discussion questions are the
+journal prompts, the role-plays become scripts, the rubrics observation checklists, and the
+handouts are the course's own downloadable files. The HTML is self-contained (images inlined) and
+has a print stylesheet; the PDF is Chromium's print of that HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import lxml.html
+from markupsafe import Markup
+
+from builder.pathways import Pathways, audiences, for_level
+from xblocks import registry
+
+KIT_TEMPLATES = Path(__file__).resolve().parent / "kit"
+
+# Suggested live timings, in minutes: a page presented and discussed, each journal prompt as a
+# discussion question, a role-play played as a group, a rubric used to observe a practice round.
+SPEAKING_WORDS_PER_MINUTE = 130
+MINUTES_PER_DISCUSSION_QUESTION = 10
+MINUTES_PER_ROLEPLAY = 25
+MINUTES_PER_OBSERVATION = 20
+MINIMUM_PAGE_MINUTES = 2
+
+# Course files a trainer hands out: documents and printable pages, not the course's own images.
+HANDOUT_SUFFIXES = (".pdf", ".docx", ".doc", ".odt", ".html", ".txt", ".csv", ".xlsx", ".rtf")
+
+
+@dataclass
+class Item:
+    """One component of a unit as the guide shows it."""
+
+    kind: str  # page | notes | discussion | roleplay | rubric
+    title: str
+    minutes: int
+    content: object  # html Markup for pages and notes; the block's view content otherwise
+
+
+@dataclass
+class Segment:
+    title: str
+    items: list[Item]
+
+    @property
+    def minutes(self) -> int:
+        return sum(item.minutes for item in self.items)
+
+
+@dataclass
+class Session:
+    number: int
+    title: str
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def minutes(self) -> int:
+        return sum(segment.minutes for segment in self.segments)
+
+
+def _words(html: str) -> int:
+    return len(lxml.html.fromstring(html).text_content().split()) if html.strip() else 0
+
+
+_STATIC_IMAGE = re.compile(r"""(\bsrc\s*=\s*["'])/?static/([^"'?#]+)""", re.I)
+
+
+def _inline_images(html: str, static_folder: Path) -> str:
+    """Course images as data: URLs, so the guide is one file that prints anywhere."""
+
+    def data_url(match: re.Match) -> str:
+        path = static_folder / match.group(2)
+        kind = mimetypes.guess_type(path.name)[0]
+        if not path.is_file() or kind is None or not kind.startswith("image/"):
+            return match.group(0)
+        return f"{match.group(1)}data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+    return _STATIC_IMAGE.sub(data_url, html)
+
+
+def sessions(course, pathways: Pathways, level_id: str) -> list[Session]:
+    """The course's chapters as live sessions, with what the level may see and suggested timings."""
+    course = for_level(course, pathways, level_id)
+    audience_of = {id(component): audience for component, audience in audiences(course, pathways)}
+    trainer_only = {level.id for level in pathways.levels[pathways.rank(level_id) :]} - {pathways.levels[0].id}
+    result = []
+    for number, chapter in enumerate(course.chapters, start=1):
+        session = Session(number, chapter.display_name)
+        for subsection in chapter.subsections:
+            items = []
+            for unit in subsection.units:
+                for component in unit.components:
+                    items.append(_item(course, component, unit.display_name, audience_of[id(component)], trainer_only))
+            session.segments.append(Segment(subsection.display_name, items))
+        result.append(session)
+    return result
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.I)
+
+
+def _nested_headings(html: str) -> str:
+    """Author headings placed under the guide's own (h4 item titles): the page's top level becomes h5,
+    everything below it h6, so no level is skipped."""
+    levels = [int(level) for _, level in _HEADING.findall(html)]
+    top = min(levels, default=1)
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, 5 + int(m.group(2)) - top)}", html)
+
+
+def _item(course, component, unit_title: str, audience: str | None, notes_levels: set[str]) -> Item:
+    if component.category == "html":
+        html = _nested_headings(_inline_images(component.html or "", course.folder / "static"))
+        kind = "notes" if audience in notes_levels and audience is not None else "page"
+        minutes = max(MINIMUM_PAGE_MINUTES, round(_words(html) / SPEAKING_WORDS_PER_MINUTE))
+        return Item(kind, component.display_name or unit_title, minutes, Markup(html))
+    module = registry.model_module(component.category) if component.block is not None else None
+    if module is None:
+        raise KitError(
+            f"{component.file}:{component.line}: <{component.category}> cannot be printed in a trainer's guide"
+            " — give it audience above the guide's level, or use html, a journal, a role-play or a rubric"
+        )
+    content = module.view_content(component.block)
+    if component.category == "reflection_journal":
+        return Item(
+            "discussion", content["display_name"], MINUTES_PER_DISCUSSION_QUESTION * len(content["prompts"]), content
+        )
+    if component.category == "scenario_roleplay":
+        return Item("roleplay", content["title"], MINUTES_PER_ROLEPLAY, _script(content))
+    if component.category == "facilitation_rubric":
+        return Item("rubric", content["title"], MINUTES_PER_OBSERVATION, content)
+    raise KitError(f"{component.file}:{component.line}: <{component.category}> has no trainer's-guide form")
+
+
+def _script(content: dict) -> dict:
+    """A role-play as a script: scenes in the author's order, each choice naming the scene it leads to."""
+    titles = {scene["id"]: scene["title"] for scene in content["scenes"]}
+    names = {persona["id"]: persona["name"] for persona in content["personas"]}
+    scenes = []
+    for number, scene in enumerate(content["scenes"], start=1):
+        scenes.append(
+            {
+                **scene,
+                "number": number,
+                "beats": [{**beat, "name": names.get(beat["speaker"] or "", "")} for beat in scene["beats"]],
+                "choices": [{**choice, "next_title": titles.get(choice["next"], "")} for choice in scene["choices"]],
+            }
+        )
+    return {**content, "scenes": scenes}
+
+
+def handouts(course) -> list[dict]:
+    """The course's downloadable documents; printable HTML handouts are included whole."""
+    found = []
+    for name in course.static_files:
+        if not name.lower().endswith(HANDOUT_SUFFIXES):
+            continue
+        path = course.folder / "static" / name
+        entry = {"name": name, "size": path.stat().st_size, "html": None}
+        if name.lower().endswith(".html"):
+            body = lxml.html.fromstring(path.read_text(encoding="utf-8")).find(".//body")
+            if body is not None:
+                inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
+                entry["html"] = Markup(_inline_images(inner, course.folder / "static"))
+        found.append(entry)
+    return found
+
+
+class KitError(Exception):
+    """The course holds something the guide cannot show; the message says where and what to do."""
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(KIT_TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(course, pathways: Pathways, level_id: str) -> str:
+    level = pathways.level(level_id)
+    if level is None:
+        raise KitError(f"unknown level {level_id!r} — choose one of: {', '.join(lv.id for lv in pathways.levels)}")
+    planned = sessions(course, pathways, level_id)
+    return (
+        _environment()
+        .get_template("kit.html")
+        .render(
+            course=course,
+            level=level,
+            sessions=planned,
+            total_minutes=sum(session.minutes for session in planned),
+            handouts=handouts(course),
+            timings={
+                "speaking": SPEAKING_WORDS_PER_MINUTE,
+                "discussion": MINUTES_PER_DISCUSSION_QUESTION,
+                "roleplay": MINUTES_PER_ROLEPLAY,
+                "observation": MINUTES_PER_OBSERVATION,
+            },
+        )
+    )
+
+
+def chromium_path() -> str:
+    """Debian's chromium, or the binary named by P2P_CHROMIUM."""
+    return os.environ.get("P2P_CHROMIUM") or "/usr/bin/chromium"
+
+
+def print_pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> None:
+    """Chromium's print of the guide: the same engine learners' browsers use, the print stylesheet applied."""
+    binary = chromium_path()
+    if not Path(binary).is_file() and shutil.which(binary) is None:
+        raise KitError(f"no Chromium at {binary} — install Debian's chromium or set P2P_CHROMIUM to a Chromium binary")
+    with tempfile.TemporaryDirectory() as profile:
+        command = [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf_path}",
+            html_path.resolve().as_uri(),
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    if result.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
+        raise KitError(f"Chromium could not print {html_path.name} (exit {result.returncode}): {result.stderr[-300:]}")

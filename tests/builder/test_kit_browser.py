@@ -1,0 +1,104 @@
+"""`p2p kit`: the trainer's guide rendered from the course — every scene, prompt and criterion in it,
+nothing above its level — printed to PDF by Chromium and clean under axe."""
+
+import re
+import shutil
+from pathlib import Path
+
+from builder_helpers import REPO
+from click.testing import CliRunner
+from lxml import html as lxml_html
+from support.browser import axe_violations
+
+from builder.cli import main
+from builder.course import load_course
+from xblocks import registry
+
+COURSES_DIR = REPO / "courses"
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def text_of(path: Path) -> str:
+    return " ".join(lxml_html.fromstring(path.read_text(encoding="utf-8")).text_content().split())
+
+
+def squashed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_trainer_guide_holds_every_session_scene_prompt_and_criterion(tmp_path):
+    code, out, err = run("kit", "facilitation", "--level", "trainer", "--out", tmp_path, "--no-pdf")
+    assert (code, err) == (0, "")
+    guide = tmp_path / "facilitation-trainer-kit.html"
+    assert out.startswith(str(guide))
+    text = text_of(guide)
+    course, _ = load_course(COURSES_DIR / "facilitation")
+    for number, chapter in enumerate(course.chapters, start=1):
+        assert f"Session {number}: {chapter.display_name}" in text
+    for component in course.components():
+        if component.block is None:
+            continue
+        content = registry.model_module(component.category).view_content(component.block)
+        if component.category == "scenario_roleplay":
+            for scene in content["scenes"]:
+                assert squashed(scene["title"]) in text
+                for choice in scene["choices"]:
+                    assert squashed(choice["text"]) in text and squashed(choice["feedback"]) in text
+        elif component.category == "reflection_journal":
+            for prompt in content["prompts"]:
+                assert squashed(prompt["text"]) in text
+        elif component.category == "facilitation_rubric":
+            for criterion in content["criteria"]:
+                assert all(squashed(descriptor) in text for descriptor in criterion["descriptors"])
+    # Each session's agenda adds up to the session total it prints.
+    page = lxml_html.fromstring(guide.read_text(encoding="utf-8"))
+    for table in page.findall(".//table"):
+        if table.findtext("caption") == "Agenda":
+            minutes = [int(cell.text) for cell in table.findall("./tbody/tr/td[@class='minutes']")]
+            assert sum(minutes) == int(table.find("./tfoot/tr/td").text) > 0
+
+
+def test_trainer_notes_are_in_the_trainer_guide_only(tmp_path):
+    root = tmp_path / "courses"
+    shutil.copytree(COURSES_DIR, root)
+    notes = root / "facilitation" / "html" / "fac_trainer_notes.html"
+    notes.write_text("<p>Pair new facilitators with an experienced co-facilitator for their first meeting.</p>")
+    (root / "facilitation" / "html" / "fac_trainer_notes.xml").write_text(
+        '<html filename="fac_trainer_notes" display_name="Coaching tip" audience="trainer"/>'
+    )
+    vertical = root / "facilitation" / "vertical" / "fac_u_welcome.xml"
+    vertical.write_text(
+        vertical.read_text().replace("</vertical>", '  <html url_name="fac_trainer_notes"/>\n</vertical>')
+    )
+    assert run("kit", "facilitation", "--courses", root, "--level", "trainer", "--out", tmp_path, "--no-pdf")[0] == 0
+    assert (
+        run("kit", "facilitation", "--courses", root, "--level", "facilitator", "--out", tmp_path, "--no-pdf")[0] == 0
+    )
+    trainer = (tmp_path / "facilitation-trainer-kit.html").read_text()
+    facilitator = (tmp_path / "facilitation-facilitator-kit.html").read_text()
+    assert re.search(r'<aside class="notes"[^>]*>.*?experienced co-facilitator', trainer, re.S)
+    assert "experienced co-facilitator" not in facilitator
+
+
+def test_an_unknown_level_writes_nothing(tmp_path):
+    out = tmp_path / "dist"
+    code, _, err = run("kit", "facilitation", "--level", "director", "--out", out)
+    assert code == 1 and "unknown level 'director'" in err and "participant, facilitator, trainer" in err
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_the_guide_prints_to_pdf_and_reads_well_in_a_browser(tmp_path, page, static_server):
+    code, out, err = run("kit", "cultural_competency", "--level", "participant", "--out", tmp_path)
+    assert (code, err) == (0, "")
+    pdf = (tmp_path / "cultural_competency-participant-kit.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 10
+    server = static_server(tmp_path)
+    page.goto(f"{server.url}/cultural_competency-participant-kit.html")
+    assert page.locator("h1").inner_text() == load_course(COURSES_DIR / "cultural_competency")[0].display_name
+    # Course images are inlined, so the guide is one file.
+    assert page.evaluate("[...document.images].every(img => img.complete && img.naturalWidth > 0)")
+    assert axe_violations(page) == []
