@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from builder.targets.scorm import PLAYER_STATIC
+from builder.player.package import PLAYER_STATIC
 
 CMI_TIMESPAN = re.compile(r"^\d{4}:[0-5]\d:[0-5]\d\.\d\d$")
 ISO_DURATION = re.compile(r"^PT\d+H[0-5]?\dM[0-5]?\d\.\d\dS$")

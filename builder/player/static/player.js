@@ -1,5 +1,15 @@
 /* The player shell: table of contents, previous/next, progress, bookmark; mounts every block
- * with an offline store whose slot is the SCORM runtime (see docs/decisions/0001). */
+ * with an offline store whose slot is the run-time adapter's (see docs/decisions/0001).
+ *
+ * The adapter is the global named by data.runtime (P2PScorm for SCORM 1.2 and 2004). Its
+ * start(data, ui) answers the runtime the shell drives (ui: {notice, error, changed(status)}):
+ *   register(blockId, rules, content, unit)  every block, before begin()
+ *   begin() -> the bookmarked unit index, or -1
+ *   slot(blockId) -> {load, save}             the block's persistence, for P2PStore.offline
+ *   visit(unitIndex)                          the learner opened a unit
+ *   saved(blockId)                            a block's saved state (null if none)
+ *   finish()                                  the sitting ends (on pagehide), once
+ */
 (function (global) {
   "use strict";
 
@@ -39,7 +49,7 @@
     });
   }
 
-  var runtime = global.P2PScorm.start(data, {notice: notice, error: error, changed: changed});
+  var runtime = global[data.runtime].start(data, {notice: notice, error: error, changed: changed});
 
   function show(index, moveFocus) {
     if (index < 0 || index >= sections.length) { return; }

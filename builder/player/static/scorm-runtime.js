@@ -1,5 +1,6 @@
-/* The SCORM runtime of a package: finds the LMS, keeps every block's state in one versioned
- * document in cmi.suspend_data, and reports bookmark, score, status and interactions.
+/* The SCORM run-time adapter of the offline player (SCORM 1.2 and 2004, one binding per version
+ * in VERSIONS): finds the LMS, keeps the page's state document (course-state.js) in
+ * cmi.suspend_data, and reports bookmark, score, status and interactions.
  *
  *   var runtime = P2PScorm.start(config, ui);   // config: the page's p2p-data; ui: {notice, error, changed}
  *   runtime.register(blockId, rules, content);  // every block, before begin()
@@ -15,7 +16,7 @@
 (function (global) {
   "use strict";
 
-  var DOC_VERSION = 1;
+  var State = global.P2PCourseState;
   var COMMIT_DELAY_MS = 800;
   var i18n = {};
   function t(text) { return i18n[text] || text; }
@@ -136,7 +137,8 @@
     var api = findApi(v.api);
     var startedAt = Date.now();
     var blocks = {};          // id -> {rules, content, unit}
-    var doc = {v: DOC_VERSION, b: {}, u: [], i: {}};
+    var doc = State.empty();
+    doc.i = {};               // interaction id -> signature of what the LMS holds
     var written = "";         // the suspend_data the LMS (or localStorage) holds now
     var commitTimer = null, dirty = false, live = false, finished = false;
     var interactionIndex = {}, interactionCount = 0;
@@ -202,31 +204,7 @@
     }
 
     function report() {
-      var earned = 0, possible = 0, scored = false, blocksDone = {}, interactions = [];
-      Object.keys(blocks).forEach(function (id) {
-        var block = blocks[id];
-        var outcome = block.rules.report(block.rules.restore(doc.b[id] || null, block.content), block.content, id);
-        if (outcome.score && outcome.score.possible > 0) {
-          scored = true;
-          earned += outcome.score.earned;
-          possible += outcome.score.possible;
-        }
-        blocksDone[id] = !!outcome.completed;
-        (outcome.interactions || []).forEach(function (item) { interactions.push({item: item, content: block.content}); });
-      });
-      var unitsDone = unitIds.map(function (unitId, index) {
-        if (doc.u.indexOf(unitId) < 0) { return false; }
-        return Object.keys(blocks).every(function (id) { return blocks[id].unit !== index || blocksDone[id]; });
-      });
-      var done = unitsDone.filter(Boolean).length;
-      return {
-        progress: unitIds.length ? done / unitIds.length : 1,
-        completed: done === unitIds.length,
-        unitsDone: unitsDone,
-        scaled: scored ? earned / possible : null,
-        earned: earned, possible: possible,
-        interactions: interactions
-      };
+      return State.status(doc, blocks, unitIds);
     }
 
     function sendScoreAndStatus(state) {
@@ -316,14 +294,13 @@
     function load() {
       var saved = readSaved();
       if (!saved) { return; }
-      var restored = null;
-      try { restored = global.P2PStateCodec.decode(saved); } catch (e) { restored = null; }
-      if (!restored || typeof restored !== "object" || restored.v !== DOC_VERSION) {
+      var restored = State.decode(saved);
+      if (!restored) {
         ui.error(t("Your saved progress could not be read, so this course starts from the beginning."));
         return;
       }
       written = saved;
-      doc = {v: DOC_VERSION, b: restored.b || {}, u: restored.u || [], i: restored.i || {}};
+      doc = {v: State.version, b: restored.b || {}, u: restored.u || [], i: restored.i || {}};
       if (restored.l) { doc.l = restored.l; }
     }
 
@@ -370,8 +347,7 @@
       },
       begin: function () {
         // A re-published package: forget blocks and units that no longer exist.
-        Object.keys(doc.b).forEach(function (id) { if (!blocks[id]) { delete doc.b[id]; } });
-        doc.u = doc.u.filter(function (id) { return unitIds.indexOf(id) >= 0; });
+        State.prune(doc, blocks, unitIds);
         var prefixes = Object.keys(blocks).map(function (id) { return identifier(id, 255) + "-"; });
         Object.keys(doc.i).forEach(function (id) {  // interaction ids are "<block id>-..."
           if (!prefixes.some(function (prefix) { return id.indexOf(prefix) === 0; })) { delete doc.i[id]; }
