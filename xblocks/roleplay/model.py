@@ -39,15 +39,14 @@ from lxml import etree
 
 from xblocks.common.problems import Problem, located
 
+from . import scoring
+
 TAG = "scenario_roleplay"
 KEEP_CHOICES = ("best", "last")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _POINTS_ITEM = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):([+-]?\d{1,3})$")
 _SPACE = re.compile(r"\s+")
-# Route enumeration for `best`/`possible` is exhaustive over simple paths; beyond this many
-# routes the scenario is too tangled to score or to play well, so validation says so.
-MAX_ROUTES = 200_000
 
 
 @dataclass
@@ -466,8 +465,9 @@ def _validate(reader: _Reader, root, scenario: Scenario, lines) -> None:
     if bests is None:
         reader.problem(
             root,
-            f"the scenario has more than {MAX_ROUTES} routes to its endings",
-            "split it into smaller scenarios or remove some loops",
+            f"the scenario's loops are too tangled to score: finding its best routes takes more than "
+            f"{scoring.MAX_STEPS} steps",
+            "split it into smaller scenarios, or make fewer choices lead back to earlier scenes",
         )
         return
     for dimension in scenario.dimensions:
@@ -517,38 +517,26 @@ def _can_reach(scenario: Scenario, targets: set[str]) -> set[str]:
 
 def _route_bests(scenario: Scenario) -> tuple[dict[str, int], int] | None:
     """(best per dimension, best total) over every loop-free route from the start to an ending,
-    computed once per parsed scenario."""
+    or None when the scenario is too tangled to score; computed once per parsed scenario."""
     if "_bests" not in scenario.__dict__:
-        scenario.__dict__["_bests"] = _search_route_bests(scenario)
+        bests = _search_route_bests(scenario)
+        scenario.__dict__["_bests"] = None if bests is None else (bests.dimensions, bests.possible)
     return scenario.__dict__["_bests"]
 
 
-def _search_route_bests(scenario: Scenario) -> tuple[dict[str, int], int] | None:
-    best = {d.id: None for d in scenario.dimensions}
-    best_total: int | None = None
-    count = 0
-    stack = [(scenario.start, (scenario.start,), {})]
-    while stack:
-        scene_id, visited, totals = stack.pop()
-        scene = scenario.scene(scene_id)
-        if scene.ending:
-            count += 1
-            if count > MAX_ROUTES:
-                return None
-            for dimension in best:
-                value = totals.get(dimension, 0)
-                best[dimension] = value if best[dimension] is None else max(best[dimension], value)
-            total = sum(totals.values())
-            best_total = total if best_total is None else max(best_total, total)
-            continue
-        for choice in scene.choices:
-            if choice.next in visited:
-                continue  # a loop: cut from the route, so it never adds points
-            added = dict(totals)
-            for dimension, value in choice.points.items():
-                added[dimension] = added.get(dimension, 0) + value
-            stack.append((choice.next, visited + (choice.next,), added))
-    return {k: (v or 0) for k, v in best.items()}, (best_total or 0)
+def _search_route_bests(scenario: Scenario) -> scoring.Bests | None:
+    """The scores over the scenario's state graph (see scoring.py: no route is enumerated)."""
+    scenes = {s.id: s for s in scenario.scenes}
+    try:
+        return scoring.best_scores(
+            scenario.start,
+            scene_of=lambda scene_id: scene_id,
+            moves=lambda scene_id: [(c.next, c.points) for c in scenes[scene_id].choices],
+            ending_of=lambda scene_id: scene_id if scenes[scene_id].ending else None,
+            dimensions=[d.id for d in scenario.dimensions],
+        )
+    except scoring.TooTangled:
+        return None
 
 
 def route_scenes(scenario: Scenario, route: list[str]) -> list[str]:

@@ -1,0 +1,108 @@
+"""Scoring over the state graph (scoring.py) agrees with enumerating every loop-free route, on the
+course scenarios and on random scenarios full of loops; large and tangled inputs are answered."""
+
+from __future__ import annotations
+
+import random
+import sys
+
+import pytest
+from roleplay_support import ROOT, load_scenario, loop_free_routes
+
+from xblocks.roleplay import model, scoring
+
+sys.path.insert(0, str(ROOT))  # the generators live with the benchmark that times them
+from bench import roleplay_scale
+
+COURSE_SCENARIOS = sorted(ROOT.glob("courses/*/scenario_roleplay/*.xml"))
+
+
+def enumerated(scenario: model.Scenario) -> tuple[dict, int, dict]:
+    """The oracle: per dimension best, best total, and per ending (lowest, highest) total, by route."""
+    dims = {d.id: None for d in scenario.dimensions}
+    endings: dict[str, tuple[int, int]] = {}
+    for route in loop_free_routes(scenario):
+        totals = model.route_totals(scenario, route)
+        for d, value in totals.items():
+            dims[d] = value if dims[d] is None else max(dims[d], value)
+        end = model.route_scenes(scenario, route)[-1]
+        low, high = endings.get(end, (None, None))
+        total = sum(totals.values())
+        endings[end] = (total if low is None else min(low, total), total if high is None else max(high, total))
+    return dims, max(high for _, high in endings.values()), endings
+
+
+def random_scenario(seed: int) -> str:
+    """Up to 9 scenes whose choices go anywhere (loops everywhere), and 3 endings."""
+    rng = random.Random(seed)
+    count = rng.randint(2, 9)
+    targets = [f"s{k}" for k in range(count)] + ["e0", "e1", "e2"]
+    body = []
+    for k in range(count):
+        choices = ""
+        for n in range(rng.randint(1, 4)):
+            target = rng.choice(targets[: count + 3])
+            points = f"respect:{rng.randint(-3, 3)} advocacy:{rng.randint(-3, 3)}"
+            choices += roleplay_scale._choice(f"c{k}x{n}", target, points)
+        # Every scene can end and leads on to the next, so every scene and ending is used.
+        if k + 1 < count:
+            choices += roleplay_scale._choice(f"c{k}on", f"s{k + 1}", f"respect:{rng.randint(-3, 3)}")
+        choices += roleplay_scale._choice(f"c{k}end", f"e{k % 3}", "respect:1 advocacy:1")
+        body.append(roleplay_scale._scene(f"s{k}", choices))
+    return roleplay_scale._document("random", body, [roleplay_scale._ending(e) for e in ("e0", "e1", "e2")])
+
+
+def graph_scores(scenario: model.Scenario) -> scoring.Bests:
+    bests = model._search_route_bests(scenario)
+    assert bests is not None
+    return bests
+
+
+@pytest.mark.parametrize("path", COURSE_SCENARIOS, ids=[p.stem for p in COURSE_SCENARIOS])
+def test_course_scenarios_score_as_their_routes_do(path):
+    scenario = load_scenario(path)
+    dims, possible, endings = enumerated(scenario)
+    bests = graph_scores(scenario)
+    assert (bests.dimensions, bests.possible, bests.endings) == (dims, possible, endings)
+
+
+def test_random_scenarios_with_loops_score_as_their_routes_do():
+    checked = 0
+    for seed in range(200):
+        scenario, problems = model.parse_text(random_scenario(seed), "random.xml")
+        if scenario is None:  # unreachable scenes and the like: not a scoring question
+            continue
+        dims, possible, endings = enumerated(scenario)
+        bests = graph_scores(scenario)
+        assert bests.dimensions == dims, seed
+        assert bests.possible == possible, seed
+        assert bests.endings == endings, seed
+        checked += 1
+    assert checked >= 150
+
+
+def test_a_300_scene_scenario_validates_and_is_scored():
+    scenario, problems = model.parse_text(roleplay_scale.scenes(300), "scenes.xml")
+    assert problems == []
+    assert len(scenario.scenes) > 300
+    assert graph_scores(scenario).possible > 0
+
+
+@pytest.mark.parametrize("count", [24, 100])
+def test_diamonds_are_scored_exactly_without_enumerating_their_routes(count):
+    """2**count routes; each diamond's best is 2 (one point on each side), so the best is 2*count."""
+    scenario, problems = model.parse_text(roleplay_scale.diamonds(count), "diamonds.xml")
+    assert problems == []
+    bests = graph_scores(scenario)
+    assert bests.possible == 2 * count
+    assert bests.steps < 10 * count
+
+
+def test_a_tangle_no_algorithm_can_score_is_refused_with_a_fix():
+    scenario, problems = model.parse_text(roleplay_scale.tangle(40), "tangle.xml")
+    assert scenario is None
+    assert [p.message for p in problems] == [
+        f"the scenario's loops are too tangled to score: finding its best routes takes more than "
+        f"{scoring.MAX_STEPS} steps"
+    ]
+    assert "fewer choices lead back" in problems[0].fix
