@@ -1,4 +1,4 @@
-"""What every target shares: its options, what it returns, how it fails, and atomic publishing.
+"""What every target shares: its options, what it returns (artifacts and warnings), how it fails, and atomic publishing.
 
 A target writes only inside the work folder it is given. The CLI moves the artifacts into the
 output folder after every course and every target succeeded, so `dist/` never holds a partial build.
@@ -45,6 +45,27 @@ class Artifact:
     @classmethod
     def of(cls, path: Path, units: int) -> Artifact:
         return cls(Path(path), Path(path).stat().st_size, units)
+
+
+@dataclass(frozen=True)
+class BuildWarning:
+    """Something an author should know about a build that still succeeds (`p2p build --strict` fails on it).
+
+    `where` names what it is about: a course folder, or the package (`<course>-<target>`)."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Built:
+    """What one target made of one course: its artifacts (in the work folder) and its warnings."""
+
+    artifacts: list[Artifact]
+    warnings: list[BuildWarning] = field(default_factory=list)
 
 
 class BuildError(Exception):

@@ -10,27 +10,17 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from builder import cloud
+from builder import cloud, pipeline
 from builder import kit as kit_module
 from builder import pathways as pathways_module
-from builder.build import (
-    Artifact,
-    BuildError,
-    BuildOptions,
-    OutputError,
-    check_output_folder,
-    publish,
-    staging_folder,
-)
-from builder.course import Course, load_course
+from builder.build import Artifact, BuildOptions, OutputError, check_output_folder, publish, staging_folder
+from builder.pipeline import COURSES_DIR, LoadedCourse, Report
 from builder.targets import TARGETS
-from xblocks.common.problems import Problem
-
-COURSES_DIR = Path("courses")
 
 
 class UsageProblem(click.ClickException):
@@ -43,40 +33,34 @@ class UsageProblem(click.ClickException):
 
 
 def course_folders(names: tuple[str, ...], courses_dir: Path) -> list[Path]:
-    """The folders to work on: the ones named, or every folder of `courses_dir` with a course.xml."""
-    if names:
-        folders = []
-        for name in names:
-            path = Path(name)
-            if path.is_dir():
-                folders.append(path)
-            elif (courses_dir / name).is_dir():
-                folders.append(courses_dir / name)
-            else:
-                raise UsageProblem(
-                    f"course folder {name!r} not found (looked for {path} and {courses_dir / name})"
-                    f" — give a course folder path or the name of a folder in {courses_dir}/"
-                )
-        return folders
-    if not courses_dir.is_dir():
-        raise UsageProblem(f"no {courses_dir}/ folder here — run p2p from the repository root, or pass --courses DIR")
-    folders = []
-    for path in sorted(courses_dir.iterdir()):
-        if not path.is_dir() or path.name.startswith("."):
-            continue
-        if (path / "course.xml").is_file():
-            folders.append(path)
-        else:
-            click.echo(f"{path}: skipped — no course.xml yet (add one to include this course)", err=True)
-    return folders
+    """The folders to work on (see `pipeline.select`); says which folders of `courses_dir` are skipped."""
+    return selection_of(names, courses_dir).folders
 
 
-def load_all(folders: list[Path]) -> list[tuple[Path, Course | None, list[Problem]]]:
-    return [(folder, *load_course(folder)) for folder in folders]
+def selection_of(names: tuple[str, ...], courses_dir: Path) -> pipeline.Selection:
+    try:
+        selection = pipeline.select(names, courses_dir)
+    except pipeline.SelectionError as error:
+        raise UsageProblem(str(error)) from None
+    for warning in selection.skipped_warnings:
+        click.echo(str(warning), err=True)
+    return selection
 
 
-def unit_count(course: Course | None) -> int | None:
+def load_all(folders: list[Path]) -> list[LoadedCourse]:
+    return pipeline.load(folders)
+
+
+def unit_count(course) -> int | None:
     return sum(1 for _ in course.units()) if course is not None else None
+
+
+def show_findings(report: Report) -> None:
+    """Problems, then warnings, on stderr."""
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def plural(count: int, noun: str) -> str:
@@ -106,6 +90,11 @@ def main() -> None:
     """Validate P2P courses (Open edX OLX) and build them for Open edX and SCORM."""
 
 
+strict_option = click.option(
+    "--strict", is_flag=True, help="Fail on warnings too (course folders skipped, package caveats)."
+)
+
+
 @main.command()
 @click.argument("courses", nargs=-1)
 @courses_option
@@ -117,10 +106,11 @@ def main() -> None:
     show_default=True,
     help="json: one document on stdout for machines.",
 )
-def validate(courses: tuple[str, ...], courses_dir: Path, output_format: str) -> None:
+@strict_option
+def validate(courses: tuple[str, ...], courses_dir: Path, output_format: str, strict: bool) -> None:
     """Check COURSE folders (default: every course) and report every problem at once."""
-    results = load_all(course_folders(courses, courses_dir))
-    failed = any(problems for _, _, problems in results)
+    report = pipeline.validate(selection_of(courses, courses_dir))
+    failed = report.failed(strict)
     if output_format == "json":
         click.echo(
             json.dumps(
@@ -128,28 +118,31 @@ def validate(courses: tuple[str, ...], courses_dir: Path, output_format: str) ->
                     "ok": not failed,
                     "courses": [
                         {
-                            "course": folder.name,
-                            "folder": str(folder),
-                            "units": unit_count(course),
-                            "problems": [problem.as_dict() for problem in problems],
+                            "course": loaded.folder.name,
+                            "folder": str(loaded.folder),
+                            "units": loaded.units,
+                            "problems": [problem.as_dict() for problem in loaded.problems],
                         }
-                        for folder, course, problems in results
+                        for loaded in report.courses
                     ],
+                    "warnings": [{"where": w.where, "message": w.message} for w in report.strict_warnings],
                 },
                 indent=2,
                 ensure_ascii=False,
             )
         )
     else:
-        if not results:
+        if not report.courses:
             click.echo(f"No courses to validate: no folder in {courses_dir}/ has a course.xml yet.")
-        for folder, course, problems in results:
-            for problem in problems:
+        for loaded in report.courses:
+            for problem in loaded.problems:
                 click.echo(str(problem))
-            if problems:
-                click.echo(f"{folder}: {plural(len(problems), 'problem')}")
+            if loaded.problems:
+                click.echo(f"{loaded.folder}: {plural(len(loaded.problems), 'problem')}")
             else:
-                click.echo(f"{folder}: OK ({plural(unit_count(course), 'unit')})")
+                click.echo(f"{loaded.folder}: OK ({plural(loaded.units or 0, 'unit')})")
+        if strict and report.strict_warnings and not report.problems:
+            click.echo(f"p2p: {plural(len(report.strict_warnings), 'warning')} and --strict — fix them", err=True)
     sys.exit(1 if failed else 0)
 
 
@@ -186,79 +179,60 @@ def chosen_targets(names: tuple[str, ...]) -> list[str]:
     show_default=True,
     help="SCORM packages: one SCO per course (every LMS takes it) or one per chapter.",
 )
-def build(courses: tuple[str, ...], courses_dir: Path, targets: tuple[str, ...], out: Path, sco_per: str) -> None:
+@strict_option
+def build(
+    courses: tuple[str, ...], courses_dir: Path, targets: tuple[str, ...], out: Path, sco_per: str, strict: bool
+) -> None:
     """Validate COURSE folders (default: every course), then build each target into --out.
 
-    Nothing is written to --out unless every course and every target succeeds.
+    Nothing is written to --out unless every course and every target succeeds (and, with
+    --strict, nothing warns).
     """
-    target_names = chosen_targets(targets)
+    chosen = [TARGETS[name] for name in chosen_targets(targets)]
     try:
         check_output_folder(out)
     except OutputError as error:
         raise UsageProblem(str(error)) from None
-    folders = course_folders(courses, courses_dir)
-    if not folders:
+    selection = selection_of(courses, courses_dir)
+    if not selection.folders:
         click.echo(f"No courses to build: no folder in {courses_dir}/ has a course.xml yet. Nothing written.")
         return
-    results = load_all(folders)
-    problems = [problem for _, _, found in results for problem in found]
-    if problems:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        raise_failed(len(problems), out)
-    options = BuildOptions(sco_per=sco_per)
-    jobs = [(course, name) for _, course, _ in results for name in target_names]
-    artifacts, failures = [], []
+    report = pipeline.validate(selection)
+    if report.problems:
+        show_findings(report)
+        raise_failed(len(report.problems), out)
     try:
         with staging_folder(out) as workdir:
-            with progress(jobs) as bar:
-                for course, name in bar:
-                    job_dir = workdir / f"{course.name}.{name}"
-                    job_dir.mkdir()
-                    try:
-                        artifacts += TARGETS[name](course, job_dir, options)
-                    except BuildError as error:
-                        failures += error.problems
-            if failures:
-                # The SCORM targets share their checks: a fault found by both is one fault to fix.
-                failures = list(dict.fromkeys(failures))
-                for problem in failures:
-                    click.echo(str(problem), err=True)
-                raise_failed(len(failures), out)
-            published = publish(artifacts, out)
+            report = pipeline.build(report, chosen, workdir, BuildOptions(sco_per=sco_per), progress)
+            show_findings(report)
+            if report.problems:
+                raise_failed(len(report.problems), out)
+            if report.failed(strict):
+                raise_failed(len(report.strict_warnings), out, "warning", " and --strict")
+            published = publish(report.artifacts, out)
     except OutputError as error:
         raise UsageProblem(str(error)) from None
     for artifact in published:
         click.echo(f"{artifact.path}  {human_size(artifact.size)}  {plural(artifact.units, 'unit')}")
 
 
-def raise_failed(count: int, out: Path):
-    click.echo(f"p2p: {plural(count, 'problem')} — nothing written to {out}/", err=True)
+def raise_failed(count: int, out: Path, noun: str = "problem", why: str = ""):
+    click.echo(f"p2p: {plural(count, noun)}{why} — nothing written to {out}/", err=True)
     sys.exit(1)
 
 
-class _Quiet:
-    """Stands in for a progress bar when stderr is not a terminal (CI logs, pipes)."""
-
-    def __init__(self, items):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False
-
-
-def progress(jobs):
+def progress(jobs: list[pipeline.Job]) -> Iterator[pipeline.Job]:
+    """A progress bar on a terminal; nothing in CI logs and pipes."""
     if sys.stderr.isatty() and len(jobs) > 1:
-        return click.progressbar(
+        with click.progressbar(
             jobs,
             label="Building",
             file=sys.stderr,
-            item_show_func=lambda job: f"{job[0].name} ({job[1]})" if job else "",
-        )
-    return _Quiet(jobs)
+            item_show_func=lambda job: f"{job[0].name} ({job[1].name})" if job else "",
+        ) as bar:
+            yield from bar
+    else:
+        yield from jobs
 
 
 @main.command("publish")
@@ -339,27 +313,16 @@ def publish_command(
 
 def built_packages(names: tuple[str, ...], courses_dir: Path, target: str, workdir: Path) -> list[tuple[Path, str]]:
     """Build each named course's SCORM packages into `workdir` (not --out): (path, label) of each package."""
-    results = load_all(course_folders(names, courses_dir))
-    problems = [problem for _, _, found in results for problem in found]
-    paths = []
-    for folder, course, _ in [] if problems else results:
-        job_dir = workdir / course.name
-        job_dir.mkdir()
-        try:
-            paths += [
-                (artifact.path, f"{artifact.path.name} (built from {folder})")
-                for artifact in TARGETS[target](course, job_dir, BuildOptions())
-            ]
-        except BuildError as error:
-            problems += error.problems
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    if problems:
+    report = pipeline.build(
+        pipeline.validate(selection_of(names, courses_dir)), [TARGETS[target]], workdir, BuildOptions()
+    )
+    show_findings(report)
+    if report.problems:
         raise cloud.PublishError(
-            f"{plural(len(problems), 'problem')} in the course — fix them (p2p validate)"
+            f"{plural(len(report.problems), 'problem')} in the course — fix them (p2p validate)"
             " and publish again; nothing was sent to SCORM Cloud"
         )
-    return paths
+    return [(a.path, f"{a.path.name} (built from {report.sources[a.path]})") for a in report.artifacts]
 
 
 def publish_packages(batch: list[cloud.Package], credentials: cloud.Credentials, policy: str, timeout: int) -> None:
@@ -403,7 +366,7 @@ def pathway_command(courses_dir: Path, output_format: str) -> None:
         raise UsageProblem(
             f"no {courses_dir / pathways_module.PATHWAYS_FILE} — write one (see docs/pathways.md) or pass --courses DIR"
         )
-    loaded = {folder.name: course for folder, course, _ in load_all(course_folders((), courses_dir)) if course}
+    loaded = {c.folder.name: c.course for c in load_all(course_folders((), courses_dir)) if c.course is not None}
     pathways, problems = pathways_module.check_pathways(courses_dir, loaded)
     if problems or pathways is None:
         for problem in problems:
@@ -450,10 +413,10 @@ def kit_command(course_name: str, courses_dir: Path, level_id: str, out: Path, p
     if not (courses_dir / pathways_module.PATHWAYS_FILE).is_file():
         raise UsageProblem(f"no {courses_dir / pathways_module.PATHWAYS_FILE} — a guide is for a pathway level")
     results = load_all(course_folders((), courses_dir)) if folder.parent == courses_dir else load_all([folder])
-    course = next((course for path, course, _ in results if path == folder), None)
-    problems = [problem for _, _, found in results for problem in found]
+    course = next((c.course for c in results if c.folder == folder), None)
+    problems = [problem for c in results for problem in c.problems]
     pathways, pathway_problems = pathways_module.check_pathways(
-        courses_dir, {path.name: loaded for path, loaded, _ in results if loaded is not None}
+        courses_dir, {c.folder.name: c.course for c in results if c.course is not None}
     )
     problems += pathway_problems
     if problems or course is None or pathways is None:

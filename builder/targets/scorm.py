@@ -14,10 +14,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import click
-
 from builder.archive import write_zip
-from builder.build import Artifact, BuildError, BuildOptions
+from builder.build import Artifact, BuildError, BuildOptions, BuildWarning
 from builder.course import Course
 from builder.player import Runtime, build_player, pages_of
 from builder.player.package import PLAYER_STATIC
@@ -32,14 +30,6 @@ SUSPEND_DATA_CAPACITY = {"scorm12": 4096, "scorm2004": 64000}
 SCO_PER = ("course", "chapter")
 
 _NOT_A_NAME = re.compile(r"[^A-Za-z0-9_.-]")
-
-
-def build_scorm12(course: Course, workdir: Path, options: BuildOptions) -> list[Artifact]:
-    return [build_package(course, workdir, options, "scorm12")]
-
-
-def build_scorm2004(course: Course, workdir: Path, options: BuildOptions) -> list[Artifact]:
-    return [build_package(course, workdir, options, "scorm2004")]
 
 
 def mastery_score(course: Course) -> float | None:
@@ -68,23 +58,33 @@ def scorm_runtime(course: Course, version: str) -> Runtime:
     )
 
 
-def sco_warnings(course: Course, version: str, sco_per: str) -> list[str]:
-    """Things an author should know about a build that still succeeds."""
+def package_warnings(course: Course, version: str, sco_per: str) -> list[BuildWarning]:
+    """Things an author should know about a package that still builds."""
     if sco_per != "chapter":
         return []
+    package = f"{course.name}-{version}"
     found = [
-        f"{course.name}-{version}: one SCO per chapter; some LMSs (Tovuti, Rise Up among them) "
-        "accept only single-SCO packages — build with --sco-per course for those"
+        BuildWarning(
+            package,
+            "one SCO per chapter; some LMSs (Tovuti, Rise Up among them) "
+            "accept only single-SCO packages — build with --sco-per course for those",
+        )
     ]
     if version == "scorm2004" and chapters_in_order(course):
         found.append(
-            f"{course.name}-{version}: chapters unlock in order through SCORM 2004 sequencing; "
-            "some LMSs (Moodle among them) ignore 2004 sequencing and open every chapter at once"
+            BuildWarning(
+                package,
+                "chapters unlock in order through SCORM 2004 sequencing; "
+                "some LMSs (Moodle among them) ignore 2004 sequencing and open every chapter at once",
+            )
         )
     elif version == "scorm12" and chapters_in_order(course):
         found.append(
-            f"{course.name}-{version}: SCORM 1.2 has no sequencing, so chapters_in_order is not "
-            "enforced in this package; build SCORM 2004 to unlock chapters in order"
+            BuildWarning(
+                package,
+                "SCORM 1.2 has no sequencing, so chapters_in_order is not "
+                "enforced in this package; build SCORM 2004 to unlock chapters in order",
+            )
         )
     return found
 
@@ -123,8 +123,6 @@ def build_package(
         files[name] = schema_path(version, name)
     dest = Path(workdir) / f"{course.name}-{version}.zip"
     write_zip(dest, files.items(), options.mtime)
-    for warning in sco_warnings(course, version, sco_per):
-        click.echo(f"warning: {warning}", err=True)
     return Artifact.of(dest, sum(1 for _ in course.units()))
 
 

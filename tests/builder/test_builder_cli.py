@@ -131,11 +131,15 @@ def test_build_with_a_broken_course_writes_nothing(courses, tmp_path):
 def test_a_target_failing_late_leaves_the_previous_dist_untouched(tmp_path, monkeypatch):
     """The OLX archive is finished before the second target fails: it must not be published either."""
 
-    def refusing_target(course, workdir, options):
-        (workdir / "half-written.zip").write_bytes(b"PK")
-        raise BuildError([Problem(str(course.folder / "course.xml"), 1, "cannot package this course", "fix it")])
+    class RefusingTarget:
+        name = "refusing"
+        suffix = "-refusing.zip"
 
-    monkeypatch.setitem(TARGETS, "refusing", refusing_target)
+        def build(self, course, workdir, options):
+            (workdir / "half-written.zip").write_bytes(b"PK")
+            raise BuildError([Problem(str(course.folder / "course.xml"), 1, "cannot package this course", "fix it")])
+
+    monkeypatch.setitem(TARGETS, "refusing", RefusingTarget())
     out_dir = tmp_path / "dist"
     out_dir.mkdir()
     (out_dir / "sample_course-olx.tar.gz").write_bytes(b"the previous build")
