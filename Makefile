@@ -9,7 +9,7 @@ OUT    ?= dist
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[builder,test]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
