@@ -29,10 +29,11 @@ build: $(BIN)/.installed
 validate: $(BIN)/.installed
 	$(BIN)/p2p validate
 
-# Style and static checks first: they take seconds and fail fast.
+# Style and static checks first: they take seconds and fail fast (mypy: the files listed in pyproject.toml).
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: lint $(BIN)/.installed node_modules/.installed browser-deps
 	$(BIN)/pytest

@@ -10,6 +10,7 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,7 +100,7 @@ def check_output_folder(out: Path) -> None:
 
 
 @contextmanager
-def staging_folder(out: Path):
+def staging_folder(out: Path) -> Iterator[Path]:
     """A fresh work folder on the same file system as `out`, so publishing is a rename.
 
     It sits inside `out` if that exists, else in its nearest existing ancestor, and is removed on

@@ -88,22 +88,23 @@ def select(names: Sequence[str], courses_dir: Path = COURSES_DIR) -> Selection:
     """The folders named (a path, or a folder name in `courses_dir`), or every folder of
     `courses_dir` with a course.xml."""
     if names:
-        folders = []
+        named: list[Path] = []
         for name in names:
             path = Path(name)
             if path.is_dir():
-                folders.append(path)
+                named.append(path)
             elif (courses_dir / name).is_dir():
-                folders.append(courses_dir / name)
+                named.append(courses_dir / name)
             else:
                 raise SelectionError(
                     f"course folder {name!r} not found (looked for {path} and {courses_dir / name})"
                     f" — give a course folder path or the name of a folder in {courses_dir}/"
                 )
-        return Selection(folders)
+        return Selection(named)
     if not courses_dir.is_dir():
         raise SelectionError(f"no {courses_dir}/ folder here — run p2p from the repository root, or pass --courses DIR")
-    folders, skipped = [], []
+    folders: list[Path] = []
+    skipped: list[Path] = []
     for path in sorted(courses_dir.iterdir()):
         if not path.is_dir() or path.name.startswith("."):
             continue

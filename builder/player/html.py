@@ -38,7 +38,7 @@ def offline_html(course: Course, component: Component, statics: set[str], proble
     """The component's html with its static references made local; problems for what cannot play offline."""
     text = component.html or ""
 
-    def where(match: re.Match) -> tuple[str, int]:  # the line in the html file that holds the match
+    def where(match: re.Match[str]) -> tuple[str, int]:  # the line in the html file that holds the match
         if component.html_file is None:
             return component.file, component.line
         return component.html_file, component.html_line + text.count("\n", 0, match.start())
@@ -62,7 +62,7 @@ def offline_html(course: Course, component: Component, statics: set[str], proble
             )
         )
 
-    def local(match: re.Match) -> str:
+    def local(match: re.Match[str]) -> str:
         name = use_static(course, match.group(2), component, statics, problems, where(match))
         return f"{match.group(1)}static/{name}"
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import rcssmin
 import rjsmin
@@ -165,13 +166,16 @@ def _render_page(
     course: Course, page: Page, runtime: Runtime, package_id: str, lang: str, problems: list[Problem]
 ) -> tuple[str, list[str]]:
     statics: set[str] = set()
-    toc, units, blocks = [], [], []
+    toc: list[dict[str, Any]] = []
+    units: list[dict[str, Any]] = []
+    blocks: list[dict[str, Any]] = []
     for chapter in page.chapters:
-        entry = {"title": chapter.display_name, "units": []}
+        unit_numbers: list[int] = []
+        entry = {"title": chapter.display_name, "units": unit_numbers}
         for subsection in chapter.subsections:
             for unit in subsection.units:
                 number = len(units)
-                components = []
+                components: list[dict[str, Any]] = []
                 for component in unit.components:
                     if component.category == "html":
                         components.append({"kind": "html", "html": offline_html(course, component, statics, problems)})
@@ -190,7 +194,7 @@ def _render_page(
                         "anchor": f"unit-{number + 1}",
                     }
                 )
-                entry["units"].append(number)
+                unit_numbers.append(number)
         toc.append(entry)
     data = {
         **runtime.page_data,
