@@ -21,6 +21,7 @@ import rjsmin
 
 from builder.build import BuildError
 from builder.course import Chapter, Course
+from builder.grading import grading_outline, grading_policy
 from builder.player.blocks import BLOCK_PLAYERS, playability_problems, render_block
 from builder.player.html import offline_html
 from xblocks.common.i18n import normalize_language, script_catalogue
@@ -33,7 +34,12 @@ PAGE_TEMPLATE = "templates/sco.html"
 
 # Scripts in load order: the codec and the store, then the adapter's, then the blocks', and the
 # shell last (it starts the adapter's runtime and mounts the blocks).
-CORE_SCRIPTS = (PLAYER_STATIC / "state-codec.js", STORE_SCRIPT, PLAYER_STATIC / "course-state.js")
+CORE_SCRIPTS = (
+    PLAYER_STATIC / "state-codec.js",
+    STORE_SCRIPT,
+    PLAYER_STATIC / "grader.js",
+    PLAYER_STATIC / "course-state.js",
+)
 SHELL_SCRIPT = PLAYER_STATIC / "player.js"
 SHELL_STYLE = PLAYER_STATIC / "player.css"
 # What a package holds of them: everything bundled and minified.
@@ -205,6 +211,9 @@ def _render_page(
         "i18n": script_catalogue(lang, SHELL_SCRIPT, *runtime.scripts),
         "units": [{"id": u["id"], "title": u["title"]} for u in units],
         "blocks": blocks,
+        # The course grade, as Open edX computes it (grader.js): the whole course's outline, so a
+        # chapter page counts the other chapters' subsections as not attempted here.
+        "grading": {"policy": grading_policy(course), "subsections": grading_outline(course)},
     }
     html = render(
         PAGE_TEMPLATE,

@@ -40,10 +40,12 @@ def score_sets(page):
     return [element for element, _ in calls(page)["setValue"] if element.startswith("cmi.score")]
 
 
-# (role-play choices, rubric ratings, score raw of 12: role-play 6 points + rubric 6; result at 0.6)
+# (role-play choices, rubric ratings, the course grade, result at 0.6). The sample course grades two
+# "Practice" subsections equally (grading_policy.json): the role-play's (1 of 6 or 6 of 6) and the
+# rubric's (2 of 6 or 5 of 6): (0.1667 + 0.3333) / 2 = 25 %; (1 + 0.8333) / 2 = 91.67 % -> 92 %.
 LEARNERS = {
-    "failing": (["explain", "email"], ["emerging", "emerging"], 1 + 2, "failed"),
-    "passing": (["listen", "meet"], ["proficient", "exemplary"], 6 + 5, "passed"),
+    "failing": (["explain", "email"], ["emerging", "emerging"], 25, "failed"),
+    "passing": (["listen", "meet"], ["proficient", "exemplary"], 92, "passed"),
 }
 
 
@@ -88,15 +90,17 @@ def test_part_way_is_unknown_and_the_finish_reports_the_score_first(page, tmp_pa
     commits = calls(page2)["commit"]
     sco.locator(".p2p-rubric__submit").click()
     sco.locator(".p2p-rubric__results").wait_for()
-    scaled = str(round(raw / 12, 4))
+    scaled = str(round(raw / 100, 4))
     assert lms_reads(page2, commits, "cmi.success_status", "cmi.completion_status", "cmi.score.scaled") == [
         [result, "0"],
         ["completed", "0"],
         [scaled, "0"],
     ]
     final = stop(page2)
-    assert (final["completion_status"], final["success_status"], final["exit"]) == ("completed", result, "normal")
-    assert (final["score"]["raw"], final["score"]["max"], final["score"]["scaled"]) == (str(raw), "12", scaled)
+    assert (final["completion_status"], final["success_status"], final["exit"]) == ("completed", result, "suspend")
+    # The course grade as a percentage (Moodle's gradebook reads raw out of 100), scaled beside it.
+    assert (final["score"]["min"], final["score"]["raw"], final["score"]["max"]) == ("0", str(raw), "100")
+    assert final["score"]["scaled"] == scaled
 
     # Part-way reports said incomplete/unknown; the score, whole, came just before the first
     # report that says completed and passed/failed.
@@ -144,7 +148,9 @@ def test_a_chapter_in_order_reports_unknown_part_way_and_passed_when_done(page, 
     sco.locator(".p2p-rp-debrief").wait_for()
     final = stop(page2)
     assert (final["completion_status"], final["success_status"]) == ("completed", "passed")
-    assert (final["score"]["raw"], final["score"]["max"], final["score"]["scaled"]) == ("6", "6", "1")
+    # The chapter's share of the course grade (one of two Practice subsections: 50 points of 100)
+    # as raw, so the chapters' raw scores add up to the course grade; scaled: all this chapter gives.
+    assert (final["score"]["raw"], final["score"]["max"], final["score"]["scaled"]) == ("50", "100", "1")
     sets = calls(page2)["setValue"]
     passed_at = sets.index(["cmi.success_status", "passed"])
     assert ["cmi.success_status", "unknown"] in sets[:passed_at]  # the first report of sitting two

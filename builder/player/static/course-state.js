@@ -1,6 +1,7 @@
 /* The learner's state of one player page, whatever the run-time: one versioned document
  *
- *   {v: 1, b: {<block id>: state}, u: [visited unit ids], l: <bookmark, kept here without an LMS>}
+ *   {v: 1, b: {<block id>: state}, u: [visited unit ids], c: 1 once the course was completed,
+ *    l: <bookmark, kept here without an LMS>}
  *
  * (an adapter may keep keys of its own in it: the SCORM one keeps i, its interaction signatures),
  * and the status the blocks' own reports add up to. A run-time adapter stores the document where
@@ -10,7 +11,9 @@
  *   P2PCourseState.empty()                       a fresh document
  *   P2PCourseState.decode(text)                  a saved document, or null if unreadable or of another version
  *   P2PCourseState.prune(doc, blocks, unitIds)   forget blocks and units a re-published package no longer has
- *   P2PCourseState.status(doc, blocks, unitIds)  {progress, completed, unitsDone, scaled, earned, possible, interactions}
+ *   P2PCourseState.status(doc, blocks, unitIds, grading)
+ *       {progress, completed, unitsDone, grade (P2PGrader's answer or null), raw (0..100) and scaled (0..1)
+ *        for the LMS (null when nothing can score), interactions}
  *
  * blocks: {<block id>: {rules, content, unit}}, as the adapter's register() keeps them.
  */
@@ -35,18 +38,51 @@
     doc.u = doc.u.filter(function (id) { return unitIds.indexOf(id) >= 0; });
   }
 
-  /* A unit is done once visited and every block in it reports completed; the score adds up the
-   * blocks that have points. */
-  function status(doc, blocks, unitIds) {
-    var earned = 0, possible = 0, scored = false, blocksDone = {}, interactions = [];
+  /* The course grade by the course's own grading policy (grader.js, as Open edX computes it): each
+   * scored block's earned points from its report (null = not attempted, counted 0), its possible
+   * points and weight from the build. Answers {result (P2PGrader's), raw (percent points for the
+   * LMS), scaled (0..1)} or null when nothing in the course can score.
+   *
+   * A page that holds the whole course reports the course grade. A chapter's page (one SCO per
+   * chapter) sees only its own blocks; the others count as not attempted, so the grade it computes
+   * is exactly this chapter's share of the course grade: it reports that share as raw (the chapters'
+   * raw scores add up to the course grade: an LMS's "sum of grades" method gives the course
+   * grade) and, as scaled, the share of what this chapter can give (judged against the mastery score). */
+  function grade(grading, outcomes) {
+    if (!grading || !global.P2PGrader) { return null; }
+    var scorable = false, elsewhere = false;
+    function sheet(full) {
+      return grading.subsections.map(function (subsection) {
+        return {id: subsection.id, title: subsection.title, format: subsection.format, graded: subsection.graded,
+          scores: subsection.blocks.map(function (block) {
+            var outcome = outcomes[block.id], here = outcome !== undefined;
+            scorable = scorable || (subsection.graded && block.possible > 0 && here);
+            elsewhere = elsewhere || (subsection.graded && block.possible > 0 && !here);
+            var earned = full && here ? block.possible : outcome && outcome.score ? outcome.score.earned : null;
+            return {earned: earned, possible: block.possible, weight: block.weight};
+          })};
+      });
+    }
+    var result = global.P2PGrader.grade(grading.policy, sheet(false));
+    if (!scorable) { return null; }
+    if (!elsewhere) { return {result: result, raw: result.percent * 100, scaled: result.percent}; }
+    var share = sum(result), most = sum(global.P2PGrader.grade(grading.policy, sheet(true)));
+    return {result: result, raw: share * 100, scaled: most > 0 ? share / most : 0};
+  }
+
+  function sum(result) {  // the course percent before Open edX's rounding
+    return result.types.reduce(function (total, type) { return total + type.contribution; }, 0);
+  }
+
+  /* A unit is done once visited and every block in it reports completed. Completion never goes
+   * back once reached (doc.c): a learner who shortens an entry after finishing stays finished, as
+   * the LMS keeps them. */
+  function status(doc, blocks, unitIds, grading) {
+    var blocksDone = {}, interactions = [], outcomes = {};
     Object.keys(blocks).forEach(function (id) {
       var block = blocks[id];
       var outcome = block.rules.report(block.rules.restore(doc.b[id] || null, block.content), block.content, id);
-      if (outcome.score && outcome.score.possible > 0) {
-        scored = true;
-        earned += outcome.score.earned;
-        possible += outcome.score.possible;
-      }
+      outcomes[id] = outcome;
       blocksDone[id] = !!outcome.completed;
       (outcome.interactions || []).forEach(function (item) { interactions.push({item: item, content: block.content}); });
     });
@@ -55,12 +91,16 @@
       return Object.keys(blocks).every(function (id) { return blocks[id].unit !== index || blocksDone[id]; });
     });
     var done = unitsDone.filter(Boolean).length;
+    var completed = done === unitIds.length;
+    if (completed) { doc.c = 1; } else if (doc.c) { completed = true; }
+    var graded = grade(grading, outcomes);
     return {
-      progress: unitIds.length ? done / unitIds.length : 1,
-      completed: done === unitIds.length,
+      progress: completed ? 1 : unitIds.length ? done / unitIds.length : 1,
+      completed: completed,
       unitsDone: unitsDone,
-      scaled: scored ? earned / possible : null,
-      earned: earned, possible: possible,
+      grade: graded ? graded.result : null,
+      raw: graded ? graded.raw : null,
+      scaled: graded ? graded.scaled : null,
       interactions: interactions
     };
   }

@@ -85,9 +85,16 @@
     return "PT" + h + "H" + m + "M" + s + "S";
   }
 
+  /* The learner's own clock: 1.2 time is HH:MM:SS with no zone (so local time); a 2004 timestamp
+   * carries the learner's offset, which the standard allows only after fractional seconds (Moodle's
+   * pattern insists on it): 2026-12-05T07:20:33.0-08:00. */
   function clockTime(version, date) {
-    var iso = date.toISOString();  // 1.2 wants HH:MM:SS; 2004 a timestamp to the second
-    return version === "scorm12" ? iso.slice(11, 19) : iso.slice(0, 19);
+    var time = pad(date.getHours(), 2) + ":" + pad(date.getMinutes(), 2) + ":" + pad(date.getSeconds(), 2);
+    if (version === "scorm12") { return time; }
+    var offset = -date.getTimezoneOffset(), sign = offset < 0 ? "-" : "+";
+    offset = Math.abs(offset);
+    return pad(date.getFullYear(), 4) + "-" + pad(date.getMonth() + 1, 2) + "-" + pad(date.getDate(), 2) + "T" + time +
+      ".0" + sign + pad(Math.floor(offset / 60), 2) + ":" + pad(offset % 60, 2);
   }
 
   /* SCORM 1.2 choice and likert responses are one character 0-9 or a-z: the response itself when
@@ -126,8 +133,18 @@
     return (text.charAt(0) === "{" ? " " + text : text).slice(0, limit);
   }
 
-  function identifier(text, limit) {  // CMIIdentifier / short_identifier_type: no spaces
-    return String(text).replace(/[^A-Za-z0-9_.:\-]/g, "_").slice(0, limit);
+  /* Identifiers the strictest run-times take. An interaction id: letters, digits and _ . : -,
+   * ending in a letter or digit (Moodle's 2004 CMIIdentifier; 1.2 takes printable ASCII). A 2004
+   * choice or likert response: letters, digits, _ and . only (Moodle's short_identifier_type,
+   * [\w.]{1,250}: a hyphen gets 406). */
+  function identifier(text, limit) {
+    var id = String(text).replace(/[^A-Za-z0-9_.:\-]/g, "_").slice(0, limit);
+    return /[A-Za-z0-9]$/.test(id) ? id : id.slice(0, limit - 1) + "0";
+  }
+
+  function shortIdentifier(text) {
+    var id = String(text).replace(/[^A-Za-z0-9_.]/g, "_").slice(0, 250);
+    return id || "_";
   }
 
   function start(config, ui) {
@@ -204,7 +221,7 @@
     }
 
     function report() {
-      return State.status(doc, blocks, unitIds);
+      return State.status(doc, blocks, unitIds, config.grading);
     }
 
     function sendScoreAndStatus(state) {
@@ -215,16 +232,13 @@
       // score would fail a learner who is not finished, so it goes out only with the final status.
       var holdScore = config.mastery !== null && !state.completed;
       if (state.scaled !== null && !holdScore) {  // score before status: some LMSs read the score when the status arrives
-        if (version === "scorm12") {
-          set("cmi.core.score.min", "0");
-          set("cmi.core.score.max", "100");
-          set("cmi.core.score.raw", String(Math.round(state.scaled * 10000) / 100));
-        } else {
-          set("cmi.score.min", "0");
-          set("cmi.score.max", String(state.possible));
-          set("cmi.score.raw", String(state.earned));
-          set("cmi.score.scaled", String(Math.round(state.scaled * 10000) / 10000));
-        }
+        // The course grade by its grading policy, as a percentage in both versions: LMSs (Moodle's
+        // gradebook among them) read 2004 score.raw as the grade out of 100; scaled goes beside it.
+        var prefix = version === "scorm12" ? "cmi.core.score." : "cmi.score.";
+        set(prefix + "min", "0");
+        set(prefix + "max", "100");
+        set(prefix + "raw", String(Math.round(state.raw * 100) / 100));
+        if (version === "scorm2004") { set("cmi.score.scaled", String(Math.round(state.scaled * 10000) / 10000)); }
       }
       if (version === "scorm12") {
         // A masteryscore in the manifest makes an LMS report passed/failed, so send the same.
@@ -243,7 +257,7 @@
       if (version === "scorm12" && type === "long-fill-in") { return null; }  // 1.2 has no long text
       if (version === "scorm12" && type === "other") { type = "performance"; }
       var response = (type === "choice" || type === "likert")
-        ? (version === "scorm12" ? singleCharacter(item, entry.content) : identifier(item.response, 250))
+        ? (version === "scorm12" ? singleCharacter(item, entry.content) : shortIdentifier(item.response))
         : version === "scorm2004" ? localizedString(item.response, v.textLimit)
         : String(item.response).slice(0, v.textLimit);
       var result = item.result === "incorrect" ? v.incorrect : item.result;
@@ -301,6 +315,7 @@
       }
       written = saved;
       doc = {v: State.version, b: restored.b || {}, u: restored.u || [], i: restored.i || {}};
+      if (restored.c) { doc.c = 1; }
       if (restored.l) { doc.l = restored.l; }
     }
 
@@ -315,7 +330,10 @@
       if (finished || !live) { return; }
       if (api) {
         var state = report();
-        set(v.exit, state.completed ? (version === "scorm12" ? "" : "normal") : "suspend");
+        // Always suspend, finished or not: the journal and the role-plays must come back on the next
+        // launch ("normal" makes a 2004 LMS start afresh, with no suspend_data, in Moodle inside the
+        // same attempt), and a learner who failed can improve on what they did.
+        set(v.exit, "suspend");
         set(v.session, sessionTime(version, Date.now() - startedAt));
         dirty = true;
         flush();
