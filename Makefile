@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= dist
 
-.PHONY: build test lint validate bench browser-deps clean
+.PHONY: build test lint validate bench browser-deps clean matrix
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,31 @@ lint: $(BIN)/.installed
 
 test: lint $(BIN)/.installed node_modules/.installed browser-deps
 	$(BIN)/pytest
+	$(MAKE) matrix
+
+# The XBlock tests again with the package versions of each Open edX release we support (README,
+# "Open edX versions"); .venv runs them with the latest. No browser tests here: those check our
+# own scripts, which do not change with the platform's Python packages.
+OPENEDX_RELEASES := sumac teak ulmo
+XBLOCK_TESTS := tests/journal/test_journal_block.py tests/roleplay/test_roleplay_xblock.py \
+	tests/rubric/test_rubric_workbench.py tests/builder/test_builder_olx_xblocks.py tests/openedx \
+	tests/test_translations.py
+
+.venv-%/bin/.installed: requirements/openedx/%.txt pyproject.toml
+	rm -rf .venv-$*
+	$(PYTHON) -m venv .venv-$*
+	.venv-$*/bin/pip install --quiet --disable-pip-version-check -c requirements/openedx/$*.txt -e '.[builder,test]'
+	touch $@
+
+matrix: $(OPENEDX_RELEASES:%=.venv-%/bin/.installed)
+	@for release in $(OPENEDX_RELEASES); do \
+	  echo "== Open edX $$release:" $$(.venv-$$release/bin/pip freeze --disable-pip-version-check 2>/dev/null \
+	    | grep -i -E '^(xblock|web-fragments|lxml|edx-submissions|django)==' | tr '\n' ' '); \
+	  .venv-$$release/bin/pytest -q -p no:cacheprovider $(XBLOCK_TESTS) || exit 1; \
+	done
 
 bench: $(BIN)/.installed node_modules/.installed browser-deps
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) node_modules $(OUT)
+	rm -rf $(VENV) $(OPENEDX_RELEASES:%=.venv-%) node_modules $(OUT)
