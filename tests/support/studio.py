@@ -12,6 +12,11 @@ Checked against openedx-platform:
   ``block.add_xml_to_node(child)``.
 - ``XModuleMixin.url_name`` (xmodule/x_module.py, via xmodule/block_metadata_utils.py): the usage
   key's ``block_id``.
+- cms/djangoapps/contentstore/views/preview.py, ``_prepare_runtime_for_preview``: Studio's preview sets
+  ``runtime.is_author_mode = True`` and a user service (common/djangoapps/xblock_django/user_service.py,
+  ``DjangoXBlockUserService``) whose anonymous user id is ``"student"`` and which does not say staff.
+- edx-completion's ``CompletionService.submit_group_completion(block_key, completion, users=None,
+  user_ids=None)`` (completion/services.py): completion for other learners.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from lxml import etree
 from workbench.runtime import WorkbenchRuntime
 from xblock.core import XBlockMixin
 from xblock.fields import ScopeIds
+from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import DictKeyValueStore, KvsFieldData, Mixologist
 
 
@@ -71,15 +77,75 @@ class PlatformBlockMixin(XBlockMixin):
         return self.scope_ids.usage_id
 
 
-class StudioRuntime(WorkbenchRuntime):
-    """The workbench runtime (storage, services) with the platform's import and export calls."""
+@dataclass
+class PlatformUser:
+    """A Django user as the platform's user service hands it out (only what blocks read)."""
 
-    def __init__(self, user_id="studio", course: CourseKey | None = None):
+    id: int
+    username: str
+
+
+class PlatformUserService(UserService):
+    """The attributes DjangoXBlockUserService puts on the current user (edx-platform.* keys)."""
+
+    def __init__(self, username: str, anonymous_id: str, is_staff: bool = False, user_id: int = 0, known=()):
+        super().__init__()
+        self.user = PlatformUser(user_id, username)
+        self.anonymous_id, self.is_staff, self.lookups = anonymous_id, is_staff, 0
+        self.known = {anonymous: PlatformUser(uid, name) for anonymous, uid, name in known}
+
+    def get_current_user(self):
+        self.lookups += 1
+        user = XBlockUser(is_current_user=True, emails=[], full_name=self.user.username)
+        user.opt_attrs.update(
+            {
+                "edx-platform.is_authenticated": True,
+                "edx-platform.user_id": self.user.id,
+                "edx-platform.username": self.user.username,
+                "edx-platform.user_is_staff": self.is_staff,
+                "edx-platform.user_role": "instructor" if self.is_staff else "student",
+                "edx-platform.anonymous_user_id": self.anonymous_id,
+            }
+        )
+        return user
+
+    def get_user_by_anonymous_id(self, uid=None):
+        return self.known.get(uid)
+
+
+class CompletionService:
+    """edx-completion's service interface; keeps what was submitted for whom."""
+
+    def __init__(self):
+        self.submitted = []
+
+    def submit_group_completion(self, block_key, completion, users=None, user_ids=None):
+        self.submitted.append((str(block_key), completion, tuple(user_ids or [u.id for u in users or []])))
+
+
+class StudioRuntime(WorkbenchRuntime):
+    """The workbench runtime (storage, services) with the platform's import and export calls.
+    Runtimes made with the same ``kvs`` share storage, as requests of different users do."""
+
+    def __init__(self, user_id="studio", course: CourseKey | None = None, kvs=None, user=None, completion=None):
         super().__init__(user_id)
         # The workbench's database wants its own id strings; Open edX keys live in memory here.
-        self._services["field-data"] = KvsFieldData(DictKeyValueStore())
+        self._services["field-data"] = KvsFieldData(kvs if kvs is not None else DictKeyValueStore())
+        if user is not None:
+            self._services["user"] = user
+        if completion is not None:
+            self._services["completion"] = completion
         self.mixologist = Mixologist([PlatformBlockMixin])
         self.course = course or CourseKey()
+        self.events = []
+
+    def publish(self, block, event_type, event_data):
+        self.events.append((event_type, event_data))
+
+    def block(self, block_type: str, block_id: str, user_id=None):
+        """The block at this usage key, bound to a learner (as the LMS binds it per request)."""
+        usage = self.course.make_usage_key(block_type, block_id)
+        return self.construct_xblock(block_type, ScopeIds(user_id, block_type, usage, usage))
 
     def import_block(self, node):
         """``XMLParsingSystem.xblock_from_node`` for one inline definition."""
