@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import shutil
 import tarfile
 import time
 import zipfile
@@ -29,8 +30,12 @@ def tree_entries(folder: Path, prefix: str = "") -> list[tuple[str, Path]]:
     return sorted(entries)
 
 
-def _content(source: Path | bytes) -> bytes:
-    return source if isinstance(source, bytes) else Path(source).read_bytes()
+COPY_CHUNK = 2**16
+
+
+def _opened(source: Path | bytes):
+    """A binary stream of an entry's content: files are read as they are written, not loaded whole."""
+    return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
 
 
 def _folders_of(names: Iterable[str]) -> list[str]:
@@ -48,8 +53,8 @@ def write_tar_gz(dest: Path, entries: Iterable[tuple[str, Path | bytes]], mtime:
     names = [name for name, _ in files]
     if len(set(names)) != len(names):
         raise ValueError("duplicate archive entry names")
-    members: list[tuple[str, bytes | None]] = [(name, None) for name in _folders_of(names)]
-    members += [(name, _content(source)) for name, source in files]
+    members: list[tuple[str, Path | bytes | None]] = [(name, None) for name in _folders_of(names)]
+    members += files
     members.sort(key=lambda member: member[0])
     with (
         open(dest, "wb") as raw,
@@ -67,8 +72,10 @@ def write_tar_gz(dest: Path, entries: Iterable[tuple[str, Path | bytes]], mtime:
                 tar.addfile(info)
             else:
                 info.mode = FILE_MODE
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
+                with _opened(data) as stream:  # streamed: a large static file is never held in memory
+                    info.size = stream.seek(0, io.SEEK_END)
+                    stream.seek(0)
+                    tar.addfile(info, stream)
 
 
 def write_zip(dest: Path, entries: Iterable[tuple[str, Path | bytes]], mtime: int) -> None:
@@ -84,4 +91,9 @@ def write_zip(dest: Path, entries: Iterable[tuple[str, Path | bytes]], mtime: in
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # unix, so the mode below is read the same everywhere
             info.external_attr = (0o100000 | FILE_MODE) << 16
-            archive.writestr(info, _content(source), compresslevel=9)
+            info._compresslevel = 9  # what writestr(..., compresslevel=9) sets; open() reads it from the entry
+            with _opened(source) as stream:
+                info.file_size = stream.seek(0, io.SEEK_END)  # lets zipfile choose zip64 only when needed
+                stream.seek(0)
+                with archive.open(info, "w") as entry:
+                    shutil.copyfileobj(stream, entry, COPY_CHUNK)

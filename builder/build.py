@@ -101,26 +101,42 @@ def check_output_folder(out: Path) -> None:
 
 @contextmanager
 def staging_folder(out: Path) -> Iterator[Path]:
-    """A fresh work folder on the same file system as `out`, so publishing is a rename.
+    """A fresh work folder inside `out`, so publishing is a rename and nothing is written elsewhere.
 
-    It sits inside `out` if that exists, else in its nearest existing ancestor, and is removed on
-    exit whatever happens: a failed build creates nothing.
+    `out` is created if missing; if the build fails, the folders created for it are removed again
+    and the work folder always is: a failed build leaves nothing anywhere.
     """
-    base = out.absolute()
-    while not base.is_dir():
-        base = base.parent
+    created: list[Path] = []  # the folders of `out` that did not exist, deepest first
+    missing = out.absolute()
+    while not missing.exists():
+        created.append(missing)
+        missing = missing.parent
     try:
-        workdir = Path(tempfile.mkdtemp(prefix=".p2p-build-", dir=base))
+        out.mkdir(parents=True, exist_ok=True)
+        workdir = Path(tempfile.mkdtemp(prefix=".p2p-build-", dir=out))
     except OSError as error:
+        _remove_empty(created)
         raise OutputError(cannot_write(out, error)) from None
+    succeeded = False
     try:
         yield workdir
+        succeeded = True
     except OSError as error:
         if error.errno in WRITE_ERRORS:  # the disk filled up, or the folder became read-only, mid-build
             raise OutputError(cannot_write(out, error)) from None
         raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        if not succeeded:
+            _remove_empty(created)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty: something else put a file there meanwhile; leave it
+            break
 
 
 # Errors that mean "this place cannot take the files", as opposed to a fault in the build itself.

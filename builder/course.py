@@ -8,6 +8,7 @@ are left out of equality: a course loaded from its own export compares equal to 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -146,7 +147,19 @@ BUILT_IN_COMPONENTS = frozenset(
 )
 # Attributes the XBlock runtime writes on export (Studio's `xblock-family="xblock.v1"`).
 RUNTIME_ATTRIBUTES = ("xblock-family",)
-URL_NAME = re.compile(r"^[A-Za-z0-9_.:-]+$")
+# One rule for every url_name, course.xml's included: it names files (chapter/<url_name>.xml,
+# policies/<run>/), so it may not start with a dot ("." and ".." would leave the folder).
+URL_NAME = re.compile(r"^[A-Za-z0-9_:-][A-Za-z0-9_.:-]*$")
+URL_NAME_FIX = "use only letters, digits and _ . : - (not starting with a dot)"
+# Sources are read whole; a larger XML, HTML or JSON file is a mistake (a pasted data dump), not a course.
+MAX_SOURCE_BYTES = 10 * 2**20
+# Static files are streamed into the packages; Studio (as Tutor sets it up) refuses bigger uploads,
+# and a package that size is too slow on a phone. Video belongs on a video service.
+MAX_STATIC_BYTES = 100 * 2**20
+# How many pointers may lead into each other below one component (Open edX's own blocks nest a few).
+MAX_POINTER_DEPTH = 32
+# Folders in a course (static/img/..., about/...) nest a few levels; deeper is a generated or hostile tree.
+MAX_FOLDER_DEPTH = 16
 
 
 def _parser() -> etree.XMLParser:
@@ -173,40 +186,115 @@ def json_line(text: str, key: str, within: str | None = None) -> int:
 class _Loader:
     def __init__(self, folder: Path):
         self.folder = folder
+        self.root = Path(os.path.realpath(folder))
         self.problems: list[Problem] = []
         self.url_names: dict[tuple[str, str], tuple[str, int]] = {}
         self.consumed: set[Path] = set()
+        self.static: list[str] = []  # files under static/ that passed the checks, '/'-separated
+        self.pointers: list[tuple[str, str]] = []  # the pointers being followed, outermost first
 
     # -- helpers --
     def problem(self, file, line, message, fix) -> None:
         self.problems.append(Problem(str(file), line, message, fix))
 
-    def parse_file(self, path: Path):
-        """The root element of an XML file, or None (the problem recorded)."""
-        self.consumed.add(path)
+    def inside(self, path: Path, file, line) -> bool:
+        """Whether `path` is inside the course folder once symlinks are followed (a problem at file:line if not).
+
+        Every file the loader reads or lists passes here: a contributed course must never pull the
+        build machine's own files into a package.
+        """
         try:
-            return etree.parse(str(path), _parser()).getroot()
+            real = Path(os.path.realpath(path, strict=False))
+        except (OSError, RuntimeError):  # a symlink loop
+            real = None
+        if real is not None and (real == self.root or self.root in real.parents):
+            return True
+        self.problem(
+            file,
+            line,
+            f"{self.relative(path)} leads outside the course folder (a symlink, an absolute path or ..)",
+            "put the file itself inside the course folder; a course may use only its own files",
+        )
+        return False
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.folder).as_posix()
+        except ValueError:
+            return str(path)
+
+    def too_big(self, path: Path, limit: int, what: str, fix: str) -> bool:
+        """Whether a file is over its size limit (a problem at the file if so)."""
+        size = path.stat().st_size
+        if size > limit:
+            self.problem(
+                path, None, f"the file is {size / 2**20:.1f} MB; {what} may be at most {limit // 2**20} MB", fix
+            )
+        return size > limit
+
+    def read_bytes(self, path: Path, file=None, line=None) -> bytes | None:
+        """A source file's bytes, or None (the problem recorded at file:line, or at the file itself)."""
+        self.consumed.add(path)
+        file = path if file is None else file
+        if not self.inside(path, file, line):
+            return None
+        try:
+            if self.too_big(path, MAX_SOURCE_BYTES, "a course source", "split the content into several files"):
+                return None
+            with open(path, "rb") as handle:
+                return handle.read(MAX_SOURCE_BYTES + 1)
+        except OSError as error:
+            self.problem(path, None, f"cannot read the file: {error.strerror}", "check that it exists and is readable")
+            return None
+
+    def read_text(self, path: Path, file=None, line=None) -> str | None:
+        """A UTF-8 source file's text, or None: bytes that are not UTF-8 are located (line:column), never replaced."""
+        data = self.read_bytes(path, file, line)
+        if data is None:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            before = data[: error.start]
+            line_number = before.count(b"\n") + 1
+            column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+            self.problem(
+                path,
+                line_number,
+                f"column {column}: byte 0x{data[error.start]:02x} is not UTF-8",
+                "save the file as UTF-8 (your editor's 'Save with encoding' or 'Reopen with encoding')",
+            )
+            return None
+
+    def parse_file(self, path: Path, file=None, line=None):
+        """The root element of an XML file, or None (the problem recorded)."""
+        data = self.read_bytes(path, file, line)
+        if data is None:
+            return None
+        try:
+            return etree.fromstring(data, _parser(), base_url=str(path))
         except etree.XMLSyntaxError as error:
             line = error.lineno or (error.position[0] if error.position else None)
             message = (error.msg or str(error)).split(f", line {line}")[0]
+            column = error.position[1] if error.position and error.position[1] else None
             self.problem(
                 path,
                 line,
-                f"malformed XML: {message}",
+                f"malformed XML: {message}{f' (column {column})' if column else ''}",
                 "fix the markup so every tag is closed and attributes are quoted",
             )
-        except OSError as error:
-            self.problem(path, None, f"cannot read the file: {error.strerror}", "check that it exists and is readable")
         return None
 
     def read_json(self, path: Path) -> tuple[dict | None, str]:
         self.consumed.add(path)
-        if not path.is_file():
+        if not path.is_file() and not path.is_symlink():
             self.problem(
                 path, None, "file is missing", f"create {path.name} (a Studio export has one in policies/<run>/)"
             )
             return None, ""
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = self.read_text(path)
+        if text is None:
+            return None, ""
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
@@ -238,13 +326,13 @@ class _Loader:
                 file,
                 element.sourceline,
                 f"<{category}> url_name {url_name!r} has characters Open edX refuses",
-                "use only letters, digits and _ . : -",
+                URL_NAME_FIX,
             )
             return None
         if not is_pointer(element):
             return element, file, url_name
         target = self.folder / category / f"{url_name}.xml"
-        if not target.is_file():
+        if not target.is_file() and not target.is_symlink():
             self.problem(
                 file,
                 element.sourceline,
@@ -252,7 +340,7 @@ class _Loader:
                 "create that file or correct the url_name",
             )
             return None
-        root = self.parse_file(target)
+        root = self.parse_file(target, file, element.sourceline)
         if root is None:
             return None
         if root.tag != category:
@@ -395,7 +483,7 @@ class _Loader:
             if model is not None:  # attributes as the model writes them (defaults included), so an export reloads equal
                 component.attrs.update(attrs_of(module.serialize(model)))
             for name in module.static_files(model) if model is not None else []:
-                if not (self.folder / "static" / name).is_file():
+                if name not in self.static:
                     self.problem(
                         file,
                         element.sourceline,
@@ -403,22 +491,52 @@ class _Loader:
                         "add the file under static/ or correct the name",
                     )
             return component if model is not None else None
-        component.xml = etree.tostring(self.inlined(element, file), encoding="unicode")
+        self.pointers.append((category, url_name))
+        try:
+            component.xml = etree.tostring(self.inlined(element, file), encoding="unicode")
+        finally:
+            self.pointers.pop()
         return component
 
     def inlined(self, element, file: Path):
-        """A copy of an element with every pointer below it replaced by its definition."""
+        """A copy of an element with every pointer below it replaced by its definition.
+
+        A pointer that leads back to one being followed (a cycle), or pointers nested deeper than
+        MAX_POINTER_DEPTH, are problems at the pointer, not an endless recursion.
+        """
         copy = etree.fromstring(etree.tostring(element))
         copy.attrib.pop("url_name", None)
         for original, duplicate in zip(element, copy):
             if not isinstance(original.tag, str):
                 continue
             if is_pointer(original):
+                key = (original.tag, original.get("url_name"))
+                if key in self.pointers:
+                    chain = " -> ".join(f"{tag}/{name}.xml" for tag, name in self.pointers[self.pointers.index(key) :])
+                    self.problem(
+                        file,
+                        original.sourceline,
+                        f'<{key[0]} url_name="{key[1]}"> points back to a file that contains it ({chain} -> {key[0]}/{key[1]}.xml)',
+                        "break the cycle: a block cannot contain itself",
+                    )
+                    continue
+                if len(self.pointers) >= MAX_POINTER_DEPTH:
+                    self.problem(
+                        file,
+                        original.sourceline,
+                        f"pointers nest more than {MAX_POINTER_DEPTH} deep here",
+                        "flatten the structure: write the nested blocks inline or side by side",
+                    )
+                    continue
                 resolved = self.resolve(original, file, original.tag)
                 if resolved is None:
                     continue
                 definition, def_file, url_name = resolved
-                replacement = self.inlined(definition, def_file)
+                self.pointers.append(key)
+                try:
+                    replacement = self.inlined(definition, def_file)
+                finally:
+                    self.pointers.pop()
                 replacement.set("url_name", url_name)
                 replacement.tail = duplicate.tail
                 copy.replace(duplicate, replacement)
@@ -427,19 +545,29 @@ class _Loader:
     def html_component(self, component: Component, element, file: Path) -> None:
         filename = element.get("filename")
         if filename is not None:
-            path = self.folder / "html" / (filename if filename.endswith(".html") else f"{filename}.html")
             component.attrs.pop("filename")
-            if not path.is_file():
+            component.html = ""
+            if not URL_NAME.match(filename):  # the file is html/<filename>.html: the url_name rule keeps it there
+                self.problem(
+                    file,
+                    element.sourceline,
+                    f'<html filename="{filename}"> names a file outside html/ or with characters Open edX refuses',
+                    f"give the name of a file in html/ without folders; {URL_NAME_FIX}",
+                )
+                return
+            path = self.folder / "html" / (filename if filename.endswith(".html") else f"{filename}.html")
+            if not path.is_file() and not path.is_symlink():
                 self.problem(
                     file,
                     element.sourceline,
                     f'<html filename="{filename}"> needs html/{path.name}, which does not exist',
                     "create that file or correct the filename",
                 )
-                component.html = ""
                 return
-            self.consumed.add(path)
-            component.html = path.read_text(encoding="utf-8", errors="replace")
+            text = self.read_text(path, file, element.sourceline)
+            if text is None:
+                return
+            component.html = text
             component.html_file, component.html_line = str(path), 1
             self.problems.extend(check_html(component.html, str(path), 1))
             self.problems.extend(self.check_static_refs(component.html, path, 1))
@@ -453,7 +581,7 @@ class _Loader:
         problems = []
         for match in STATIC_REF.finditer(html):
             name = unquote(match.group(1))
-            if not (self.folder / "static" / name).is_file():
+            if name not in self.static:
                 line = first_line + html.count("\n", 0, match.start())
                 problems.append(
                     Problem(
@@ -509,9 +637,18 @@ class _Loader:
         run = values["url_name"]
         if not run:
             return None
+        if not URL_NAME.match(run):
+            self.problem(
+                pointer_file,
+                pointer.sourceline,
+                f"<course> url_name {run!r} has characters Open edX refuses",
+                URL_NAME_FIX,
+            )
+            return None
+        self.static = self.static_files()
         if len(pointer) == 0:
             definition_file = folder / "course" / f"{run}.xml"
-            if not definition_file.is_file():
+            if not definition_file.is_file() and not definition_file.is_symlink():
                 self.problem(
                     pointer_file,
                     pointer.sourceline,
@@ -519,7 +656,7 @@ class _Loader:
                     "create that file or correct the url_name",
                 )
                 return None
-            definition = self.parse_file(definition_file)
+            definition = self.parse_file(definition_file, pointer_file, pointer.sourceline)
             if definition is None:
                 return None
             if definition.tag != "course":
@@ -573,9 +710,7 @@ class _Loader:
             chapters=chapters,
             policy=policy or {},
             grading_policy=grading or {},
-            static_files=sorted(
-                p.relative_to(folder / "static").as_posix() for p in (folder / "static").rglob("*") if p.is_file()
-            ),
+            static_files=self.static,
             course_extras=extras,
         )
         course.display_name = str(course.setting("display_name", "") or "")
@@ -587,18 +722,57 @@ class _Loader:
         course.other_files = self.other_files()
         return course
 
+    def walk(self, top: Path) -> Iterator[Path]:
+        """Every file under `top`, sorted, hidden ones left out. Symlinked folders are not followed (a
+        problem); a symlink that leaves the course folder is a problem. Iterative: any depth is fine."""
+        if not top.is_dir() or not self.inside(top, top, None):
+            return
+        stack = [top]
+        while stack:
+            here = stack.pop()
+            try:
+                entries = sorted(os.scandir(here), key=lambda entry: entry.name, reverse=True)
+            except OSError as error:
+                self.problem(here, None, f"cannot read the folder: {error.strerror}", "check its permissions")
+                continue
+            for entry in entries:
+                path = here / entry.name
+                if entry.name.startswith(".") or entry.name == "__pycache__" or not self.inside(path, path, None):
+                    continue
+                if entry.is_dir():
+                    if entry.is_symlink():
+                        self.problem(
+                            path, None, "a symlinked folder is not followed", "replace the link with the folder itself"
+                        )
+                    elif len(path.relative_to(self.folder).parts) > MAX_FOLDER_DEPTH:
+                        self.problem(
+                            path,
+                            None,
+                            f"folders nest more than {MAX_FOLDER_DEPTH} deep here; nothing below is read",
+                            "flatten the folder structure",
+                        )
+                    else:
+                        stack.append(path)
+                elif entry.is_file():
+                    yield path
+
+    def static_files(self) -> list[str]:
+        """The files under static/, checked: inside the course folder, and not too big to package."""
+        names = []
+        for path in self.walk(self.folder / "static"):
+            fix = "make it smaller (compress images, shorten audio), or host video on a video service and link to it"
+            if path.is_file() and not self.too_big(path, MAX_STATIC_BYTES, "a static file", fix):
+                names.append(path.relative_to(self.folder / "static").as_posix())
+        return sorted(names)
+
     def other_files(self) -> list[str]:
         files = []
-        for path in self.folder.rglob("*"):
+        for path in self.walk(self.folder):
             relative = path.relative_to(self.folder)
-            if (
-                not path.is_file()
-                or path in self.consumed
-                or relative.parts[0] == "static"
-                or any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
-            ):
+            if path in self.consumed or relative.parts[0] == "static" or not path.is_file():
                 continue
-            files.append(relative.as_posix())
+            if not self.too_big(path, MAX_SOURCE_BYTES, "a course source", "move large files into static/"):
+                files.append(relative.as_posix())
         return sorted(files)
 
     def check_policy(self, course: Course, path: Path, text: str, definition_file: Path, definition) -> None:
