@@ -175,11 +175,15 @@ def test_a_build_that_fails_late_leaves_no_folder_behind(world, tmp_path, monkey
     from builder.targets import TARGETS
     from xblocks.common.problems import Problem
 
-    def refusing(course, workdir, options):
-        (workdir / "half.zip").write_bytes(b"PK")
-        raise BuildError([Problem(str(course.folder / "course.xml"), 1, "cannot package", "fix it")])
+    class RefusingTarget:
+        name = "refusing"
+        suffix = "-refusing.zip"
 
-    monkeypatch.setitem(TARGETS, "refusing", refusing)
+        def build(self, course, workdir, options):
+            (workdir / "half.zip").write_bytes(b"PK")
+            raise BuildError([Problem(str(course.folder / "course.xml"), 1, "cannot package", "fix it")])
+
+    monkeypatch.setitem(TARGETS, "refusing", RefusingTarget())
     folder, _ = world
     before = files_under(tmp_path)
     code, _, err = run("build", folder, "--target", "refusing", "--out", tmp_path / "new" / "dist")
