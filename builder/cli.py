@@ -271,6 +271,11 @@ def progress(jobs: list[pipeline.Job]) -> Iterator[pipeline.Job]:
     help="Seconds to wait for SCORM Cloud to import each package.",
 )
 @click.option("--dry-run", is_flag=True, help="Check the packages and show what would be sent; send nothing.")
+@click.option(
+    "--allow-http",
+    is_flag=True,
+    help="Accept a plain http:// SCORM_CLOUD_API_URL (a test server on this machine); the key is sent unencrypted.",
+)
 def publish_command(
     packages: tuple[Path, ...],
     course_names: tuple[str, ...],
@@ -280,6 +285,7 @@ def publish_command(
     version_policy: str,
     timeout: int,
     dry_run: bool,
+    allow_http: bool,
 ) -> None:
     """Upload SCORM PACKAGE zips (or --course builds) to SCORM Cloud, one line per package.
 
@@ -292,13 +298,13 @@ def publish_command(
                 "give PACKAGE.zip files or --course NAME, not both and not neither"
                 " — e.g. p2p publish dist/facilitation-scorm2004.zip"
             )
-        credentials = None if dry_run else cloud.credentials_from(os.environ)
+        credentials = None if dry_run else cloud.credentials_from(os.environ, allow_http)
         with tempfile.TemporaryDirectory(prefix="p2p-publish-") as workdir:
             built = [] if packages else built_packages(course_names, courses_dir, target, Path(workdir))
             paths = list(packages) or [path for path, _ in built]
             batch = cloud.read_packages(paths, course_id, [label for _, label in built] or None)
             if dry_run:
-                url = cloud.api_url(os.environ)
+                url = cloud.redacted(cloud.api_url(os.environ, allow_http))
                 for package in batch:
                     click.echo(cloud.dry_run_line(package, version_policy, url))
                 missing = cloud.missing_credentials(os.environ)

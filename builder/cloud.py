@@ -178,7 +178,7 @@ def missing_credentials(environ: Mapping[str, str]) -> list[str]:
     return [name for name in (APP_ID_VARIABLE, SECRET_KEY_VARIABLE) if not environ.get(name, "").strip()]
 
 
-def credentials_from(environ: Mapping[str, str]) -> Credentials:
+def credentials_from(environ: Mapping[str, str], allow_http: bool = False) -> Credentials:
     missing = missing_credentials(environ)
     if missing:
         raise SetupError(
@@ -186,15 +186,30 @@ def credentials_from(environ: Mapping[str, str]) -> Credentials:
             " your SCORM Cloud application's id and secret key (SCORM Cloud: Apps/API) in the"
             " environment; they are never taken on the command line"
         )
-    return Credentials(environ[APP_ID_VARIABLE].strip(), environ[SECRET_KEY_VARIABLE].strip(), api_url(environ))
+    return Credentials(
+        environ[APP_ID_VARIABLE].strip(), environ[SECRET_KEY_VARIABLE].strip(), api_url(environ, allow_http)
+    )
 
 
-def api_url(environ: Mapping[str, str]) -> str:
+def api_url(environ: Mapping[str, str], allow_http: bool = False) -> str:
+    """The API URL; plain http is refused unless asked for (the secret key travels in every request)."""
     # The SDK joins host + "/path", so a trailing slash would request //path.
     url = (environ.get(API_URL_VARIABLE, "").strip() or DEFAULT_API_URL).rstrip("/")
     if not url.startswith(("https://", "http://")):
-        raise SetupError(f"{API_URL_VARIABLE}={url!r} is not an http(s) URL — unset it to use {DEFAULT_API_URL}")
+        raise SetupError(
+            f"{API_URL_VARIABLE}={redacted(url)!r} is not an http(s) URL — unset it to use {DEFAULT_API_URL}"
+        )
+    if url.startswith("http://") and not allow_http:
+        raise SetupError(
+            f"{API_URL_VARIABLE}={redacted(url)!r} is plain http: the app id and secret key would cross the"
+            " network unencrypted — use an https:// URL, or pass --allow-http for a server on this machine"
+        )
     return url
+
+
+def redacted(url: str) -> str:
+    """A URL fit to print: user and password (https://user:secret@host) replaced by ***."""
+    return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", r"\1***@", url)
 
 
 def upload_query(package: Package) -> dict[str, str]:
@@ -227,14 +242,14 @@ class ScormCloud:
 
     def ping(self) -> None:
         wrong_url = (
-            f"no SCORM Cloud API at {self.credentials.api_url} (HTTP 404) — fix {API_URL_VARIABLE},"
+            f"no SCORM Cloud API at {redacted(self.credentials.api_url)} (HTTP 404) — fix {API_URL_VARIABLE},"
             f" or unset it to use {DEFAULT_API_URL}"
         )
         with self.answers("checking the credentials", not_found=wrong_url):
             answer = self.ping_api.ping_app_id(_request_timeout=REQUEST_TIMEOUT)
         if not answer.api_message:  # the SDK reads any JSON or page into an empty answer
             raise PublishError(
-                f"the server at {self.credentials.api_url} answered, but not as the SCORM Cloud v2 API"
+                f"the server at {redacted(self.credentials.api_url)} answered, but not as the SCORM Cloud v2 API"
                 f" — fix {API_URL_VARIABLE}, or unset it to use {DEFAULT_API_URL}"
             )
 
@@ -314,7 +329,7 @@ class ScormCloud:
     @contextmanager
     def answers(self, doing: str, not_found: str = "") -> Iterator[None]:
         """Turn what the SDK raises into one line that says which setting or file to fix."""
-        url = self.credentials.api_url
+        url = redacted(self.credentials.api_url)
         try:
             yield
         except ApiException as error:
@@ -345,12 +360,16 @@ class ScormCloud:
 
 def answer_message(error: ApiException) -> str:
     """SCORM Cloud's own message from an error answer (JSON {"message": ...}), else the HTTP reason."""
+    # Only the API's own "message" field: any other body (a proxy's error page, an echo of the
+    # request) may hold the request's headers, the Basic credentials among them.
     body = error.body.decode("utf-8", "replace") if isinstance(error.body, bytes) else (error.body or "")
     try:
         message = json.loads(body).get("message", "")
     except (ValueError, AttributeError):
-        message = body
-    message = " ".join(str(message or error.reason or "no message").split())
+        message = ""
+    if not isinstance(message, str):
+        message = ""
+    message = " ".join((message or error.reason or "no message").split())
     return message[:300]
 
 

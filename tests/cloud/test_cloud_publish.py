@@ -50,7 +50,8 @@ def env(fake, monkeypatch):
 
 
 def run(*args):
-    result = CliRunner().invoke(main, ["publish", *map(str, args)], catch_exceptions=False)
+    # The fake SCORM Cloud is a plain-http server on this machine: what --allow-http is for.
+    result = CliRunner().invoke(main, ["publish", "--allow-http", *map(str, args)], catch_exceptions=False)
     assert "Traceback" not in result.output and SECRET_KEY not in result.output
     return result.exit_code, result.stdout, result.stderr
 
@@ -370,3 +371,34 @@ def test_a_server_that_is_not_the_scorm_cloud_api_is_named(env, tmp_path):
         " SCORM_CLOUD_API_URL, or unset it to use https://cloud.scorm.com/api/v2\n"
     )
     assert calls(env) == [("GET", "/api/v2/ping")]
+
+
+def test_plain_http_api_url_is_refused_without_allow_http(env, tmp_path):
+    result = CliRunner().invoke(main, ["publish", str(scorm_zip(tmp_path / "listening.zip"))], catch_exceptions=False)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "is plain http: the app id and secret key would cross the network unencrypted" in result.stderr
+    assert "--allow-http" in result.stderr
+    assert calls(env) == []  # nothing was sent
+
+
+def test_credentials_in_the_api_url_are_never_printed(env, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCORM_CLOUD_API_URL", env.url.replace("http://", "http://admin:hunter2@"))
+    result = CliRunner().invoke(
+        main, ["publish", "--dry-run", "--allow-http", str(scorm_zip(tmp_path / "listening.zip"))]
+    )
+    assert "hunter2" not in result.output and "admin" not in result.output
+    assert "http://***@127.0.0.1" in result.output
+    monkeypatch.setenv("SCORM_CLOUD_API_URL", "ftp://admin:hunter2@example.org/api")
+    result = CliRunner().invoke(main, ["publish", str(scorm_zip(tmp_path / "listening.zip"))])
+    assert result.exit_code == 2 and "hunter2" not in result.output and "ftp://***@example.org" in result.output
+
+
+def test_an_error_answer_that_is_not_the_apis_json_is_not_echoed():
+    from rustici_software_cloud_v2.rest import ApiException
+
+    echoed = ApiException(status=400, reason="Bad Request")
+    echoed.body = b"<html>Authorization: Basic YWRtaW46aHVudGVyMg==</html>"
+    assert cloud.answer_message(echoed) == "Bad Request"
+    api = ApiException(status=400, reason="Bad Request")
+    api.body = b'{"message": "Course id is invalid"}'
+    assert cloud.answer_message(api) == "Course id is invalid"
