@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from xblocks import registry
+from xblocks.common.kind import kind
 from xblocks.common.problems import Problem
 
 
@@ -34,7 +34,7 @@ class Component:
     file: str = field(compare=False)
     line: int = field(compare=False)
     html: str | None = None  # for category 'html': the HTML body (from html/<x>.html or inline)
-    block: object | None = None  # for our custom blocks: the parsed model from xblocks.registry
+    block: object | None = None  # for our custom blocks: the parsed model (xblocks.common.kind)
     xml: str | None = None  # for other Open edX types: the element, pointers inlined, written back as is
     # For other Open edX types: the source kept the element in <category>/<url_name>.xml. The export
     # keeps each block in the form it came in, because blocks without Open edX's XmlMixin (pure
@@ -464,7 +464,8 @@ class _Loader:
             self.html_component(component, element, file)
             return component
         try:
-            module = registry.model_module(category)
+            block_kind = kind(category)
+            module = block_kind.model if block_kind else None
         except ImportError as error:
             self.problem(
                 file,
@@ -844,7 +845,7 @@ class _Loader:
                 continue
             what = (
                 "our custom block"
-                if category in registry.block_tags()
+                if kind(category) is not None
                 else "a block type Open edX does not provide by default"
             )
             self.problem(

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 
 from builder.course import Component, Course
-from xblocks.registry import model_module
+from xblocks.common.kind import kind
 
 
 def course_grade(policy: dict, subsections: list[dict]) -> dict:
@@ -151,7 +151,8 @@ def block_score(component: Component) -> dict | None:
 
     possible is the block's max_score; weight the author's weight when the block has one (role-play).
     """
-    module = model_module(component.category) if component.block is not None else None
+    block_kind = kind(component.category) if component.block is not None else None
+    module = block_kind.model if block_kind else None
     if module is None:
         return None
     content = module.view_content(component.block)

@@ -29,7 +29,7 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from xblocks import registry
+from xblocks.common.kind import kind
 from xblocks.common.problems import Problem, located
 
 PATHWAYS_FILE = "pathways.xml"
@@ -408,7 +408,7 @@ def estimated_minutes(course, pathways: Pathways, counts=lambda audience: True) 
         if component.html is not None and component.html.strip():
             words += len(lxml.html.fromstring(component.html).text_content().split())
         elif component.block is not None:
-            content = registry.model_module(component.category).view_content(component.block)
+            content = kind(component.category).model.view_content(component.block)
             words += sum(len(text.split()) for text in _strings(content))
             if isinstance(content.get("min_words"), int) and isinstance(content.get("prompts"), list):
                 writing += content["min_words"] * len(content["prompts"])

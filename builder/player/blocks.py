@@ -3,42 +3,12 @@ and one block rendered with its own template and the content its script mounts."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 from builder.course import Component, Course
 from builder.player.html import use_static
 from xblocks.common.i18n import script_catalogue
+from xblocks.common.kind import block_tags, kind
 from xblocks.common.problems import Problem
-from xblocks.common.rendering import XBLOCKS_DIR, render
-from xblocks.registry import BLOCK_MODEL_MODULES, model_module
-
-
-@dataclass(frozen=True)
-class BlockPlayer:
-    """What the player needs of a block kind: its folder under xblocks/ and its script's global."""
-
-    tag: str
-    folder: str
-
-    @property
-    def global_name(self) -> str:
-        return f"P2P{self.folder.capitalize()}"
-
-    @property
-    def script(self) -> Path:
-        return XBLOCKS_DIR / self.folder / "static" / f"{self.folder}.js"
-
-    @property
-    def style(self) -> Path:
-        return XBLOCKS_DIR / self.folder / "static" / f"{self.folder}.css"
-
-    @property
-    def template(self) -> str:
-        return f"{self.folder}/templates/student_view.html"
-
-
-BLOCK_PLAYERS = {tag: BlockPlayer(tag, module.split(".")[1]) for tag, module in BLOCK_MODEL_MODULES.items()}
+from xblocks.common.rendering import render
 
 
 def playability_problems(course: Course) -> list[Problem]:
@@ -47,20 +17,18 @@ def playability_problems(course: Course) -> list[Problem]:
     for component in course.components():
         if component.category == "html":
             continue
-        module = model_module(component.category) if component.block is not None else None
-        if module is None:
+        block_kind = kind(component.category) if component.block is not None else None
+        if block_kind is None:
             problems.append(
                 Problem(
                     component.file,
                     component.line,
                     f"<{component.category}> cannot be played in a SCORM package",
-                    "replace it with an html component or one of our blocks "
-                    f"({', '.join(sorted(BLOCK_PLAYERS))}), or remove it",
+                    f"replace it with an html component or one of our blocks ({', '.join(block_tags())}), or remove it",
                 )
             )
             continue
-        refusal = getattr(module, "scorm_refusal", None)
-        message = refusal(component.block) if refusal else None
+        message = block_kind.refuses_scorm(component.block)
         if message:
             problems.append(
                 Problem(
@@ -77,8 +45,8 @@ def render_block(
     course: Course, component: Component, unit_number: int, lang: str, statics: set[str], problems: list[Problem]
 ) -> dict | None:
     """{"html": the block's frame, "data": what the player mounts it with}, or None after a problem."""
-    player = BLOCK_PLAYERS[component.category]
-    module = model_module(component.category)
+    player = kind(component.category)
+    module = player.model
     block_id = component.url_name
     content = module.view_content(component.block)
     for name in module.static_files(component.block):

@@ -22,9 +22,10 @@ import rjsmin
 from builder.build import BuildError
 from builder.course import Chapter, Course
 from builder.grading import grading_outline, grading_policy
-from builder.player.blocks import BLOCK_PLAYERS, playability_problems, render_block
+from builder.player.blocks import playability_problems, render_block
 from builder.player.html import offline_html
 from xblocks.common.i18n import normalize_language, script_catalogue
+from xblocks.common.kind import kind, template_name
 from xblocks.common.problems import Problem
 from xblocks.common.rendering import XBLOCKS_DIR, render
 
@@ -112,7 +113,7 @@ def build_player(course: Course, runtime: Runtime, pages: list[Page], package_id
     the player cannot play, html that cannot play offline, missing files, unsafe file names)."""
     problems = playability_problems(course)
     lang = normalize_language(course.language)
-    kinds = sorted({c.category for c in course.components() if c.category in BLOCK_PLAYERS})
+    kinds = sorted({c.category for c in course.components() if kind(c.category)})
     shared = bundle(kinds, runtime, problems)
     files: dict[str, Path | bytes] = {}
     page_files: dict[str, tuple[str, ...]] = {}
@@ -135,11 +136,11 @@ def bundle(kinds: list[str], runtime: Runtime, problems: list[Problem]) -> dict[
     scripts = [*CORE_SCRIPTS, *runtime.scripts]
     styles = [SHELL_STYLE]
     for tag in kinds:
-        block = BLOCK_PLAYERS[tag]
+        block = kind(tag)
         if not block.script.is_file():
             problems.append(
                 Problem(
-                    str(block.script.relative_to(XBLOCKS_DIR.parent)),
+                    template_name(block.script),
                     None,
                     f"the {tag} block has no script",
                     "add the block's static script",
@@ -185,7 +186,7 @@ def _render_page(
                 for component in unit.components:
                     if component.category == "html":
                         components.append({"kind": "html", "html": offline_html(course, component, statics, problems)})
-                    elif component.category in BLOCK_PLAYERS and component.block is not None:
+                    elif component.block is not None and kind(component.category):
                         block = render_block(course, component, number, lang, statics, problems)
                         if block:
                             blocks.append(block["data"])

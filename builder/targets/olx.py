@@ -16,7 +16,7 @@ from lxml import etree
 from builder.archive import tree_entries, write_tar_gz
 from builder.build import Artifact, BuildOptions
 from builder.course import Component, Course
-from xblocks import registry
+from xblocks.common.kind import kind
 
 TOP_FOLDER = "course"
 
@@ -59,7 +59,7 @@ def _write_json(path: Path, data: dict) -> None:
 def _component_element(component: Component):
     """The component's definition element, without its url_name."""
     if component.block is not None:
-        element = registry.model_module(component.category).serialize(component.block)
+        element = kind(component.category).model.serialize(component.block)
         for name, value in component.attrs.items():  # keep what the model does not own (audience, group_access...)
             if name not in element.attrib:
                 element.set(name, value)

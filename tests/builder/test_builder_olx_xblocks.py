@@ -11,7 +11,7 @@ from workbench.runtime import WorkbenchRuntime
 from builder.build import BuildOptions
 from builder.course import load_course
 from builder.targets import olx
-from xblocks.registry import block_tags
+from xblocks.common.kind import block_tags
 
 
 @pytest.mark.parametrize("folder", COURSES, ids=COURSE_IDS)

@@ -12,7 +12,7 @@ from support.browser import axe_violations
 
 from builder.cli import main
 from builder.course import load_course
-from xblocks import registry
+from xblocks.common.kind import kind
 
 COURSES_DIR = REPO / "courses"
 
@@ -42,7 +42,7 @@ def test_the_trainer_guide_holds_every_session_scene_prompt_and_criterion(tmp_pa
     for component in course.components():
         if component.block is None:
             continue
-        content = registry.model_module(component.category).view_content(component.block)
+        content = kind(component.category).model.view_content(component.block)
         if component.category == "scenario_roleplay":
             for scene in content["scenes"]:
                 assert squashed(scene["title"]) in text

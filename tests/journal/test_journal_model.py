@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from xblocks.common.kind import kind
 from xblocks.journal import model
-from xblocks.registry import model_module
 
 VECTORS = sorted((Path(__file__).resolve().parents[1] / "vectors" / "journal").glob("*.json"))
 RULE_VECTORS = [p for p in VECTORS if p.name != "words.json"]
@@ -27,8 +27,8 @@ def parse_bytes(data: bytes, source="course/vertical/u1.xml"):
     return model.parse(etree.fromstring(data), source)
 
 
-def test_registry_points_at_this_model():
-    assert model_module("reflection_journal") is model
+def test_the_entry_point_kind_points_at_this_model():
+    assert kind("reflection_journal").model is model
 
 
 def test_parse_reads_every_field():

@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 from roleplay_support import MS_PEREZ, VECTORS_DIR, check, load_scenario, loop_free_routes, run_model, vectors
 
-from xblocks.registry import model_module
+from xblocks.common.kind import kind
 from xblocks.roleplay import model
 
 
@@ -18,7 +18,7 @@ def perez():
 
 
 def test_registered_under_its_tag():
-    assert model_module("scenario_roleplay") is model
+    assert kind("scenario_roleplay").model is model
     assert model.TAG == "scenario_roleplay"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from xblocks import registry
+from xblocks.common.kind import kind
 from xblocks.rubric import model
 
 HERE = Path(__file__).resolve().parent
@@ -78,8 +78,8 @@ def test_valid_rubrics_round_trip(path):
     assert problems == [] and again == rubric
 
 
-def test_the_registry_finds_the_model():
-    assert registry.model_module("facilitation_rubric") is model
+def test_the_entry_point_kind_finds_the_model():
+    assert kind("facilitation_rubric").model is model
     assert model.TAG == "facilitation_rubric"
 
 

@@ -24,6 +24,17 @@ def _template_dirs() -> list[str]:
     return [str(XBLOCKS_DIR), str(BUILDER_DIR / "player")]
 
 
+class _InstalledBlockLoader(jinja2.BaseLoader):
+    """Templates of blocks installed from other packages, named by absolute path (`kind.template_name`)."""
+
+    def get_source(self, environment, template):
+        path = Path(template)
+        if not path.is_absolute() or not path.is_file():
+            raise jinja2.TemplateNotFound(template)
+        mtime = path.stat().st_mtime
+        return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime == mtime
+
+
 def _json_for_script(value) -> Markup:
     """JSON safe to place inside <script> (no '</' or '<!--' can end or confuse the element)."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -34,7 +45,7 @@ def _json_for_script(value) -> Markup:
 @functools.cache
 def environment(lang: str = "en") -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_template_dirs()),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(_template_dirs()), _InstalledBlockLoader()]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         extensions=["jinja2.ext.i18n"],

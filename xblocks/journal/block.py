@@ -15,6 +15,7 @@ from xblock.fields import Boolean, Dict, Integer, List, Scope, String
 
 from xblocks.common.handlers import csv_response, json_body, json_response, utc_now
 from xblocks.common.i18n import script_catalogue
+from xblocks.common.kind import BlockKind
 from xblocks.common.platform import (
     add_platform_attributes,
     anonymous_user_id,
@@ -42,6 +43,10 @@ def _(text: str) -> str:
 @XBlock.wants("user")
 class ReflectionJournalBlock(XBlock):
     """Private reflection prompts with autosave, versions and a whole-course journal."""
+
+    block_kind = BlockKind(
+        tag=model.TAG, model=model, folder=XBLOCKS_DIR / "journal", name="journal", global_name="P2PJournal"
+    )
 
     display_name = String(display_name=_("Display name"), default=model.DEFAULT_DISPLAY_NAME, scope=Scope.settings)
     section = String(

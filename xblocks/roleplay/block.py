@@ -19,6 +19,7 @@ from xblock.fields import Integer, List, Scope, String
 
 from xblocks.common import platform
 from xblocks.common.i18n import gettext, script_catalogue
+from xblocks.common.kind import BlockKind
 from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
 
 from . import model
@@ -73,6 +74,10 @@ def _problem_lines(problems) -> list[dict]:
 @XBlock.wants("user")  # Open edX tells who is course staff only through this service
 class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
     """A branching role-play: scenes, personas, choices with feedback and points, endings with a debrief."""
+
+    block_kind = BlockKind(
+        tag=model.TAG, model=model, folder=XBLOCKS_DIR / "roleplay", name="roleplay", global_name="P2PRoleplay"
+    )
 
     has_score = True
     icon_class = "problem"

@@ -22,6 +22,7 @@ from xblock.fields import Dict, Integer, Scope, String
 
 from xblocks.common.handlers import csv_response, json_body, json_response, utc_now
 from xblocks.common.i18n import gettext, script_catalogue
+from xblocks.common.kind import BlockKind
 from xblocks.common.platform import (
     add_platform_attributes,
     anonymous_user_id,
@@ -63,6 +64,15 @@ def _grade_points(total, max_total) -> tuple[int, int]:
 @XBlock.wants("user")
 class FacilitationRubricBlock(XBlock):
     """A rubric for facilitated IEP meetings: self-assessment, rater calibration, trainer certification."""
+
+    block_kind = BlockKind(
+        tag=model.TAG,
+        model=model,
+        folder=XBLOCKS_DIR / "rubric",
+        name="rubric",
+        global_name="P2PRubric",
+        scorm_refusal=model.scorm_refusal,
+    )
 
     display_name = String(display_name=_("Display name"), default="Facilitation rubric", scope=Scope.settings)
     definition = String(
