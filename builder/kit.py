@@ -24,6 +24,7 @@ import lxml.html
 from markupsafe import Markup
 
 from builder.pathways import Pathways, audiences, for_level
+from xblocks.common.kind import kind as kind_of
 
 KIT_TEMPLATES = Path(__file__).resolve().parent / "kit"
 
@@ -125,7 +126,7 @@ def _item(course, component, unit_title: str, audience: str | None, notes_levels
         kind = "notes" if audience in notes_levels and audience is not None else "page"
         minutes = max(MINIMUM_PAGE_MINUTES, round(_words(html) / SPEAKING_WORDS_PER_MINUTE))
         return Item(kind, component.display_name or unit_title, minutes, Markup(html))
-    block_kind = kind(component.category) if component.block is not None else None
+    block_kind = kind_of(component.category) if component.block is not None else None
     module = block_kind.model if block_kind else None
     if module is None:
         raise KitError(
