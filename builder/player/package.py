@@ -25,7 +25,7 @@ from builder.grading import grading_outline, grading_policy
 from builder.player.blocks import playability_problems, render_block
 from builder.player.html import offline_html
 from xblocks.common.i18n import normalize_language, script_catalogue
-from xblocks.common.kind import kind, template_name
+from xblocks.common.kind import kind, known, template_name
 from xblocks.common.problems import Problem
 from xblocks.common.rendering import XBLOCKS_DIR, render
 
@@ -136,7 +136,7 @@ def bundle(kinds: list[str], runtime: Runtime, problems: list[Problem]) -> dict[
     scripts = [*CORE_SCRIPTS, *runtime.scripts]
     styles = [SHELL_STYLE]
     for tag in kinds:
-        block = kind(tag)
+        block = known(tag)
         if not block.script.is_file():
             problems.append(
                 Problem(

@@ -98,6 +98,14 @@ def kind(tag: str) -> BlockKind | None:
     return None
 
 
+def known(tag: str) -> BlockKind:
+    """The kind of a tag the caller already knows is a block of ours (LookupError otherwise)."""
+    found = kind(tag)
+    if found is None:
+        raise LookupError(f"<{tag}> is not an installed block kind")
+    return found
+
+
 @functools.cache
 def _all_kinds() -> tuple[BlockKind, ...]:
     found = []
