@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import jinja2
 import lxml.html
@@ -78,13 +79,15 @@ def _words(html: str) -> int:
 _STATIC_IMAGE = re.compile(r"""(\bsrc\s*=\s*["'])/?static/([^"'?#]+)""", re.I)
 
 
-def _inline_images(html: str, static_folder: Path) -> str:
+def _inline_images(html: str, course) -> str:
     """Course images as data: URLs, so the guide is one file that prints anywhere."""
 
     def data_url(match: re.Match) -> str:
-        path = static_folder / match.group(2)
+        name = unquote(match.group(2))
+        path = course.folder / "static" / name
         kind = mimetypes.guess_type(path.name)[0]
-        if not path.is_file() or kind is None or not kind.startswith("image/"):
+        # Only the loader's checked list: a "static/../.." name would reach outside the course.
+        if name not in course.static_files or kind is None or not kind.startswith("image/"):
             return match.group(0)
         return f"{match.group(1)}data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
@@ -122,7 +125,7 @@ def _nested_headings(html: str) -> str:
 
 def _item(course, component, unit_title: str, audience: str | None, notes_levels: set[str]) -> Item:
     if component.category == "html":
-        html = _nested_headings(_inline_images(component.html or "", course.folder / "static"))
+        html = _nested_headings(_inline_images(component.html or "", course))
         kind = "notes" if audience in notes_levels and audience is not None else "page"
         minutes = max(MINIMUM_PAGE_MINUTES, round(_words(html) / SPEAKING_WORDS_PER_MINUTE))
         return Item(kind, component.display_name or unit_title, minutes, Markup(html))
@@ -174,7 +177,7 @@ def handouts(course) -> list[dict]:
             body = lxml.html.fromstring(path.read_text(encoding="utf-8")).find(".//body")
             if body is not None:
                 inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
-                entry["html"] = Markup(_inline_images(inner, course.folder / "static"))
+                entry["html"] = Markup(_inline_images(inner, course))
         found.append(entry)
     return found
 

@@ -303,3 +303,17 @@ def test_archives_stream_files_instead_of_reading_them_whole(tmp_path, write):
     finally:
         tracemalloc.stop()
     assert peak < size / 4, f"peak {peak} bytes while archiving a {size}-byte file"
+
+
+def test_the_trainers_kit_inlines_only_the_courses_own_images(world):
+    """The kit turns course images into data: URLs; a 'static/../..' name must not reach outside."""
+    from builder import kit
+
+    folder, outside = world
+    (outside / "secret.png").write_bytes(b"\x89PNG" + SECRET.encode())
+    course, problems = load_course(folder)
+    assert problems == []
+    escaped = kit._inline_images('<img src="static/../../../server/secret.png" alt="">', course)
+    assert "data:" not in escaped
+    own = kit._inline_images('<img src="static/course_card.svg" alt="">', course)
+    assert 'src="data:image/svg+xml;base64,' in own
