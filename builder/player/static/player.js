@@ -32,12 +32,58 @@
   var tocToggle = doc.getElementById("p2p-toc-toggle");
   var noticeBox = doc.getElementById("p2p-notice");
   var errorBox = doc.getElementById("p2p-error");
-  var current = 0;
+  var resultSection = doc.getElementById("p2p-result");
+  var resultBody = doc.getElementById("p2p-result-body");
+  var resultLink = doc.getElementById("p2p-result-link");
+  var current = 0, lastStatus = null;
 
   function notice(text) { noticeBox.textContent = text; }
   function error(text) { errorBox.textContent = text; }
 
+  function percentText(fraction) { return String(Math.round(fraction * 1000) / 10); }
+
+  function add(parent, tag, text) {
+    var node = parent.appendChild(doc.createElement(tag));
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  /* The result page: the course grade by the grading policy (the same one Open edX applies), per
+   * assignment type what counts, what is missing and the pass mark. Learner-facing, so plain words. */
+  function drawResult(state) {
+    resultBody.textContent = "";
+    var grade = state && state.grade;
+    if (!grade) { add(resultBody, "p", t("This course has no graded work.")); return; }
+    var summary = add(resultBody, "p");
+    summary.className = "p2p-result-grade";
+    summary.textContent = grade.pass_mark === null
+      ? format(t("Your course grade: {percent}%."), {percent: Math.round(grade.percent * 100)})
+      : format(t("Your course grade: {percent}%. Pass mark: {mark}%."), {percent: Math.round(grade.percent * 100), mark: Math.round(grade.pass_mark * 100)});
+    if (grade.pass_mark !== null) {
+      add(resultBody, "p", grade.passed ? t("You have passed.")
+        : t("Not passed yet. Work that is not done counts 0, so finishing it raises your grade; you can also improve what you did."));
+    }
+    grade.types.forEach(function (type) {
+      add(resultBody, "h3", format(t("{type}: {weight}% of the course grade"), {type: type.type, weight: percentText(type.weight)}));
+      var count = type.items.length - type.drop_count;
+      add(resultBody, "p", (type.drop_count > 0
+        ? format(t("What counts: the average of your best {count} of {total}."), {count: count, total: type.items.length})
+        : format(t("What counts: the average of all {count}."), {count: type.items.length})) + " " +
+        format(t("Your average: {percent}%."), {percent: percentText(type.percent)}));
+      var list = add(resultBody, "ul");
+      type.items.forEach(function (item) {
+        var text = item.placeholder ? t("An assignment the grading policy expects but this course does not have: counts 0.")
+          : !item.attempted ? format(t("{title}: not done yet (counts 0)."), {title: item.title})
+          : format(t("{title}: {percent}%."), {title: item.title, percent: percentText(item.percent)});
+        if (item.dropped) { text += " " + t("Dropped: one of the lowest."); }
+        add(list, "li", text);
+      });
+    });
+  }
+
   function changed(state) {
+    lastStatus = state;
+    if (!resultSection.hidden) { drawResult(state); }
     var value = Math.round(state.progress * 100);
     bar.value = value;
     percent.textContent = value + "%";
@@ -54,12 +100,14 @@
   function show(index, moveFocus) {
     if (index < 0 || index >= sections.length) { return; }
     current = index;
+    resultSection.hidden = true;
+    resultLink.removeAttribute("aria-current");
     sections.forEach(function (section, n) { section.hidden = n !== index; });
     links.forEach(function (link, n) {
       if (n === index) { link.setAttribute("aria-current", "page"); } else { link.removeAttribute("aria-current"); }
     });
     prev.disabled = index === 0;
-    next.disabled = index === sections.length - 1;
+    next.disabled = false;  // after the last unit: the result page
     position.textContent = format(t("Unit {n} of {total}"), {n: index + 1, total: sections.length});
     runtime.visit(index);
     if (moveFocus) {
@@ -68,8 +116,29 @@
     }
   }
 
+  function showResult() {
+    current = sections.length;
+    sections.forEach(function (section) { section.hidden = true; });
+    links.forEach(function (link) { link.removeAttribute("aria-current"); });
+    resultLink.setAttribute("aria-current", "page");
+    resultSection.hidden = false;
+    drawResult(lastStatus || runtime.status());
+    prev.disabled = sections.length === 0;
+    next.disabled = true;
+    position.textContent = t("Your result");
+    global.scrollTo(0, 0);
+    doc.getElementById("p2p-result-title").focus();
+  }
+
   prev.addEventListener("click", function () { show(current - 1, true); });
-  next.addEventListener("click", function () { show(current + 1, true); });
+  next.addEventListener("click", function () {
+    if (current + 1 >= sections.length) { showResult(); } else { show(current + 1, true); }
+  });
+  resultLink.addEventListener("click", function (event) {
+    event.preventDefault();
+    showResult();
+    if (tocToggle.getAttribute("aria-expanded") === "true") { tocToggle.click(); }
+  });
   links.forEach(function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
