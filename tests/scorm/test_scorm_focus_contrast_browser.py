@@ -38,7 +38,8 @@ RING_AND_BACKDROP = """(selector) => {
     "width,tabs,selector",
     [
         (1200, 3, ".p2p-toc a[data-unit='1']"),  # skip link, first unit, second unit
-        (1200, 5, "#p2p-next"),  # after the three units of the contents
+        (1200, 5, "#p2p-result-link"),  # after the three units of the contents
+        (1200, 6, "#p2p-next"),  # after the contents and the result link
         (360, 2, "#p2p-toc-toggle"),  # in the header, on a phone
     ],
 )
