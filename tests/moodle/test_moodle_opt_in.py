@@ -1,0 +1,65 @@
+"""Opt-in: the courses' packages in a real Moodle (a development check, not for CI).
+
+Runs only with P2P_MOODLE_URL set (the site's wwwroot), P2P_MOODLE_TOOL (the folder holding the
+Moodle check tool, check.py) and P2P_MOODLE_DIR (the site's code directory, with config.php);
+database settings through P2P_MOODLE_DB_PORT (default 55432) and P2P_MOODLE_ADMIN_PASS. Each
+package is imported, played by play_course.js as the issue's learners (1,000-character journal
+entries, role-play best or at 20 points, calibration by the key, self-assessment at the lowest
+level), left with Moodle's "Exit activity", relaunched, and Moodle's stored tracks read back.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builder.build import BuildOptions
+from builder.course import load_course
+from builder.targets.scorm import build_package
+
+HERE = Path(__file__).resolve().parent
+COURSES = HERE.parents[1] / "courses"
+URL = os.environ.get("P2P_MOODLE_URL")
+TOOL = os.environ.get("P2P_MOODLE_TOOL")
+SITE = os.environ.get("P2P_MOODLE_DIR")
+
+pytestmark = pytest.mark.skipif(
+    not (URL and TOOL and SITE),
+    reason="set P2P_MOODLE_URL, P2P_MOODLE_TOOL (the folder of check.py) and P2P_MOODLE_DIR to run against a real Moodle",
+)
+
+# (course, the role-play's points, the grade the policy gives)
+LEARNERS = {"facilitation": ("best", 100.0), "cultural_competency": (20, 83.0)}
+
+
+@pytest.mark.parametrize("version", ["scorm12", "scorm2004"])
+@pytest.mark.parametrize("course", sorted(LEARNERS))
+def test_package_in_moodle(tmp_path, course, version):
+    roleplay, grade = LEARNERS[course]
+    loaded, problems = load_course(COURSES / course)
+    assert not problems
+    package = build_package(loaded, tmp_path, BuildOptions(), version).path
+    script = tmp_path / "play.js"
+    play = f"var PLAY = {json.dumps({'chars': 1000, 'roleplay': roleplay})};\n"
+    script.write_text(play + (HERE / "play_course.js").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "result.json"
+    command = [
+        sys.executable, str(Path(TOOL) / "check.py"), "--url", URL, "--moodle-dir", SITE,
+        "--db-port", os.environ.get("P2P_MOODLE_DB_PORT", "55432"),
+        "--admin-pass", os.environ.get("P2P_MOODLE_ADMIN_PASS", "Admin#12345"),
+        "--package", str(package), "--script", str(script), "--script2", str(HERE / "relaunch_check.js"),
+        "--workdir", str(tmp_path / "work"), "--json-out", str(out),
+    ]  # fmt: skip
+    run = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    result = json.loads(out.read_text(encoding="utf-8"))
+    summary = result["summary"]
+    assert summary["first_initialized"] and summary["rejected_set_calls"] == []
+    assert [g["finalgrade"] for g in summary["grade_after_first"]] == [grade]
+    assert summary["relaunch_entry"] == "resume"
+    back = result["relaunch"]["action_script"]["value"]
+    assert back["error"] == "" and back["progress"] == "100%" and back["roleplays"]
+    assert back["journals"] and all(length >= 999 for length in back["journals"])
