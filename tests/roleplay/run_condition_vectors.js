@@ -1,9 +1,10 @@
-// Applies tests/vectors/roleplay/conditions/*.json to static/roleplay-conditions.js and prints
+// Applies tests/vectors/roleplay/conditions/*.json to P2PRoleplay.conditions (static/roleplay.js) and prints
 // what the script answers as JSON; test_roleplay_conditions.py compares it with the vectors.
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const conditions = require("../../xblocks/roleplay/static/roleplay-conditions.js");
+// Loaded as a CommonJS module, the script's global object is its exports.
+const conditions = require("../../xblocks/roleplay/static/roleplay.js").P2PRoleplay.conditions;
 
 function attempt(run) {
   try {

@@ -1,5 +1,5 @@
 """The condition language: every vector in tests/vectors/roleplay/conditions/ gives the same trees,
-results, messages and positions in Python (conditions.py) and in JavaScript (roleplay-conditions.js,
+results, messages and positions in Python (conditions.py) and in JavaScript (P2PRoleplay.conditions in roleplay.js,
 run by Node)."""
 
 from __future__ import annotations

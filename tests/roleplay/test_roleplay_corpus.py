@@ -34,6 +34,16 @@ EXPECTED = {
     "choices_in_an_ending.xml": (8, "unexpected <choice> inside <ending>"),
     "wrong_root.xml": (1, "expected <scenario_roleplay>, found <scenario>"),
     "loose_text.xml": (4, "<choice> has loose text"),
+    "unknown_variable.xml": (27, "choice 'thank' if=\"trusted >= 2\": unknown variable 'trusted' (at character 1)"),
+    "bad_condition.xml": (24, "choice 'call-again' if=\"not interpreter and\": the condition ends too early"),
+    "bad_effect.xml": (12, "choice 'son' set=\"trust--\": 'trust--' is not an effect"),
+    "condition_never_holds.xml": (27, "choice 'thank': if=\"trust >= 5\" never holds on any route"),
+    "ending_never_reached.xml": (34, "ending 'partner' is never reached: the conditions on the way to it never hold"),
+    "no_choice_offered.xml": (16, "in scene 'meeting', when interpreter is false and trust is 0, no choice is offered"),
+    "tiers_incoherent.xml": (
+        34,
+        "a route into 'partner' (tier best) can score 3 while a route into 'poor' (tier poor) can score 5",
+    ),
 }
 
 
@@ -72,3 +82,15 @@ def test_bad_attribute_values_are_each_reported():
         'keep="average" is not allowed',
         'max_attempts="two" is not a number of zero or more',
     ]
+
+
+def test_a_variable_set_but_never_read_is_a_warning_not_a_refusal():
+    text = (BROKEN.parent.parent.parent / "vectors" / "roleplay" / "scenarios" / "memory.xml").read_text(
+        encoding="utf-8"
+    )
+    text = text.replace('<counter id="trust"', '<flag id="noted">Notes taken.</flag>\n  <counter id="trust"', 1)
+    text = text.replace('set="trust-=1"', 'set="trust-=1 noted=true"', 1)
+    scenario, problems = model.parse_text(text, "memory.xml")
+    assert problems == []
+    assert [(w.line, w.message) for w in scenario.warnings] == [(5, "flag 'noted' is set but no condition reads it")]
+    assert scenario.warnings[0].fix

@@ -95,7 +95,7 @@ def test_diamonds_are_scored_exactly_without_enumerating_their_routes(count):
     assert problems == []
     bests = graph_scores(scenario)
     assert bests.possible == 2 * count
-    assert bests.steps < 10 * count
+    assert bests.steps < 20 * count  # linear in the number of diamonds, not 2**count
 
 
 def test_a_tangle_no_algorithm_can_score_is_refused_with_a_fix():

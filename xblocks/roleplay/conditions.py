@@ -1,7 +1,7 @@
 """The role-play's condition language and variable effects, without `eval`.
 
 A condition guards a choice, a line, a transition or an ending; an effect list is what a choice
-does to the scenario's variables. `static/roleplay-conditions.js` is the JavaScript twin; the
+does to the scenario's variables. `P2PRoleplay.conditions` in static/roleplay.js is the JavaScript twin; the
 vectors in tests/vectors/roleplay/conditions/ hold the two equal (results, messages, positions).
 
 Grammar (keywords are lowercase; a name is a declared flag or counter):

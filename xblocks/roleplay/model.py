@@ -32,6 +32,7 @@ route to an ending can reach, and each dimension's `best` the most that dimensio
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -39,10 +40,11 @@ from lxml import etree
 
 from xblocks.common.problems import Problem, located
 
-from . import scoring
+from . import conditions, scoring
 
 TAG = "scenario_roleplay"
 KEEP_CHOICES = ("best", "last")
+TIERS = ("poor", "mixed", "best")  # an ending's tier, lowest first
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _POINTS_ITEM = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):([+-]?\d{1,3})$")
@@ -76,15 +78,42 @@ class Line:
     translation: str = ""
     translation_by: str | None = None  # the persona who interprets, if any
     translation_lang: str | None = None  # None: the scenario's language
+    condition: str = ""  # said only when this condition holds ("" = always)
+
+
+@dataclass
+class Variable:
+    """A flag (true/false, false at the start) or a counter (a whole number, `initial` at the start)."""
+
+    id: str
+    kind: str  # "flag" or "counter"
+    initial: bool | int = False
+    description: str = ""
+
+
+@dataclass
+class Branch:
+    """One way on from a choice: to `to` when `condition` holds ("" = always)."""
+
+    to: str
+    condition: str = ""
 
 
 @dataclass
 class Choice:
     id: str
     text: str
-    next: str
+    next: str  # the way on when no <branch> applies ("" = none: the choice needs a branch that holds)
     points: dict[str, int] = field(default_factory=dict)
     feedback: str = ""
+    condition: str = ""  # offered only when this condition holds ("" = always)
+    effects: str = ""  # what the choice sets, e.g. "interpreter=true trust+=1"
+    branches: list[Branch] = field(default_factory=list)
+
+    @property
+    def targets(self) -> list[str]:
+        """Every scene this choice may lead to, in the order they are tried."""
+        return [b.to for b in self.branches] + ([self.next] if self.next else [])
 
     @property
     def total(self) -> int:
@@ -99,6 +128,8 @@ class Scene:
     choices: list[Choice] = field(default_factory=list)
     ending: bool = False
     debrief: str = ""
+    condition: str = ""  # an ending: entered only when this holds, else the choice tries its next way on
+    tier: str = ""  # an ending's tier: best, mixed or poor ("" = none)
 
 
 @dataclass
@@ -112,12 +143,25 @@ class Scenario:
     weight: float = 1.0
     max_attempts: int = 0  # 0: unlimited
     keep: str = "best"
+    variables: list[Variable] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # reported, but the scenario is usable
 
     def scene(self, scene_id: str) -> Scene | None:
-        return next((s for s in self.scenes if s.id == scene_id), None)
+        return self._index()[0].get(scene_id)
 
     def choice(self, choice_id: str) -> Choice | None:
-        return next((c for s in self.scenes for c in s.choices if c.id == choice_id), None)
+        return self._index()[1].get(choice_id)
+
+    def _index(self) -> tuple[dict, dict]:
+        """Scenes and choices by id (the first of duplicates, which validation refuses)."""
+        if "_ids" not in self.__dict__:
+            scenes, choices = {}, {}
+            for scene in self.scenes:
+                scenes.setdefault(scene.id, scene)
+                for choice in scene.choices:
+                    choices.setdefault(choice.id, choice)
+            self.__dict__["_ids"] = (scenes, choices)
+        return self.__dict__["_ids"]
 
     def persona(self, persona_id: str) -> Persona | None:
         return next((p for p in self.personas if p.id == persona_id), None)
@@ -146,6 +190,7 @@ class _Reader:
     def __init__(self, source: str):
         self.source = source
         self.problems: list[Problem] = []
+        self.lines: dict[int, object] = {}  # id(model object) -> element, for located problems later
 
     def problem(self, element, message: str, fix: str = "") -> None:
         self.problems.append(located(self.source, element, message, fix))
@@ -214,7 +259,7 @@ def parse(element, source: str) -> tuple[Scenario | None, list[Problem]]:
         tag = getattr(element, "tag", None)
         reader.problem(element, f"expected <{TAG}>, found <{tag}>", f"make <{TAG}> the root element")
         return None, reader.problems
-    reader.allowed(element, ROOT_ATTRIBUTES, ("dimension", "persona", "scene", "ending"))
+    reader.allowed(element, ROOT_ATTRIBUTES, ("dimension", "flag", "counter", "persona", "scene", "ending"))
     scenario = Scenario(
         display_name=reader.attribute(element, "display_name"),
         start=element.get("start", "").strip(),
@@ -228,7 +273,7 @@ def parse(element, source: str) -> tuple[Scenario | None, list[Problem]]:
     )
     if scenario.keep not in KEEP_CHOICES:
         reader.problem(element, f'keep="{scenario.keep}" is not allowed', 'use keep="best" or keep="last"')
-    lines: dict[int, object] = {}  # id(model object) -> element, for located problems later
+    lines = reader.lines
     for child in element:
         if not isinstance(child.tag, str):
             continue
@@ -261,6 +306,10 @@ def parse(element, source: str) -> tuple[Scenario | None, list[Problem]]:
                 )
             scenario.personas.append(persona)
             lines[id(persona)] = child
+        elif child.tag in ("flag", "counter"):
+            variable = _variable(reader, child)
+            scenario.variables.append(variable)
+            lines[id(variable)] = child
         elif child.tag in ("scene", "ending"):
             scene = _scene(reader, child, lines)
             scenario.scenes.append(scene)
@@ -271,6 +320,28 @@ def parse(element, source: str) -> tuple[Scenario | None, list[Problem]]:
     if reader.problems:
         return None, sorted(set(reader.problems), key=lambda p: (p.line or 0, p.message))
     return scenario, []
+
+
+def _variable(reader: _Reader, element) -> Variable:
+    kind = element.tag
+    reader.allowed(element, ("id", "initial") if kind == "counter" else ("id",), ())
+    variable = Variable(reader.identifier(element), kind, False if kind == "flag" else 0, _text(element))
+    if variable.id in conditions.KEYWORDS:
+        reader.problem(element, f"'{variable.id}' is a keyword of conditions", "choose another name")
+    raw = element.get("initial")
+    if kind == "counter" and raw is not None:
+        try:
+            variable.initial = int(raw)
+        except ValueError:
+            variable.initial = None
+        if variable.initial is None or abs(variable.initial) > conditions.MAX_NUMBER:
+            reader.problem(
+                element,
+                f'initial="{raw}" is not a whole number',
+                f'write a number between -{conditions.MAX_NUMBER} and {conditions.MAX_NUMBER}, e.g. initial="0"',
+            )
+            variable.initial = 0
+    return variable
 
 
 def _number(reader, element, name, default, kind):
@@ -294,14 +365,20 @@ def _number(reader, element, name, default, kind):
 def _scene(reader: _Reader, element, lines) -> Scene:
     ending = element.tag == "ending"
     children = ("narration", "line") + (("debrief",) if ending else ("choice",))
-    reader.allowed(element, ("id", "title"), children)
+    reader.allowed(element, ("id", "title") + (("tier", "if") if ending else ()), children)
     scene = Scene(id=reader.identifier(element), title=reader.attribute(element, "title"), ending=ending)
+    if ending:
+        scene.condition = element.get("if", "")
+        scene.tier = element.get("tier", "").strip()
+        if scene.tier and scene.tier not in TIERS:
+            reader.problem(element, f'tier="{scene.tier}" is not a tier', f"use one of: {', '.join(reversed(TIERS))}")
     for child in element:
         if not isinstance(child.tag, str):
             continue
         if child.tag == "narration":
-            reader.allowed(child, ("lang",), ())
+            reader.allowed(child, ("lang", "if"), ())
             beat = Line(reader.nonempty(child, _text(child), "narration"), lang=reader.language(child, "lang"))
+            beat.condition = child.get("if", "")
             scene.beats.append(beat)
             lines[id(beat)] = child
         elif child.tag == "line":
@@ -327,12 +404,13 @@ def _scene(reader: _Reader, element, lines) -> Scene:
 
 
 def _line(reader: _Reader, element) -> Line:
-    reader.allowed(element, ("speaker", "lang"), ("translation",), text=True)
+    reader.allowed(element, ("speaker", "lang", "if"), ("translation",), text=True)
     translation = element.find("translation")
     line = Line(
         text=reader.nonempty(element, _text(element), "spoken line"),
         speaker=reader.identifier(element, "speaker"),
         lang=reader.language(element, "lang"),
+        condition=element.get("if", ""),
     )
     if len(element.findall("translation")) > 1:
         reader.problem(element.findall("translation")[1], "a line has a second <translation>", "keep one")
@@ -347,13 +425,21 @@ def _line(reader: _Reader, element) -> Line:
 
 
 def _choice(reader: _Reader, element) -> Choice:
-    reader.allowed(element, ("id", "next", "points"), ("text", "feedback"))
+    reader.allowed(element, ("id", "next", "points", "if", "set"), ("text", "feedback", "branch"))
     text_element, feedback_element = element.find("text"), element.find("feedback")
+    branches = []
+    for branch in element.findall("branch"):
+        reader.allowed(branch, ("to", "if"), ())
+        branches.append(Branch(reader.attribute(branch, "to"), branch.get("if", "")))
+        reader.lines[id(branches[-1])] = branch
     choice = Choice(
         id=reader.identifier(element),
-        next=reader.attribute(element, "next"),
+        next=reader.attribute(element, "next", required=not branches),
         text=_text(text_element),
         feedback=_text(feedback_element),
+        condition=element.get("if", ""),
+        effects=element.get("set", ""),
+        branches=branches,
     )
     if text_element is None:
         reader.problem(element, f"choice '{choice.id}' has no <text>", "add <text> with what the learner does or says")
@@ -389,6 +475,7 @@ def _validate(reader: _Reader, root, scenario: Scenario, lines) -> None:
 
     _unique(reader, scenario.dimensions, "dimension", at)
     _unique(reader, scenario.personas, "persona", at)
+    _unique(reader, scenario.variables, "flag or counter", at)
     _unique(reader, scenario.scenes, "scene or ending", at)
     _unique(reader, [c for s in scenario.scenes for c in s.choices], "choice", at)
     if not scenario.dimensions:
@@ -421,12 +508,13 @@ def _validate(reader: _Reader, root, scenario: Scenario, lines) -> None:
                 "add a <choice>, or make it an <ending> with a <debrief>",
             )
         for choice in scene.choices:
-            if choice.next and choice.next not in scenes:
-                reader.problem(
-                    at(choice),
-                    f"choice '{choice.id}' leads to unknown scene '{choice.next}'",
-                    f"use one of: {', '.join(scenes)}",
-                )
+            for branch, target in [(b, b.to) for b in choice.branches] + [(choice, choice.next)]:
+                if target and target not in scenes:
+                    reader.problem(
+                        at(branch),
+                        f"choice '{choice.id}' leads to unknown scene '{target}'",
+                        f"use one of: {', '.join(scenes)}",
+                    )
             for dimension in choice.points:
                 if dimension not in dimensions:
                     reader.problem(
@@ -434,6 +522,7 @@ def _validate(reader: _Reader, root, scenario: Scenario, lines) -> None:
                         f"choice '{choice.id}' gives points to unknown dimension '{dimension}'",
                         f"use one of: {', '.join(sorted(dimensions)) or '(none)'}",
                     )
+    _check_conditions(reader, scenario, at)
     if scenario.start not in scenes:
         return
     reachable = _reachable(scenario, scenario.start)
@@ -453,6 +542,9 @@ def _validate(reader: _Reader, root, scenario: Scenario, lines) -> None:
                 f"no ending can be reached from scene '{scene.id}'",
                 "give it (or a scene after it) a choice that leads towards an <ending>",
             )
+    if reader.problems:
+        return
+    _check_states(reader, scenario, at)
     if reader.problems:
         return
     bests = _route_bests(scenario)
@@ -479,6 +571,156 @@ def _validate(reader: _Reader, root, scenario: Scenario, lines) -> None:
             )
 
 
+def _check_conditions(reader: _Reader, scenario: Scenario, at) -> None:
+    """Every condition and effect parses against the declared variables; a variable set but never
+    read is a warning."""
+    kinds = {v.id: v.kind for v in scenario.variables}
+    read: set[str] = set()
+    written: set[str] = set()
+    fix = "write it like: interpreter and not rushed, trust >= 2 (declare each name as <flag> or <counter>)"
+
+    def condition(owner, what):
+        text = owner.condition
+        if not text:
+            return
+        try:
+            read.update(conditions.names(conditions.parse(text, kinds)))
+        except conditions.ConditionError as error:
+            reader.problem(at(owner), f'{what} if="{text}": {error.message} (at character {error.position + 1})', fix)
+
+    for scene in scenario.scenes:
+        condition(scene, f"ending '{scene.id}'")
+        for beat in scene.beats:
+            condition(beat, f"a {'line' if beat.speaker else 'narration'} of '{scene.id}'")
+        for choice in scene.choices:
+            condition(choice, f"choice '{choice.id}'")
+            for branch in choice.branches:
+                condition(branch, f"a branch of choice '{choice.id}'")
+            if choice.effects:
+                try:
+                    written.update(name for name, _op, _value in conditions.parse_effects(choice.effects, kinds))
+                except conditions.ConditionError as error:
+                    reader.problem(
+                        at(choice),
+                        f"choice '{choice.id}' set=\"{choice.effects}\": {error.message} "
+                        f"(at character {error.position + 1})",
+                        'write it like: set="interpreter=true trust+=1" (declare each name as <flag> or <counter>)',
+                    )
+    for variable in scenario.variables:
+        if variable.id in written and variable.id not in read:
+            scenario.warnings.append(
+                located(
+                    reader.source,
+                    at(variable),
+                    f"{variable.kind} '{variable.id}' is set but no condition reads it",
+                    'use it in an if="...", or remove it',
+                )
+            )
+        elif variable.id not in written and variable.id not in read:
+            scenario.warnings.append(
+                located(reader.source, at(variable), f"{variable.kind} '{variable.id}' is never used", "remove it")
+            )
+
+
+def _check_states(reader: _Reader, scenario: Scenario, at) -> None:
+    """With the conditions applied: endings and scenes no route reaches, states where no choice is
+    offered, conditions that never hold where they are asked, and the coherence of ending tiers."""
+    bests = _search_route_bests(scenario)
+    if bests is None:
+        return  # reported as too tangled by the scoring check
+    read = _read_variables(scenario)
+    seen_scenes = set()
+    held: set[int] = set()  # id() of conditions found true in some reached state
+    asked: set[int] = set()
+    for scene_id, key in bests.reached:
+        values = dict(zip(read, key, strict=True))
+        scene = scenario.scene(scene_id)
+        seen_scenes.add(scene_id)
+        for owner in scene.beats:
+            _ask(owner, values, asked, held)
+        if scene.ending:
+            continue
+        any_offered = False
+        for choice in scene.choices:
+            if not _ask(choice, values, asked, held):
+                continue
+            after = conditions.apply_effects(_effects(choice.effects), values)
+            for branch in choice.branches:
+                if _ask(branch, after, asked, held):
+                    ending = scenario.scene(branch.to)
+                    if not ending.ending or _ask(ending, after, asked, held):
+                        break
+            else:
+                ending = scenario.scene(choice.next) if choice.next else None
+                if ending is not None and ending.ending:
+                    _ask(ending, after, asked, held)
+            any_offered = any_offered or target(scenario, choice, after) is not None
+        if not any_offered:
+            reader.problem(
+                at(scene),
+                f"in scene '{scene.id}', when {_describe(values, scenario)}, no choice is offered",
+                "add a choice without a condition, or one whose condition holds then",
+            )
+    for scene in scenario.scenes:
+        if scene.id not in seen_scenes:
+            kind = "ending" if scene.ending else "scene"
+            reader.problem(
+                at(scene),
+                f"{kind} '{scene.id}' is never reached: the conditions on the way to it never hold together",
+                'check the if="..." of the choices and branches that lead to it, and what sets their variables',
+            )
+    owners = [(o, f"a line of '{s.id}'") for s in scenario.scenes for o in s.beats]
+    owners += [(s, f"ending '{s.id}'") for s in scenario.scenes if s.ending]
+    owners += [(c, f"choice '{c.id}'") for s in scenario.scenes for c in s.choices]
+    owners += [(b, f"a branch of choice '{c.id}'") for s in scenario.scenes for c in s.choices for b in c.branches]
+    for owner, what in owners:
+        if owner.condition and id(owner) in asked and id(owner) not in held:
+            reader.problem(
+                at(owner),
+                f'{what}: if="{owner.condition}" never holds on any route',
+                "change the condition, or set its variables on a route that leads here",
+            )
+    _check_tiers(reader, scenario, bests, at)
+
+
+def _ask(owner, values: dict, asked: set, held: set) -> bool:
+    """Whether `owner`'s condition holds, noting that it was asked and (if so) that it held."""
+    if not owner.condition:
+        return True
+    asked.add(id(owner))
+    result = conditions.holds(_tree(owner.condition), values)
+    if result:
+        held.add(id(owner))
+    return result
+
+
+def _describe(values: dict, scenario: Scenario) -> str:
+    if not values:
+        return "the route has set nothing"
+    return " and ".join(
+        f"{name} is {str(value).lower() if isinstance(value, bool) else value}" for name, value in values.items()
+    )
+
+
+def _check_tiers(reader: _Reader, scenario: Scenario, bests: scoring.Bests, at) -> None:
+    """A route into a higher tier never scores less than a route into a lower one."""
+    tiered = [s for s in scenario.scenes if s.ending and s.tier and s.id in bests.endings]
+    for higher in tiered:
+        for lower in tiered:
+            if TIERS.index(higher.tier) <= TIERS.index(lower.tier):
+                continue
+            low = max(0, bests.endings[higher.id][0])
+            high = max(0, bests.endings[lower.id][1])
+            if low < high:
+                reader.problem(
+                    at(higher),
+                    f"a route into '{higher.id}' (tier {higher.tier}) can score {low} while a route into "
+                    f"'{lower.id}' (tier {lower.tier}) can score {high}",
+                    "guard the endings with conditions on what the learner did, or change the points, so that "
+                    "a higher tier always earns at least as much",
+                )
+
+
 def _unique(reader: _Reader, items, what: str, at) -> None:
     seen: set[str] = set()
     for item in items:
@@ -494,7 +736,7 @@ def _reachable(scenario: Scenario, start: str) -> set[str]:
         if scene is None or scene.id in seen:
             continue
         seen.add(scene.id)
-        frontier += [c.next for c in scene.choices]
+        frontier += [target for c in scene.choices for target in c.targets]
     return seen
 
 
@@ -505,7 +747,7 @@ def _can_reach(scenario: Scenario, targets: set[str]) -> set[str]:
     while changed:
         changed = False
         for scene in scenario.scenes:
-            if scene.id not in found and any(c.next in found for c in scene.choices):
+            if scene.id not in found and any(t in found for c in scene.choices for t in c.targets):
                 found.add(scene.id)
                 changed = True
     return found
@@ -525,26 +767,102 @@ def _route_bests(scenario: Scenario) -> tuple[dict[str, int], int] | None:
 
 
 def _search_route_bests(scenario: Scenario) -> scoring.Bests | None:
-    """The scores over the scenario's state graph (see scoring.py: no route is enumerated)."""
-    scenes = {s.id: s for s in scenario.scenes}
+    """The scores over the scenario's state graph: a state is a scene and the values of the
+    variables some condition reads (see scoring.py: no route is enumerated)."""
+    read = _read_variables(scenario)
+
+    def key(values: dict) -> tuple:
+        return tuple(values.get(name) for name in read)
+
+    def moves(state):
+        scene_id, values = state[0], dict(zip(read, state[1], strict=True))
+        return [((to, key(after)), choice.points) for choice, after, to in offered(scenario, scene_id, values)]
+
     try:
         return scoring.best_scores(
-            scenario.start,
-            scene_of=lambda scene_id: scene_id,
-            moves=lambda scene_id: [(c.next, c.points) for c in scenes[scene_id].choices],
-            ending_of=lambda scene_id: scene_id if scenes[scene_id].ending else None,
+            (scenario.start, key(initial_values(scenario))),
+            scene_of=lambda state: state[0],
+            moves=moves,
+            ending_of=lambda state: state[0] if scenario.scene(state[0]).ending else None,
             dimensions=[d.id for d in scenario.dimensions],
         )
     except scoring.TooTangled:
         return None
 
 
+def _read_variables(scenario: Scenario) -> list[str]:
+    """The variables some condition reads, in declaration order: the only ones a state needs."""
+    texts = [s.condition for s in scenario.scenes] + [b.condition for s in scenario.scenes for b in s.beats]
+    for scene in scenario.scenes:
+        for choice in scene.choices:
+            texts += [choice.condition] + [b.condition for b in choice.branches]
+    names = set().union(*(conditions.names(_tree(t)) for t in texts if t))
+    return [v.id for v in scenario.variables if v.id in names]
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions at play
+
+
+@functools.lru_cache(maxsize=4096)
+def _tree(text: str) -> list:
+    return conditions.parse(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _effects_cached(text: str) -> tuple:
+    return tuple(tuple(e) for e in conditions.parse_effects(text))
+
+
+def _effects(text: str) -> list:
+    return [list(e) for e in _effects_cached(text)] if text else []
+
+
+def holds(condition: str, values: dict) -> bool:
+    """Does an (already validated) condition hold? An empty condition always does."""
+    return not condition or conditions.holds(_tree(condition), values)
+
+
+def initial_values(scenario: Scenario) -> dict:
+    return {v.id: v.initial for v in scenario.variables}
+
+
+def target(scenario: Scenario, choice: Choice, values: dict) -> str | None:
+    """Where a choice leads, given the values after its effects: the first branch whose condition
+    holds and, when it leads to an ending, whose ending's condition holds too; then `next`."""
+    ways = [(b.to, b.condition) for b in choice.branches] + ([(choice.next, "")] if choice.next else [])
+    for to, condition in ways:
+        scene = scenario.scene(to)
+        if scene is not None and holds(condition, values) and (not scene.ending or holds(scene.condition, values)):
+            return to
+    return None
+
+
+def offered(scenario: Scenario, scene_id: str, values: dict) -> list[tuple[Choice, dict, str]]:
+    """The choices offered in a scene with these values: (choice, values after it, where it leads)."""
+    found = []
+    for choice in scenario.scene(scene_id).choices:
+        if holds(choice.condition, values):
+            after = conditions.apply_effects(_effects(choice.effects), values)
+            to = target(scenario, choice, after)
+            if to is not None:
+                found.append((choice, after, to))
+    return found
+
+
+def trace(scenario: Scenario, route: list[str]) -> list[tuple[str, dict]]:
+    """(scene, values) at each step of a valid route, the start first."""
+    steps = [(scenario.start, initial_values(scenario))]
+    for choice_id in route:
+        choice = scenario.choice(choice_id)
+        after = conditions.apply_effects(_effects(choice.effects), steps[-1][1])
+        steps.append((target(scenario, choice, after), after))
+    return steps
+
+
 def route_scenes(scenario: Scenario, route: list[str]) -> list[str]:
     """The scenes a valid route passes through, the start first."""
-    scenes = [scenario.start]
-    for choice_id in route:
-        scenes.append(scenario.choice(choice_id).next)
-    return scenes
+    return [scene for scene, _values in trace(scenario, route)]
 
 
 def route_totals(scenario: Scenario, route: list[str]) -> dict[str, int]:
@@ -579,6 +897,7 @@ def view_content(scenario: Scenario) -> dict:
             "translation": line.translation,
             "translation_by": line.translation_by,
             "translation_lang": line.translation_lang or scenario.lang,
+            "if": line.condition,
         }
 
     return {
@@ -588,6 +907,7 @@ def view_content(scenario: Scenario) -> dict:
         "keep": scenario.keep,
         "max_attempts": scenario.max_attempts,
         "possible": possible,
+        "variables": [{"id": v.id, "kind": v.kind, "initial": v.initial} for v in scenario.variables],
         "dimensions": [
             {"id": d.id, "label": d.label, "description": d.description, "best": bests[d.id]}
             for d in scenario.dimensions
@@ -609,9 +929,20 @@ def view_content(scenario: Scenario) -> dict:
                 "title": s.title,
                 "ending": s.ending,
                 "debrief": s.debrief,
+                "if": s.condition,
+                "tier": s.tier,
                 "beats": [beat(b) for b in s.beats],
                 "choices": [
-                    {"id": c.id, "text": c.text, "next": c.next, "points": dict(c.points), "feedback": c.feedback}
+                    {
+                        "id": c.id,
+                        "text": c.text,
+                        "next": c.next,
+                        "points": dict(c.points),
+                        "feedback": c.feedback,
+                        "if": c.condition,
+                        "set": c.effects,
+                        "branches": [{"to": b.to, "if": b.condition} for b in c.branches],
+                    }
                     for c in s.choices
                 ],
             }
@@ -642,6 +973,11 @@ def serialize(scenario: Scenario) -> etree._Element:
         root.set("keep", scenario.keep)
     for dimension in scenario.dimensions:
         etree.SubElement(root, "dimension", id=dimension.id, label=dimension.label).text = dimension.description or None
+    for variable in scenario.variables:
+        element = etree.SubElement(root, variable.kind, id=variable.id)
+        if variable.kind == "counter" and variable.initial:
+            element.set("initial", str(variable.initial))
+        element.text = variable.description or None
     for persona in scenario.personas:
         element = etree.SubElement(root, "persona", id=persona.id, name=persona.name)
         for name in ("role", "portrait", "portrait_alt"):
@@ -651,6 +987,10 @@ def serialize(scenario: Scenario) -> etree._Element:
             element.set("lang", persona.lang)
     for scene in scenario.scenes:
         element = etree.SubElement(root, "ending" if scene.ending else "scene", id=scene.id, title=scene.title)
+        if scene.tier:
+            element.set("tier", scene.tier)
+        if scene.condition:
+            element.set("if", scene.condition)
         for beat in scene.beats:
             if beat.speaker is None:
                 child = etree.SubElement(element, "narration")
@@ -658,6 +998,8 @@ def serialize(scenario: Scenario) -> etree._Element:
                 child = etree.SubElement(element, "line", speaker=beat.speaker)
             if beat.lang:
                 child.set("lang", beat.lang)
+            if beat.condition:
+                child.set("if", beat.condition)
             child.text = beat.text
             if beat.translation:
                 translation = etree.SubElement(child, "translation")
@@ -667,11 +1009,18 @@ def serialize(scenario: Scenario) -> etree._Element:
                     translation.set("lang", beat.translation_lang)
                 translation.text = beat.translation
         for choice in scene.choices:
-            child = etree.SubElement(element, "choice", id=choice.id, next=choice.next)
+            child = etree.SubElement(element, "choice", id=choice.id)
+            for name, value in (("next", choice.next), ("if", choice.condition), ("set", choice.effects)):
+                if value:
+                    child.set(name, value)
             if choice.points:
                 child.set("points", " ".join(f"{k}:{v}" for k, v in choice.points.items()))
             etree.SubElement(child, "text").text = choice.text
             etree.SubElement(child, "feedback").text = choice.feedback
+            for branch in choice.branches:
+                way = etree.SubElement(child, "branch", to=branch.to)
+                if branch.condition:
+                    way.set("if", branch.condition)
         if scene.ending:
             etree.SubElement(element, "debrief").text = scene.debrief
     return root
@@ -717,18 +1066,21 @@ def empty_state() -> dict:
 
 def _walk(scenario: Scenario, route) -> list[str]:
     """The longest prefix of `route` that is still playable in this scenario, loops cut."""
-    scenes = [scenario.start]
+    steps = [(scenario.start, initial_values(scenario))]
     kept: list[str] = []
     for choice_id in route if isinstance(route, list) else []:
-        here = scenario.scene(scenes[-1])
-        choice = next((c for c in here.choices if c.id == choice_id), None) if isinstance(choice_id, str) else None
-        if here.ending or choice is None:
+        here, values = steps[-1]
+        if scenario.scene(here).ending or not isinstance(choice_id, str):
             break
-        if choice.next in scenes:
-            cut = scenes.index(choice.next)
-            scenes, kept = scenes[: cut + 1], kept[:cut]
+        move = next(((after, to) for c, after, to in offered(scenario, here, values) if c.id == choice_id), None)
+        if move is None:
+            break
+        scenes = [scene for scene, _values in steps]
+        if move[1] in scenes:
+            cut = scenes.index(move[1])
+            steps, kept = steps[: cut + 1], kept[:cut]
         else:
-            scenes.append(choice.next)
+            steps.append((move[1], move[0]))
             kept.append(choice_id)
     return kept
 
@@ -761,7 +1113,7 @@ def restore(saved, scenario: Scenario) -> dict:
     via = saved.get("v")
     choice = scenario.choice(via) if isinstance(via, str) else None
     route_last = state["r"][-1] if state["r"] else None
-    state["v"] = via if choice is not None and choice.next == here and via != route_last else None
+    state["v"] = via if choice is not None and here in choice.targets and via != route_last else None
     attempts = saved.get("n")
     state["n"] = attempts if type(attempts) is int and attempts >= 0 else 0
     state["b"] = _score_pair(saved.get("b"))
@@ -771,13 +1123,16 @@ def restore(saved, scenario: Scenario) -> dict:
 
 def view(state: dict, scenario: Scenario) -> dict:
     """What the `state` handler answers: the learner's view state."""
-    scene = scenario.scene(route_scenes(scenario, state["r"])[-1])
+    here, values = trace(scenario, state["r"])[-1]
+    scene = scenario.scene(here)
     totals = route_totals(scenario, state["r"])
     left = None if not scenario.max_attempts else max(0, scenario.max_attempts - state["n"])
     return {
         "scene": scene.id,
         "route": list(state["r"]),
         "via": _via(state),
+        "values": values,
+        "offered": [] if scene.ending else [c.id for c, _after, _to in offered(scenario, here, values)],
         "ending": scene.ending,
         "totals": totals,
         "earned": earned(totals),
@@ -826,20 +1181,22 @@ def _state(state, payload, scenario):
 
 def _choose(state, payload, scenario):
     choice_id = payload.get("choice")
-    scenes = route_scenes(scenario, state["r"])
+    steps = trace(scenario, state["r"])
+    scenes = [scene for scene, _values in steps]
     here = scenario.scene(scenes[-1])
     if here.ending:
         raise Refused("this conversation has ended: start over to play it again")
-    choice = next((c for c in here.choices if c.id == choice_id), None) if isinstance(choice_id, str) else None
-    if choice is None:
+    moves = offered(scenario, here.id, steps[-1][1]) if isinstance(choice_id, str) else []
+    to = next((to for c, _after, to in moves if c.id == choice_id), None)
+    if to is None:
         raise Refused(f"choice '{choice_id}' is not offered in scene '{here.id}'")
-    if choice.next in scenes:
-        state["r"] = state["r"][: scenes.index(choice.next)]
-        state["v"] = choice.id
+    if to in scenes:
+        state["r"] = state["r"][: scenes.index(to)]
+        state["v"] = choice_id
     else:
-        state["r"].append(choice.id)
+        state["r"].append(choice_id)
         state["v"] = None
-    if scenario.scene(choice.next).ending:
+    if scenario.scene(to).ending:
         _finish(state, scenario)
     return state
 
@@ -886,10 +1243,10 @@ def report(state: dict, scenario: Scenario, block_id: str = "") -> dict:
     route = state["r"]
     prefix = f"{block_id}-" if block_id else ""
     interactions = []
-    for choice_id in route:
+    for (here, values), choice_id in zip(trace(scenario, route), route):
         choice = scenario.choice(choice_id)
-        scene = next(s for s in scenario.scenes if choice in s.choices)
-        top = max(c.total for c in scene.choices)
+        scene = scenario.scene(here)
+        top = max(c.total for c, _after, _to in offered(scenario, here, values))
         result = "correct" if choice.total == top else ("incorrect" if choice.total < 0 else "neutral")
         interactions.append(
             {

@@ -36,6 +36,7 @@ class Bests:
     endings: dict[str, tuple[int, int]]  # ending id -> (lowest, highest) total of the routes into it
     states: int  # states of the state graph reachable from the start
     steps: int  # work done, in the unit of MAX_STEPS
+    reached: list  # the states some route really reaches (the start first)
 
 
 class TooTangled(Exception):
@@ -65,36 +66,60 @@ def best_scores(
     by_component: dict[int, list[int]] = {}
     for index, scene_id in enumerate(scene):
         by_component.setdefault(component_of[scene_id], []).append(index)
-    entries = {0}
-    for source, targets in enumerate(edges):
-        for target, _gain in targets:
-            if component_of[scene[target]] != component_of[scene[source]]:
-                entries.add(target)
+    looped = [len(members) > 1 for members in components]
 
+    # Forward, sources first: the states a route really reaches. Inside a loop, a choice leading to
+    # a scene already on the route cuts the route back, so only the simple paths from the states
+    # where routes enter the loop count.
+    reached = {0}
+    entered: set[int] = {0}
+    for number in reversed(range(len(components))):
+        for index in by_component.get(number, []):
+            if index not in reached:
+                continue
+            if not looped[number]:
+                reached.update(target for target, _gain in edges[index])
+                continue
+            if index not in entered:
+                continue
+            for state, _gain, inside in _simple_paths(index, edges, scene, component_of, budget):
+                reached.add(state)
+                if not inside:
+                    entered.add(state)
+        for index in by_component.get(number, []):
+            for target, _gain in edges[index] if index in reached else ():
+                if component_of[scene[target]] != number:
+                    entered.add(target)
+
+    # Backward, sinks first: each reached state's best continuations.
     values: dict[int, _Value] = {}
     width = len(dimensions)
-    for number, members in enumerate(components):  # sinks first: every exit's value is known
-        looped = len(members) > 1
+    for number in range(len(components)):
         for index in by_component.get(number, []):
+            if index not in reached:
+                continue
             ending = ending_of(states[index])
             if ending is not None:
                 values[index] = _Value([0] * width, {ending: [0, 0]})
-            elif not looped:
+            elif not looped[number]:
                 value = _Value.empty(width)
                 for target, gain in edges[index]:
                     value.merge(values[target], gain)
                 values[index] = value
-            elif index in entries:
-                values[index] = _search_component(index, edges, scene, component_of, values, width, budget)
+            elif index in entered:
+                value = _Value.empty(width)
+                for target, gain, inside in _simple_paths(index, edges, scene, component_of, budget):
+                    if not inside:
+                        value.merge(values[target], gain)
+                values[index] = value
     top = values[0]
-    if not top.ends:
-        return Bests({d: 0 for d in dimensions}, 0, {}, len(states), budget.used)
     return Bests(
         {d: (v if v is not None else 0) for d, v in zip(dimensions, top.dims, strict=True)},
-        max(high for _low, high in top.ends.values()),
+        max((high for _low, high in top.ends.values()), default=0),
         {ending: (low, high) for ending, (low, high) in top.ends.items()},
         len(states),
         budget.used,
+        [states[index] for index in sorted(reached)],
     )
 
 
@@ -205,14 +230,14 @@ def _components(scene: list[str], edges) -> list[list[str]]:
     return found
 
 
-def _search_component(entry, edges, scene, component_of, values, width, budget) -> _Value:
-    """Every route from `entry` that stays inside its component without visiting a scene twice,
-    continued by the known value of each state it leaves the component to."""
+def _simple_paths(entry, edges, scene, component_of, budget):
+    """Every route from `entry` that stays inside its loop without visiting a scene twice: yields
+    (state, gain since entry, inside) for each state a step reaches, inside the loop or just out of it."""
     home = component_of[scene[entry]]
-    result = _Value.empty(width)
-    # Each frame: (state, gain so far, index of the next edge to try); visited scenes alongside.
+    width = len(edges[entry][0][1]) if edges[entry] else 0
+    # Each frame: (state, gain so far, index of the next edge to try); the route's scenes alongside.
     frames = [(entry, (0,) * width, 0)]
-    path = [scene[entry]]  # the scenes on the route being searched, in order, and as a set
+    path = [scene[entry]]
     visited = {scene[entry]}
     while frames:
         state, gain, next_edge = frames.pop()
@@ -224,9 +249,9 @@ def _search_component(entry, edges, scene, component_of, values, width, budget) 
         budget.spend()
         added = tuple(a + b for a, b in zip(gain, step, strict=True))
         if component_of[scene[target]] != home:
-            result.merge(values[target], added)  # leaving the loop: that state's value is final
+            yield target, added, False
         elif scene[target] not in visited:
+            yield target, added, True
             frames.append((target, added, 0))
             path.append(scene[target])
             visited.add(scene[target])
-    return result

@@ -1,11 +1,216 @@
 /* Scenario role-play: one script for Open edX and SCORM packages (docs/decisions/0001).
  *
  * P2PRoleplay.rules is the JavaScript twin of xblocks/roleplay/model.py (restore, handlers,
- * report); the shared vectors in tests/vectors/roleplay/ hold the two equal.
+ * report) and P2PRoleplay.conditions of conditions.py (the condition language, never eval);
+ * the shared vectors in tests/vectors/roleplay/ hold them equal.
  * P2PRoleplay.mount draws the block and reaches learner state only through the store.
  */
 (function (global) {
   "use strict";
+
+  /* ---------------------------------------------------------------- conditions */
+
+  var MAX_LENGTH = 400, MAX_DEPTH = 24, MAX_NUMBER = 9999;
+  var KEYWORDS = ["and", "or", "not", "true", "false"];
+  var COMPARISONS = ["==", "!=", "<=", ">=", "<", ">"];
+  var TOKEN = /\s*(?:(-?\d+)|([A-Za-z][A-Za-z0-9_-]*)|(==|!=|<=|>=|<|>|\(|\)|=)|(\S))/y;
+  var EFFECT = /^([A-Za-z][A-Za-z0-9_-]*?)(=|\+=|-=)(-?\d+|true|false)$/;
+
+  function ConditionError(message, position) {
+    this.message = message;
+    this.position = position;
+  }
+
+  function fail(message, position) { throw new ConditionError(message, position); }
+
+  function tokens(text) {
+    var found = [], at = 0;
+    for (;;) {
+      TOKEN.lastIndex = at;
+      var match = TOKEN.exec(text);
+      if (!match) { found.push(["end", "", text.length]); return found; }
+      var kind = match[1] !== undefined ? "num" : match[2] !== undefined ? "name" : match[3] !== undefined ? "op" : "bad";
+      var word = match[1] !== undefined ? match[1] : match[2] !== undefined ? match[2] : match[3] !== undefined ? match[3] : match[4];
+      var position = match.index + match[0].length - word.length;
+      if (kind === "bad") { fail("unexpected character '" + word + "'", position); }
+      if (kind === "op" && word === "=") { fail("'=' sets a variable; to compare, write '=='", position); }
+      if (kind === "name" && KEYWORDS.indexOf(word) >= 0) { kind = "keyword"; }
+      found.push([kind, word, position]);
+      at = TOKEN.lastIndex;
+    }
+  }
+
+  function parse(text, variables) {
+    if (typeof text !== "string" || !text.trim()) { fail("the condition is empty", 0); }
+    if (text.length > MAX_LENGTH) { fail("the condition is longer than " + MAX_LENGTH + " characters", MAX_LENGTH); }
+    var list = tokens(text), at = 0;
+    var vars = variables || null;
+
+    function peek() { return list[at]; }
+    function take() { return list[at++]; }
+    function is(token, kind, word) { return token[0] === kind && token[1] === word; }
+    function deeper(depth) {
+      if (depth >= MAX_DEPTH) { fail("the condition nests more than " + MAX_DEPTH + " levels", peek()[2]); }
+      return depth + 1;
+    }
+    function known(name, kind, position) {
+      if (!vars) { return; }
+      var declared = Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : null;
+      if (declared === null) { fail("unknown variable '" + name + "'", position); }
+      if (declared !== kind) {
+        if (kind === "flag") { fail("'" + name + "' is a counter: compare it, as in '" + name + " > 0'", position); }
+        fail("'" + name + "' is a flag: use it alone or with 'not', without comparing it", position);
+      }
+    }
+    function either(depth) {
+      var parts = [both(depth)];
+      while (is(peek(), "keyword", "or")) { take(); parts.push(both(depth)); }
+      return parts.length === 1 ? parts[0] : ["or"].concat(parts);
+    }
+    function both(depth) {
+      var parts = [negation(depth)];
+      while (is(peek(), "keyword", "and")) { take(); parts.push(negation(depth)); }
+      return parts.length === 1 ? parts[0] : ["and"].concat(parts);
+    }
+    function negation(depth) {
+      if (is(peek(), "keyword", "not")) { depth = deeper(depth); take(); return ["not", negation(depth)]; }
+      return atom(depth);
+    }
+    function operand() {
+      var token = take();
+      if (token[0] === "num") {
+        if (Math.abs(parseInt(token[1], 10)) > MAX_NUMBER) {
+          fail("numbers in conditions lie between -" + MAX_NUMBER + " and " + MAX_NUMBER, token[2]);
+        }
+        return ["num", parseInt(token[1], 10)];
+      }
+      if (token[0] === "name") { known(token[1], "counter", token[2]); return ["counter", token[1]]; }
+      return fail("expected a counter or a whole number after the comparison, not '" + token[1] + "'", token[2]);
+    }
+    function atom(depth) {
+      var token = peek(), position = token[2];
+      if (is(token, "op", "(")) {
+        depth = deeper(depth);
+        take();
+        var inner = either(depth);
+        var close = take();
+        if (!is(close, "op", ")")) { fail("a '(' is not closed: add ')'", close[2]); }
+        return inner;
+      }
+      if (token[0] === "keyword" && (token[1] === "true" || token[1] === "false")) {
+        take();
+        return ["const", token[1] === "true"];
+      }
+      if (token[0] === "name" || token[0] === "num") {
+        // A name is a flag unless a comparison follows: look ahead before checking its kind.
+        var next = list[at + 1];
+        if (next[0] === "op" && COMPARISONS.indexOf(next[1]) >= 0) {
+          var left = operand(), op = take()[1], right = operand();
+          if (left[0] === "num" && right[0] === "num") { fail("a comparison needs a counter on one side", position); }
+          return ["cmp", op, left, right];
+        }
+        take();
+        if (token[0] === "num") { fail("a number alone is not a condition: compare it with a counter", position); }
+        known(token[1], "flag", position);
+        return ["flag", token[1]];
+      }
+      if (token[0] === "end") { fail("the condition ends too early: a flag, a comparison or '(' is missing", position); }
+      return fail("unexpected '" + token[1] + "': expected a flag, a comparison or '('", position);
+    }
+
+    var tree = either(0);
+    var rest = peek();
+    if (rest[0] !== "end") { fail("unexpected '" + rest[1] + "': join conditions with 'and' or 'or'", rest[2]); }
+    return tree;
+  }
+
+  function names(tree) {
+    var found = {};
+    (function visit(node) {
+      if (node[0] === "flag" || node[0] === "counter") { found[node[1]] = true; }
+      else if (node[0] === "cmp") { visit(node[2]); visit(node[3]); }
+      else if (node[0] !== "num" && node[0] !== "const") { node.slice(1).forEach(visit); }
+    })(tree);
+    return Object.keys(found).sort();
+  }
+
+  function number(operand, values) {
+    if (operand[0] === "num") { return operand[1]; }
+    var value = Object.prototype.hasOwnProperty.call(values, operand[1]) ? values[operand[1]] : 0;
+    return typeof value === "number" ? value : 0;
+  }
+
+  function holds(tree, values) {
+    switch (tree[0]) {
+      case "const": return tree[1];
+      case "flag": return Object.prototype.hasOwnProperty.call(values, tree[1]) && values[tree[1]] === true;
+      case "not": return !holds(tree[1], values);
+      case "and": return tree.slice(1).every(function (part) { return holds(part, values); });
+      case "or": return tree.slice(1).some(function (part) { return holds(part, values); });
+    }
+    var left = number(tree[2], values), right = number(tree[3], values);
+    switch (tree[1]) {
+      case "==": return left === right;
+      case "!=": return left !== right;
+      case "<": return left < right;
+      case "<=": return left <= right;
+      case ">": return left > right;
+    }
+    return left >= right;
+  }
+
+  function parseEffects(text, variables) {
+    if (typeof text !== "string" || !text.trim()) { fail("nothing to set", 0); }
+    var effects = [], seen = {}, pattern = /\S+/g, match;
+    while ((match = pattern.exec(text)) !== null) {
+      var effect = parseEffect(match[0], match.index, variables || null);
+      if (seen[effect[0]]) { fail("'" + effect[0] + "' is set twice: combine the two into one", match.index); }
+      seen[effect[0]] = true;
+      effects.push(effect);
+    }
+    return effects;
+  }
+
+  function parseEffect(item, position, variables) {
+    var match = EFFECT.exec(item);
+    if (!match) {
+      fail("'" + item + "' is not an effect: write flag=true, flag=false, counter=2, counter+=1 or counter-=1", position);
+    }
+    var name = match[1], op = match[2], value = match[3];
+    if (KEYWORDS.indexOf(name) >= 0) { fail("'" + name + "' is a keyword, not a variable", position); }
+    var kind = value === "true" || value === "false" ? "flag" : "counter";
+    if (kind === "flag" && op !== "=") { fail("a flag is set with '=' only: " + name + "=true or " + name + "=false", position); }
+    if (kind === "counter" && Math.abs(parseInt(value, 10)) > MAX_NUMBER) {
+      fail("numbers lie between -" + MAX_NUMBER + " and " + MAX_NUMBER, position);
+    }
+    if (variables) {
+      var declared = Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : null;
+      if (declared === null) { fail("unknown variable '" + name + "'", position); }
+      if (declared !== kind) {
+        fail("'" + name + "' is a " + declared + ": write it as in '" + (declared === "flag" ? name + "=true" : name + "+=1") + "'", position);
+      }
+    }
+    return [name, op, kind === "flag" ? value === "true" : parseInt(value, 10)];
+  }
+
+  function applyEffects(effects, values) {
+    var result = {};
+    Object.keys(values).forEach(function (key) { result[key] = values[key]; });
+    effects.forEach(function (effect) {
+      var name = effect[0], op = effect[1], value = effect[2];
+      if (op === "=") { result[name] = value; return; }
+      var current = typeof result[name] === "number" ? result[name] : 0;
+      var total = op === "+=" ? current + value : current - value;
+      result[name] = Math.max(-MAX_NUMBER, Math.min(MAX_NUMBER, total));
+    });
+    return result;
+  }
+
+
+  var conditions = {
+    parse: parse, holds: holds, names: names, parseEffects: parseEffects, applyEffects: applyEffects,
+    ConditionError: ConditionError
+  };
 
   /* ---------------------------------------------------------------- rules */
 
@@ -14,7 +219,7 @@
   function index(content) {
     var found = indexes && indexes.get(content);
     if (found) { return found; }
-    found = { scenes: {}, choices: {}, sceneOfChoice: {} };
+    found = { scenes: {}, choices: {}, sceneOfChoice: {}, trees: {}, effects: {} };
     content.scenes.forEach(function (scene) {
       found.scenes[scene.id] = scene;
       scene.choices.forEach(function (choice) {
@@ -34,33 +239,92 @@
     return { r: [], v: null, n: 0, b: null, l: null };
   }
 
-  function routeScenes(content, route) {
-    var choices = index(content).choices;
-    return [content.start].concat(route.map(function (id) { return choices[id].next; }));
+  /* Does a condition hold? The content was validated on the server, so it parses. */
+  function when(content, condition, values) {
+    if (!condition) { return true; }
+    var trees = index(content).trees;
+    if (!has(trees, condition)) { trees[condition] = parse(condition); }
+    return holds(trees[condition], values);
   }
 
-  function offered(scene, id) {
-    for (var i = 0; i < scene.choices.length; i++) {
-      if (scene.choices[i].id === id) { return scene.choices[i]; }
+  function after(content, choice, values) {
+    if (!choice.set) { return applyEffects([], values); }
+    var cache = index(content).effects;
+    if (!has(cache, choice.set)) { cache[choice.set] = parseEffects(choice.set); }
+    return applyEffects(cache[choice.set], values);
+  }
+
+  function initialValues(content) {
+    var values = {};
+    (content.variables || []).forEach(function (v) { values[v.id] = v.initial; });
+    return values;
+  }
+
+  /* Where a choice leads given the values after its effects: the first branch whose condition
+   * holds (and, into an ending, whose ending's condition holds too), then `next`; null if none. */
+  function target(content, choice, values) {
+    var scenes = index(content).scenes;
+    var ways = (choice.branches || []).map(function (b) { return [b.to, b["if"]]; });
+    if (choice.next) { ways.push([choice.next, ""]); }
+    for (var i = 0; i < ways.length; i++) {
+      var scene = scenes[ways[i][0]];
+      if (scene && when(content, ways[i][1], values) && (!scene.ending || when(content, scene["if"], values))) {
+        return ways[i][0];
+      }
     }
     return null;
   }
 
+  /* The choices offered in a scene with these values: {choice, values after it, to}. */
+  function offeredIn(content, sceneId, values) {
+    var found = [];
+    index(content).scenes[sceneId].choices.forEach(function (choice) {
+      if (!when(content, choice["if"], values)) { return; }
+      var next = after(content, choice, values), to = target(content, choice, next);
+      if (to !== null) { found.push({ choice: choice, values: next, to: to }); }
+    });
+    return found;
+  }
+
+  function move(content, sceneId, values, id) {
+    var moves = typeof id === "string" ? offeredIn(content, sceneId, values) : [];
+    for (var i = 0; i < moves.length; i++) {
+      if (moves[i].choice.id === id) { return moves[i]; }
+    }
+    return null;
+  }
+
+  /* [{scene, values}] at each step of a valid route, the start first. */
+  function trace(content, route) {
+    var choices = index(content).choices;
+    var steps = [{ scene: content.start, values: initialValues(content) }];
+    route.forEach(function (id) {
+      var values = after(content, choices[id], steps[steps.length - 1].values);
+      steps.push({ scene: target(content, choices[id], values), values: values });
+    });
+    return steps;
+  }
+
+  function routeScenes(content, route) {
+    return trace(content, route).map(function (step) { return step.scene; });
+  }
+
   /* The longest prefix of a saved route still playable in this content, loops cut. */
   function walk(content, route) {
-    var scenes = [content.start], kept = [], idx = index(content);
+    var steps = [{ scene: content.start, values: initialValues(content) }], kept = [], idx = index(content);
     if (!Array.isArray(route)) { return kept; }
     for (var i = 0; i < route.length; i++) {
-      var here = idx.scenes[scenes[scenes.length - 1]];
-      var choice = typeof route[i] === "string" ? offered(here, route[i]) : null;
-      if (here.ending || !choice) { break; }
-      var cut = scenes.indexOf(choice.next);
+      var here = steps[steps.length - 1];
+      if (idx.scenes[here.scene].ending) { break; }
+      var found = move(content, here.scene, here.values, route[i]);
+      if (!found) { break; }
+      var cut = steps.map(function (step) { return step.scene; }).indexOf(found.to);
       if (cut >= 0) {
-        scenes = scenes.slice(0, cut + 1);
+        steps = steps.slice(0, cut + 1);
         kept = kept.slice(0, cut);
       } else {
-        scenes.push(choice.next);
-        kept.push(choice.id);
+        steps.push({ scene: found.to, values: found.values });
+        kept.push(route[i]);
       }
     }
     return kept;
@@ -98,11 +362,16 @@
     state.r = walk(content, saved.r);
     var scenes = routeScenes(content, state.r), here = scenes[scenes.length - 1];
     var last = state.r.length ? state.r[state.r.length - 1] : null;
-    state.v = has(idx.choices, saved.v) && idx.choices[saved.v].next === here && saved.v !== last ? saved.v : null;
+    state.v = has(idx.choices, saved.v) && targetsOf(idx.choices[saved.v]).indexOf(here) >= 0 && saved.v !== last
+      ? saved.v : null;
     state.n = isCount(saved.n) && saved.n >= 0 ? saved.n : 0;
     state.b = scorePair(saved.b);
     state.l = scorePair(saved.l);
     return state;
+  }
+
+  function targetsOf(choice) {
+    return (choice.branches || []).map(function (b) { return b.to; }).concat(choice.next ? [choice.next] : []);
   }
 
   function scoreDict(pair) { return pair ? { earned: pair[0], possible: pair[1] } : null; }
@@ -110,14 +379,16 @@
   function keptScore(state, content) { return content.keep === "best" ? state.b : state.l; }
 
   function view(state, content) {
-    var scenes = routeScenes(content, state.r);
-    var scene = index(content).scenes[scenes[scenes.length - 1]];
+    var steps = trace(content, state.r), here = steps[steps.length - 1];
+    var scene = index(content).scenes[here.scene];
     var totals = totalsOf(content, state.r);
     var left = content.max_attempts ? Math.max(0, content.max_attempts - state.n) : null;
     return {
       scene: scene.id,
       route: state.r.slice(),
       via: state.v || (state.r.length ? state.r[state.r.length - 1] : null),
+      values: here.values,
+      offered: scene.ending ? [] : offeredIn(content, here.scene, here.values).map(function (m) { return m.choice.id; }),
       ending: scene.ending,
       totals: totals,
       earned: earnedOf(totals),
@@ -145,20 +416,20 @@
   var handlers = {
     state: function (state) { return state; },
     choose: function (state, payload, content) {
-      var idx = index(content), scenes = routeScenes(content, state.r);
-      var here = idx.scenes[scenes[scenes.length - 1]];
+      var idx = index(content), steps = trace(content, state.r), last = steps[steps.length - 1];
+      var here = idx.scenes[last.scene];
       if (here.ending) { throw refuse("this conversation has ended: start over to play it again"); }
-      var choice = typeof payload.choice === "string" ? offered(here, payload.choice) : null;
-      if (!choice) { throw refuse("choice '" + payload.choice + "' is not offered in scene '" + here.id + "'"); }
-      var cut = scenes.indexOf(choice.next);
+      var found = move(content, here.id, last.values, payload.choice);
+      if (!found) { throw refuse("choice '" + payload.choice + "' is not offered in scene '" + here.id + "'"); }
+      var cut = steps.map(function (step) { return step.scene; }).indexOf(found.to);
       if (cut >= 0) {
         state.r = state.r.slice(0, cut);
-        state.v = choice.id;
+        state.v = found.choice.id;
       } else {
-        state.r.push(choice.id);
+        state.r.push(found.choice.id);
         state.v = null;
       }
-      if (idx.scenes[choice.next].ending) { finish(state, content); }
+      if (idx.scenes[found.to].ending) { finish(state, content); }
       return state;
     },
     back: function (state, payload, content) {
@@ -194,16 +465,18 @@
 
   function report(state, content, blockId) {
     var idx = index(content), prefix = blockId ? blockId + "-" : "";
-    var route = state.r;
+    var route = state.r, steps = trace(content, route);
     function total(choice) {
       return Object.keys(choice.points).reduce(function (s, d) { return s + choice.points[d]; }, 0);
     }
     return {
       completed: state.n > 0,
       score: scoreDict(keptScore(state, content)),
-      interactions: route.map(function (id) {
-        var choice = idx.choices[id], scene = idx.sceneOfChoice[id];
-        var top = Math.max.apply(null, scene.choices.map(total)), mine = total(choice);
+      interactions: route.map(function (id, step) {
+        var choice = idx.choices[id], scene = idx.sceneOfChoice[id], at = steps[step];
+        // The best choice among those offered then (conditions may have hidden others).
+        var top = Math.max.apply(null, offeredIn(content, at.scene, at.values).map(function (m) { return total(m.choice); }));
+        var mine = total(choice);
         return {
           id: prefix + id, type: "choice", description: scene.title + ": " + choice.text,
           response: id, result: mine === top ? "correct" : (mine < 0 ? "incorrect" : "neutral"),
@@ -360,9 +633,11 @@
       if (scene.ending) { heading.appendChild(document.createTextNode(t("Ending:") + " ")); }
       heading.appendChild(make("span", { lang: cl }, scene.title));
       stage.appendChild(heading);
-      if (scene.beats.length) {
+      // Lines and narration with a condition are said only when it holds on the learner's route.
+      var said = scene.beats.filter(function (line) { return when(content, line["if"], state.values || {}); });
+      if (said.length) {
         var transcript = make("ol", { "class": "p2p-rp-transcript", "aria-label": t("Transcript") });
-        scene.beats.forEach(function (line) { transcript.appendChild(beat(line)); });
+        said.forEach(function (line) { transcript.appendChild(beat(line)); });
         stage.appendChild(transcript);
       }
       var actions = make("div", { "class": "p2p-rp-actions" });
@@ -393,7 +668,8 @@
         var group = make("div", { role: "group", "aria-labelledby": baseId + "-ask", "class": "p2p-rp-choices" });
         group.appendChild(make("p", { id: baseId + "-ask", "class": "p2p-rp-ask" }, t("What do you do?")));
         var list = group.appendChild(make("ul"));
-        scene.choices.forEach(function (choice) {
+        var shown = state.offered || scene.choices.map(function (c) { return c.id; });
+        scene.choices.filter(function (c) { return shown.indexOf(c.id) >= 0; }).forEach(function (choice) {
           list.appendChild(make("li")).appendChild(button(choice.text, "choose", { choice: choice.id }, { "data-choice": choice.id, lang: cl }));
         });
         stage.appendChild(group);
@@ -411,7 +687,7 @@
     return { draw: draw };
   }
 
-  global.P2PRoleplay = { mount: mount, rules: rules };
+  global.P2PRoleplay = { mount: mount, rules: rules, conditions: conditions };
 
   /* Open edX (and the xblock-sdk workbench): the server is authoritative. Three declared
    * parameters: the runtime passes `data` only to initializers that take it. */
