@@ -166,6 +166,8 @@ def block_score(component: Component) -> dict | None:
         else:
             possible = content["max_total"]
         weight = None
+    elif component.category == "problem":  # one raw point a question, rescaled to its weight (capa)
+        possible, weight = module.max_score(content)["possible"], content["weight"]
     else:
         return None
     return {"possible": possible, "weight": weight} if possible else None

@@ -16,7 +16,7 @@ from lxml import etree
 from builder.archive import tree_entries, write_tar_gz
 from builder.build import Artifact, BuildOptions
 from builder.course import Component, Course
-from xblocks.common.kind import kind
+from xblocks.common.kind import kind, known
 
 TOP_FOLDER = "course"
 
@@ -80,7 +80,8 @@ def _write_component(vertical, component: Component, dest: Path) -> None:
         (dest / "html" / f"{component.url_name}.html").write_text(component.html or "", encoding="utf-8")
         return
     element = _component_element(component)
-    if component.block is None and component.own_file:
+    platform_block = component.block is None or known(component.category).rendered_by_platform
+    if platform_block and component.own_file:  # Open edX's own blocks (problems...) read pointers
         _pointer(vertical, component.category, component.url_name)
         _write_xml(dest / component.category / f"{component.url_name}.xml", element, indent=False)
     else:

@@ -49,13 +49,13 @@ test("the matcher can fail", () => {
   assert.equal(matches({ answer: null }, {}), false);
 });
 
-test("the report: one interaction per question, the weighted score, nothing before a submission", () => {
+test("the report: one interaction per question, the raw score, nothing before a submission", () => {
   const content = contents["dropdown_text.xml"];
-  assert.deepStrictEqual(problem.rules.report(null, content, "b1"), { completed: false, score: { earned: 0, possible: 4 }, interactions: [] });
+  assert.deepStrictEqual(problem.rules.report(null, content, "b1"), { completed: false, score: null, interactions: [] });
   const { state } = problem.rules.apply("submit", null, { answers: { p1: "A refund", p2: "iep" } }, content);
   const report = problem.rules.report(state, content, "b1");
-  assert.deepStrictEqual(report.score, { earned: 2, possible: 4 });
-  assert.deepStrictEqual(report.interactions.map((i) => [i.id, i.type, i.result]), [["b1_p1", "fill-in", "incorrect"], ["b1_p2", "fill-in", "correct"]]);
+  assert.deepStrictEqual(report.score, { earned: 1, possible: 2 });
+  assert.deepStrictEqual(report.interactions.map((i) => [i.id, i.type, i.result]), [["b1-p1", "fill-in", "incorrect"], ["b1-p2", "fill-in", "correct"]]);
 });
 
 test("round away from zero, as Open edX rounds partial credit", () => {

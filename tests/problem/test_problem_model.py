@@ -187,20 +187,18 @@ def test_serialize_then_parse_gives_an_equal_model():
     assert problems == [] and again == parsed and again.content == parsed.content
 
 
-def test_report_gives_one_interaction_per_question_and_the_weighted_score():
+def test_report_gives_one_interaction_per_question_and_the_raw_score():
     contents = make_problem_content.contents()
     content = contents["dropdown_text.xml"]
-    assert model.report(None, content, "b1") == {
-        "completed": False,
-        "score": {"earned": 0.0, "possible": 4.0},
-        "interactions": [],
-    }
+    assert model.report(None, content, "b1") == {"completed": False, "score": None, "interactions": []}
     state, _ = model.apply("submit", None, {"answers": {"p1": "A refund", "p2": "iep"}}, content)
     report = model.report(state, content, "b1")
-    assert report["completed"] and report["score"] == {"earned": 2.0, "possible": 4.0}
+    # raw: one point a question; the course grader rescales it to the weight (4), as Open edX does
+    assert report["completed"] and report["score"] == {"earned": 1.0, "possible": 2.0}
+    assert model.max_score(content) == {"possible": 2, "weight": 4.0}
     assert [(i["id"], i["type"], i["result"]) for i in report["interactions"]] == [
-        ("b1_p1", "fill-in", "incorrect"),
-        ("b1_p2", "fill-in", "correct"),
+        ("b1-p1", "fill-in", "incorrect"),
+        ("b1-p2", "fill-in", "correct"),
     ]
     state, _ = model.apply("submit", None, {"answers": {"p1": ["choice_0"]}}, contents["checkbox_edc.xml"])
     (choice,) = model.report(state, contents["checkbox_edc.xml"], "b2")["interactions"]

@@ -23,6 +23,7 @@ import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
@@ -42,6 +43,9 @@ class BlockKind:
     global_name: str  # the script's global (window.P2PRoleplay); the Open edX initializer is <global>Init
     # Why a SCORM package cannot play a model (a message for the author), or None when it can.
     scorm_refusal: Callable[[Any], str | None] | None = None
+    # Open edX renders this kind with its own block (problems): no XBlock of ours, the OLX export keeps
+    # the author's form, and only the builder and the offline player use the descriptor (ADR 0003).
+    rendered_by_platform: bool = False
 
     @property
     def template(self) -> str:
@@ -76,6 +80,16 @@ def template_name(path: Path) -> str:
         return path.resolve().as_posix()
 
 
+# Kinds Open edX itself renders, which therefore have no xblock.v1 entry point of ours: the tag and
+# the module holding their `block_kind`. Registering them here keeps them out of the LMS's XBlocks.
+PLATFORM_KINDS = {"problem": "xblocks.problem"}
+
+
+def _platform_kind(tag: str) -> BlockKind | None:
+    module = PLATFORM_KINDS.get(tag)
+    return _kind_of(import_module(module)) if module else None
+
+
 def _kind_of(loaded: object) -> BlockKind | None:
     found = getattr(loaded, "block_kind", None)
     return found if isinstance(found, BlockKind) else None
@@ -89,6 +103,8 @@ def _entry_points():
 def kind(tag: str) -> BlockKind | None:
     """The kind registered for an OLX tag, or None when the tag is not a block of ours (a built-in
     component, or an XBlock without a descriptor). An import error of the block itself propagates."""
+    if tag in PLATFORM_KINDS:
+        return _platform_kind(tag)
     for point in _entry_points():
         if point.name == tag:
             found = _kind_of(point.load())
@@ -122,7 +138,8 @@ def _all_kinds() -> tuple[BlockKind, ...]:
 
 
 def block_kinds() -> dict[str, BlockKind]:
-    """Every installed block kind, by tag."""
+    """Every installed XBlock kind of ours, by tag (kinds the platform renders, such as problem, are
+    found with kind(tag) but are not XBlocks)."""
     return {k.tag: k for k in _all_kinds()}
 
 

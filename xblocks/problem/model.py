@@ -762,7 +762,7 @@ def scorm_refusal(model: Model, source: str = "") -> str | None:
     if not model.scorm_refusals:
         return None
     line, message, fix = model.scorm_refusals[0]
-    return f"{message} (line {line}) — {fix}" if line else f"{message} — {fix}"
+    return f"{message} (line {line}); {fix}" if line else f"{message}; {fix}"
 
 
 # ---------------------------------------------------------------- grading (the twin of problem.js)
@@ -1065,17 +1065,18 @@ def apply(handler: str, state, payload, content: dict, ctx=None) -> tuple[dict, 
 
 
 def report(state, content: dict, block_id: str = "") -> dict:
-    """For the SCORM runtime: completed once submitted, the weighted score of the latest submission,
-    one interaction per question (choice for choices, fill-in for text and dropdowns, numeric)."""
+    """For the SCORM runtime: completed once submitted; the latest submission's raw score (one point a
+    question; the course grader applies `weight`, as Open edX's grader does), null before any
+    submission; one interaction per question (choice, fill-in for text and dropdowns, numeric)."""
     state = restore(state, content)
-    graded = grade(content, state["answers"]) if state["attempts"] > 0 else None
-    # An unanswered problem still counts its points possible, as Open edX's grader counts them.
-    possible = grade(content, {})["possible"]
+    if state["attempts"] == 0:
+        return {"completed": False, "score": None, "interactions": []}
+    graded = grade(content, state["answers"])
     interactions = []
+    earned = 0.0
     for part in parts(content):
-        if graded is None:
-            break
         result = graded["parts"][part["id"]]
+        earned += result["points"]
         answer = state["answers"].get(part["id"])
         kind = part["kind"]
         if kind in ("single", "multiple"):
@@ -1086,7 +1087,7 @@ def report(state, content: dict, block_id: str = "") -> dict:
             itype, response = "fill-in", answer
         interactions.append(
             {
-                "id": f"{block_id}_{part['id']}" if block_id else part["id"],
+                "id": f"{block_id}-{part['id']}" if block_id else part["id"],
                 "type": itype,
                 "description": " ".join(re.sub(r"<[^>]+>", " ", part["label"]).split()),
                 "response": response,
@@ -1097,7 +1098,12 @@ def report(state, content: dict, block_id: str = "") -> dict:
             }
         )
     return {
-        "completed": state["attempts"] > 0,
-        "score": {"earned": graded["earned"] if graded else 0.0, "possible": possible},
+        "completed": True,
+        "score": {"earned": earned, "possible": float(len(interactions))},
         "interactions": interactions,
     }
+
+
+def max_score(content: dict) -> dict:
+    """What the course grader needs: raw points possible (one a question) and the author's weight."""
+    return {"possible": len(parts(content)), "weight": content["weight"]}

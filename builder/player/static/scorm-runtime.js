@@ -251,13 +251,21 @@
       }
     }
 
+    /* A choice response; several choices (checkboxes) as a list: "0,2" in 1.2, "a[,]c" in 2004. */
+    function choiceResponse(item, content) {
+      var chosen = Array.isArray(item.response) ? item.response : [item.response];
+      return chosen.map(function (one) {
+        var single = {response: one, choices: item.choices, options: item.options};
+        return version === "scorm12" ? singleCharacter(single, content) : shortIdentifier(one);
+      }).join(version === "scorm12" ? "," : "[,]");
+    }
+
     /* An interaction in this version's vocabulary, or null when the LMS already has it as it is. */
     function interactionRecord(entry) {
       var item = entry.item, type = item.type;
       if (version === "scorm12" && type === "long-fill-in") { return null; }  // 1.2 has no long text
       if (version === "scorm12" && type === "other") { type = "performance"; }
-      var response = (type === "choice" || type === "likert")
-        ? (version === "scorm12" ? singleCharacter(item, entry.content) : shortIdentifier(item.response))
+      var response = (type === "choice" || type === "likert") ? choiceResponse(item, entry.content)
         : version === "scorm2004" ? localizedString(item.response, v.textLimit)
         : String(item.response).slice(0, v.textLimit);
       var result = item.result === "incorrect" ? v.incorrect : item.result;

@@ -318,30 +318,29 @@
 
   function plain(html) { return String(html).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim(); }
 
+  // The latest submission's raw score (the course grader applies the weight), null before any submission.
   function report(state, content, blockId) {
     state = restore(state, content);
-    var graded = state.attempts > 0 ? grade(content, state.answers) : null;
-    var possible = grade(content, {}).possible;
-    var interactions = [];
-    if (graded) {
-      parts(content).forEach(function (part) {
-        var outcome = graded.parts[part.id], answer = state.answers[part.id], type, response;
-        if (part.kind === "single" || part.kind === "multiple") {
-          type = "choice"; response = Array.isArray(answer) ? answer : [answer];
-        } else {
-          type = part.kind === "numeric" ? "numeric" : "fill-in"; response = answer;
-        }
-        interactions.push({
-          id: blockId ? blockId + "_" + part.id : part.id,
-          type: type,
-          description: plain(part.label),
-          response: response,
-          result: outcome.correctness === "correct" ? "correct" : (outcome.points === 0 ? "incorrect" : "neutral"),
-          weighting: 1
-        });
+    if (state.attempts === 0) { return { completed: false, score: null, interactions: [] }; }
+    var graded = grade(content, state.answers), earned = 0, interactions = [];
+    parts(content).forEach(function (part) {
+      var outcome = graded.parts[part.id], answer = state.answers[part.id], type, response;
+      earned += outcome.points;
+      if (part.kind === "single" || part.kind === "multiple") {
+        type = "choice"; response = Array.isArray(answer) ? answer : [answer];
+      } else {
+        type = part.kind === "numeric" ? "numeric" : "fill-in"; response = answer;
+      }
+      interactions.push({
+        id: blockId ? blockId + "-" + part.id : part.id,
+        type: type,
+        description: plain(part.label),
+        response: response,
+        result: outcome.correctness === "correct" ? "correct" : (outcome.points === 0 ? "incorrect" : "neutral"),
+        weighting: 1
       });
-    }
-    return { completed: state.attempts > 0, score: { earned: graded ? graded.earned : 0, possible: possible }, interactions: interactions };
+    });
+    return { completed: true, score: { earned: earned, possible: interactions.length }, interactions: interactions };
   }
 
   var rules = { restore: restore, handlers: handlers, apply: apply, report: report, grade: grade };
