@@ -73,6 +73,8 @@ def stop(page) -> dict:
     """Close the SCO as an LMS does (the frame unloads), and return the CMI the LMS keeps."""
     page.evaluate("document.getElementById('sco').src = 'about:blank'")
     page.wait_for_function("window.P2P_CALLS.terminate === 1")
+    # Nothing the SCO sent broke Moodle's stricter rules (the stand-in LMS refuses what Moodle does).
+    assert page.evaluate("window.P2P_CALLS.refused") == []
     return page.evaluate("JSON.parse(JSON.stringify(window.P2P_LMS.cmi))")
 
 
