@@ -115,12 +115,16 @@ def sessions(course, pathways: Pathways, level_id: str) -> list[Session]:
 _HEADING = re.compile(r"<(/?)h([1-6])\b", re.I)
 
 
-def _nested_headings(html: str) -> str:
-    """Author headings placed under the guide's own (h4 item titles): the page's top level becomes h5,
-    everything below it h6, so no level is skipped."""
+def _nested_headings(html: str, first: int = 5) -> str:
+    """Author headings placed under the guide's own (h4 item titles): the page's top level becomes
+    `first`, each level below it one more (at most h6), so no level is skipped."""
     levels = [int(level) for _, level in _HEADING.findall(html)]
     top = min(levels, default=1)
-    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, 5 + int(m.group(2)) - top)}", html)
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, first + int(m.group(2)) - top)}", html)
+
+
+# A handout is a page of its own: its landmarks would nest inside the guide's <main>.
+_LANDMARKS = ("main", "header", "footer", "nav")
 
 
 def _item(course, component, unit_title: str, audience: str | None, notes_levels: set[str]) -> Item:
@@ -176,8 +180,10 @@ def handouts(course) -> list[dict]:
         if name.lower().endswith(".html"):
             body = lxml.html.fromstring(path.read_text(encoding="utf-8")).find(".//body")
             if body is not None:
+                for landmark in body.xpath(" | ".join(f".//{tag}" for tag in _LANDMARKS)):
+                    landmark.drop_tag()
                 inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
-                entry["html"] = Markup(_inline_images(inner, course))
+                entry["html"] = Markup(_nested_headings(_inline_images(inner, course), first=3))
         found.append(entry)
     return found
 

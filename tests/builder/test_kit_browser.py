@@ -98,7 +98,7 @@ def test_the_guide_prints_to_pdf_and_reads_well_in_a_browser(tmp_path, page, sta
     assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 10
     server = static_server(tmp_path)
     page.goto(f"{server.url}/cultural_competency-participant-kit.html")
-    assert page.locator("h1").inner_text() == load_course(COURSES_DIR / "cultural_competency")[0].display_name
+    assert page.locator("header h1").inner_text() == load_course(COURSES_DIR / "cultural_competency")[0].display_name
     # Course images are inlined, so the guide is one file.
     assert page.evaluate("[...document.images].every(img => img.complete && img.naturalWidth > 0)")
     assert axe_violations(page) == []
