@@ -14,7 +14,7 @@ from builder.course import load_course
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSES = ["conflict_resolution", "facilitation", "cultural_competency"]
-SCORED_TAGS = ("reflection_journal", "scenario_roleplay", "facilitation_rubric")
+SCORED_TAGS = ("reflection_journal", "scenario_roleplay", "facilitation_rubric", "problem")
 REMOTE = re.compile(r"^\s*(https?:)?//", re.I)
 
 
