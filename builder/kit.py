@@ -2,8 +2,9 @@
 
 Nothing in the guide is written twice: sessions are the course's chapters, the pages are its html,
 facilitator notes are the content tagged for the trainer level, discussion questions are the
-journal prompts, the role-plays become scripts, the rubrics observation checklists, and the
-handouts are the course's own downloadable files. The HTML is self-contained (images inlined) and
+journal prompts, the role-plays become scripts, the rubrics observation checklists, problems become
+questions to ask the group (with the answer key and the feedback as debrief notes in the guide for
+the pathway's top level only), and the handouts are the course's own downloadable files. The HTML is self-contained (images inlined) and
 has a print stylesheet; the PDF is Chromium's print of that HTML.
 """
 
@@ -35,6 +36,7 @@ SPEAKING_WORDS_PER_MINUTE = 130
 MINUTES_PER_DISCUSSION_QUESTION = 10
 MINUTES_PER_ROLEPLAY = 25
 MINUTES_PER_OBSERVATION = 20
+MINUTES_PER_QUESTION = 2  # asked, answered by show of hands, debriefed
 MINIMUM_PAGE_MINUTES = 2
 
 # Course files a trainer hands out: documents and printable pages, not the course's own images.
@@ -45,7 +47,7 @@ HANDOUT_SUFFIXES = (".pdf", ".docx", ".doc", ".odt", ".html", ".txt", ".csv", ".
 class Item:
     """One component of a unit as the guide shows it."""
 
-    kind: str  # page | notes | discussion | roleplay | rubric
+    kind: str  # page | notes | discussion | roleplay | rubric | question
     title: str
     minutes: int
     content: object  # html Markup for pages and notes; the block's view content otherwise
@@ -99,6 +101,8 @@ def sessions(course, pathways: Pathways, level_id: str) -> list[Session]:
     course = for_level(course, pathways, level_id)
     audience_of = {id(component): audience for component, audience in audiences(course, pathways)}
     trainer_only = {level.id for level in pathways.levels[pathways.rank(level_id) :]} - {pathways.levels[0].id}
+    # The answer key would let a participant or facilitator pass the course's tests: top level only.
+    with_key = level_id == pathways.levels[-1].id
     result = []
     for number, chapter in enumerate(course.chapters, start=1):
         session = Session(number, chapter.display_name)
@@ -106,7 +110,9 @@ def sessions(course, pathways: Pathways, level_id: str) -> list[Session]:
             items = []
             for unit in subsection.units:
                 for component in unit.components:
-                    items.append(_item(course, component, unit.display_name, audience_of[id(component)], trainer_only))
+                    items.append(
+                        _item(course, component, unit.display_name, audience_of[id(component)], trainer_only, with_key)
+                    )
             session.segments.append(Segment(subsection.display_name, items))
         result.append(session)
     return result
@@ -127,7 +133,9 @@ def _nested_headings(html: str, first: int = 5) -> str:
 _LANDMARKS = ("main", "header", "footer", "nav")
 
 
-def _item(course, component, unit_title: str, audience: str | None, notes_levels: set[str]) -> Item:
+def _item(
+    course, component, unit_title: str, audience: str | None, notes_levels: set[str], with_key: bool = False
+) -> Item:
     if component.category == "html":
         html = _nested_headings(_inline_images(component.html or "", course))
         kind = "notes" if audience in notes_levels and audience is not None else "page"
@@ -149,6 +157,11 @@ def _item(course, component, unit_title: str, audience: str | None, notes_levels
         return Item("roleplay", content["title"], MINUTES_PER_ROLEPLAY, _script(content))
     if component.category == "facilitation_rubric":
         return Item("rubric", content["title"], MINUTES_PER_OBSERVATION, content)
+    if component.category == "problem":
+        sheet = _question(content, with_key)
+        return Item(
+            "question", content["display_name"] or unit_title, MINUTES_PER_QUESTION * len(sheet["parts"]), sheet
+        )
     raise KitError(f"{component.file}:{component.line}: <{component.category}> has no trainer's-guide form")
 
 
@@ -167,6 +180,58 @@ def _script(content: dict) -> dict:
             }
         )
     return {**content, "scenes": scenes}
+
+
+def _question(content: dict, with_key: bool) -> dict:
+    """A problem as the trainer asks it: the stem, each question's options in the author's order and,
+    with the key, the right ones marked, every option's feedback as a debrief note, accepted answers
+    and the explanation. Author HTML was checked by the problem model (no script)."""
+    parts = []
+    for part in content["items"]:
+        if "kind" not in part:
+            parts.append({"html": Markup(part["html"])})
+            continue
+        options, answers = [], []
+        if part["kind"] in ("single", "multiple"):
+            for choice in part["choices"]:
+                notes = [choice["hint"]] if part["kind"] == "single" else [choice["hint_selected"]]
+                if part["kind"] == "multiple" and choice["hint_unselected"]:
+                    notes.append(choice["hint_unselected"])
+                options.append(
+                    {
+                        "html": Markup(choice["html"]),
+                        "correct": choice["correct"],
+                        "notes": [Markup(n) for n in notes if n],
+                    }
+                )
+        elif part["kind"] == "dropdown":
+            for option in part["options"]:
+                notes = [Markup(option["hint"])] if option["hint"] else []
+                options.append({"html": option["text"], "correct": option["correct"], "notes": notes})
+        elif part["kind"] == "text":
+            answers = list(part["answers"])
+        else:
+            tolerance = f" (± {part['tolerance']})" if part["tolerance"] else ""
+            answers = [part["answer"] + tolerance, *part["additional_answers"]]
+        if not with_key:
+            options = [{**option, "correct": None, "notes": []} for option in options]
+        parts.append(
+            {
+                "label": Markup(part["label"]),
+                "description": Markup(part["description"]),
+                "kind": part["kind"],
+                "options": options,
+                "answers": answers if with_key else [],
+                "regexp": part.get("regexp", False),
+            }
+        )
+    return {
+        "with_key": with_key,
+        "blocks": parts,
+        "parts": [part for part in parts if "kind" in part],
+        "solution": Markup(content["solution"]) if with_key else "",
+        "hints": [Markup(hint) for hint in content["demand_hints"]],
+    }
 
 
 def handouts(course) -> list[dict]:
@@ -215,12 +280,14 @@ def render_html(course, pathways: Pathways, level_id: str) -> str:
             level=level,
             sessions=planned,
             total_minutes=sum(session.minutes for session in planned),
+            level_has_key=level.id == pathways.levels[-1].id,
             handouts=handouts(course),
             timings={
                 "speaking": SPEAKING_WORDS_PER_MINUTE,
                 "discussion": MINUTES_PER_DISCUSSION_QUESTION,
                 "roleplay": MINUTES_PER_ROLEPLAY,
                 "observation": MINUTES_PER_OBSERVATION,
+                "question": MINUTES_PER_QUESTION,
             },
         )
     )

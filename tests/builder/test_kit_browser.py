@@ -102,3 +102,40 @@ def test_the_guide_prints_to_pdf_and_reads_well_in_a_browser(tmp_path, page, sta
     # Course images are inlined, so the guide is one file.
     assert page.evaluate("[...document.images].every(img => img.complete && img.naturalWidth > 0)")
     assert axe_violations(page) == []
+
+
+def _questions(path: Path) -> list:
+    return lxml_html.fromstring(path.read_text(encoding="utf-8")).xpath("//article[@class='question']")
+
+
+def test_problems_print_as_questions_with_the_key_in_the_trainer_guide_only(tmp_path):
+    for level in ("trainer", "participant"):
+        code, _, err = run("kit", "conflict_resolution", "--level", level, "--out", tmp_path, "--no-pdf")
+        assert (code, err) == (0, "")
+    trainer = tmp_path / "conflict_resolution-trainer-kit.html"
+    participant = tmp_path / "conflict_resolution-participant-kit.html"
+    course, _ = load_course(COURSES_DIR / "conflict_resolution")
+    problems = [c for c in course.components() if c.category == "problem"]
+    assert len(problems) >= 20
+    key_guide, plain_guide = _questions(trainer), _questions(participant)
+    assert len(key_guide) == len(plain_guide) == len(problems)
+    for component, with_key, without_key in zip(problems, key_guide, plain_guide, strict=True):
+        content = kind("problem").model.view_content(component.block)
+        keyed, plain = squashed(with_key.text_content()), squashed(without_key.text_content())
+        for part in kind("problem").model.parts(content):
+            assert squashed(lxml_html.fromstring(part["label"]).text_content()) in plain
+            for choice in part.get("choices", []):
+                option = squashed(lxml_html.fromstring(choice["html"]).text_content())
+                assert option in keyed and option in plain
+                # Every option's feedback is a debrief note for the trainer, and only for the trainer.
+                for hint in (choice.get("hint"), choice.get("hint_selected")):
+                    if hint:
+                        note = squashed(lxml_html.fromstring(hint).text_content())
+                        assert note in keyed and note not in plain
+            right = [c for c in part.get("choices", []) if c["correct"] == "true"]
+            marked = [squashed(li.text_content()) for li in with_key.xpath(".//li[.//span[@class='key']]")]
+            assert len(marked) >= len(right) and all(
+                any(squashed(lxml_html.fromstring(c["html"]).text_content()) in m for m in marked) for c in right
+            )
+        assert "correct" not in [squashed(span.text_content()).strip("· ") for span in without_key.xpath(".//span")]
+        assert "The answer key and debrief notes are in the trainer's guide." in plain

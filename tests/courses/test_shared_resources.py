@@ -26,7 +26,7 @@ LINK = re.compile(r"""href=["']/static/(references|glossary)\.html#([\w-]+)["']"
 
 def _text_files(course: str):
     folder = ROOT / "courses" / course
-    for kind in ("html", "scenario_roleplay", "facilitation_rubric", "reflection_journal"):
+    for kind in ("html", "scenario_roleplay", "facilitation_rubric", "reflection_journal", "problem"):
         yield from sorted((folder / kind).glob("*.htm*" if kind == "html" else "*.xml"))
 
 
