@@ -236,3 +236,11 @@ def test_the_open_edx_export_maps_levels_to_a_cohort_content_group_partition(tmp
     # Ids come from the level ids: a second build gives the same partition and groups.
     again = pathways_module.with_content_groups(course, pathways)
     assert again.policy[f"course/{course.run}"]["user_partitions"] == [partition]
+
+
+def test_trainers_assess_candidates_on_the_instrument_raters_calibrate_on():
+    course = loaded_courses()["facilitation"]
+    rubrics = {c.url_name: c.block for c in course.components() if c.category == "facilitation_rubric"}
+    calibration, assessment = rubrics["fac_calibration"], rubrics["fac_trainer_assessment"]
+    assert assessment.mode == "trainer" and assessment.pass_rule is not None
+    assert (assessment.levels, assessment.criteria) == (calibration.levels, calibration.criteria)
