@@ -201,8 +201,9 @@ def test_a_levels_course_holds_its_content_and_the_levels_below_nothing_above(tm
     facilitator = pathways_module.for_level(course, pathways, "facilitator")
     trainer = pathways_module.for_level(course, pathways, "trainer")
     assert component_names(trainer) == everything
-    assert component_names(facilitator) == everything - {"fac_calibration_intro"}
-    assert component_names(participant) == everything - {"fac_calibration_intro", "fac_calibration"}
+    trainer_only = {"fac_calibration_intro", "fac_coaching", "fac_trainer_assessment"}
+    assert component_names(facilitator) == everything - trainer_only
+    assert component_names(participant) == everything - trainer_only - {"fac_calibration"}
     # A unit left with nothing is dropped, not shown empty; the source model is untouched.
     assert "fac_u_calibration_intro" not in {unit.url_name for _, _, unit in facilitator.units()}
     assert component_names(course) == everything
