@@ -56,11 +56,13 @@ def unit_count(course) -> int | None:
 
 
 def show_findings(report: Report) -> None:
-    """Problems, then warnings, on stderr."""
+    """Problems, then warnings, then notes, on stderr."""
     for problem in report.problems:
         click.echo(str(problem), err=True)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def plural(count: int, noun: str) -> str:
@@ -126,6 +128,7 @@ def validate(courses: tuple[str, ...], courses_dir: Path, output_format: str, st
                         for loaded in report.courses
                     ],
                     "warnings": [{"where": w.where, "message": w.message} for w in report.strict_warnings],
+                    "pathway_problems": [problem.as_dict() for problem in pathway_problems(report)],
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -141,9 +144,17 @@ def validate(courses: tuple[str, ...], courses_dir: Path, output_format: str, st
                 click.echo(f"{loaded.folder}: {plural(len(loaded.problems), 'problem')}")
             else:
                 click.echo(f"{loaded.folder}: OK ({plural(loaded.units or 0, 'unit')})")
+        for problem in pathway_problems(report):
+            click.echo(str(problem))
         if strict and report.strict_warnings and not report.problems:
             click.echo(f"p2p: {plural(len(report.strict_warnings), 'warning')} and --strict — fix them", err=True)
     sys.exit(1 if failed else 0)
+
+
+def pathway_problems(report: Report) -> list:
+    """The problems of pathways.xml (and of the courses' audiences), which no course's own list holds."""
+    own = {problem for loaded in report.courses for problem in loaded.problems}
+    return [problem for problem in report.problems if problem not in own]
 
 
 def chosen_targets(names: tuple[str, ...]) -> list[str]:
@@ -179,9 +190,22 @@ def chosen_targets(names: tuple[str, ...]) -> list[str]:
     show_default=True,
     help="SCORM packages: one SCO per course (every LMS takes it) or one per chapter.",
 )
+@click.option(
+    "--level",
+    "levels",
+    multiple=True,
+    metavar="LEVEL",
+    help="SCORM packages for this pathway level only (repeatable; default: every level that takes the course).",
+)
 @strict_option
 def build(
-    courses: tuple[str, ...], courses_dir: Path, targets: tuple[str, ...], out: Path, sco_per: str, strict: bool
+    courses: tuple[str, ...],
+    courses_dir: Path,
+    targets: tuple[str, ...],
+    out: Path,
+    sco_per: str,
+    levels: tuple[str, ...],
+    strict: bool,
 ) -> None:
     """Validate COURSE folders (default: every course), then build each target into --out.
 
@@ -202,8 +226,12 @@ def build(
         show_findings(report)
         raise_failed(len(report.problems), out)
     try:
+        pipeline.plan(report, chosen, levels)  # a usage error (--level) before anything is created
+    except pipeline.SelectionError as error:
+        raise UsageProblem(str(error)) from None
+    try:
         with staging_folder(out) as workdir:
-            report = pipeline.build(report, chosen, workdir, BuildOptions(sco_per=sco_per), progress)
+            report = pipeline.build(report, chosen, workdir, BuildOptions(sco_per=sco_per), progress, levels)
             show_findings(report)
             if report.problems:
                 raise_failed(len(report.problems), out)

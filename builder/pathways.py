@@ -559,3 +559,38 @@ def for_level(course, pathways: Pathways, level_id: str):
             chapters.append(chapter)
     course.chapters = chapters
     return course
+
+
+def levels_of(pathways: Pathways, course_name: str) -> list[str]:
+    """The levels whose learners take `course_name`: the first level requiring it and every level above."""
+    ranks = [
+        pathways.rank(level.id) for level in pathways.levels if any(r.course == course_name for r in level.courses)
+    ]
+    return [level.id for level in pathways.levels[min(ranks) :]] if ranks else []
+
+
+def scorm_level_course(course, pathways: Pathways, level_id: str):
+    """`course` as a SCORM target builds it for one level: only that level's content, named
+    `<course>-<level>` (so the packages are `<course>-<level>-scorm12.zip`...), titled with the level,
+    and passed at the level's mastery. Components SCORM cannot play that the author tagged for a
+    level (a trainer-mode rubric) stay in the Open edX course only; their url_names are returned."""
+    level = pathways.level(level_id)
+    leveled = for_level(course, pathways, level_id)
+    left_out = []
+    for _, _, unit in leveled.units():
+        kept = []
+        for component in unit.components:
+            block_kind = kind(component.category) if component.block is not None else None
+            tagged = any(node.attrs.get("audience") for node in (unit, component))
+            if block_kind is not None and tagged and block_kind.refuses_scorm(component.block):
+                left_out.append(component.url_name)
+            else:
+                kept.append(component)
+        unit.components = kept
+    leveled = for_level(leveled, pathways, level_id)  # drops units the left-out components emptied
+    leveled.name = f"{course.name}-{level_id}"
+    leveled.display_name = f"{course.display_name} ({level.title})"
+    mastery = pathways.mastery(level_id, course.name)
+    if mastery is not None:
+        leveled.grading_policy = {**leveled.grading_policy, "GRADE_CUTOFFS": {"Pass": mastery}}
+    return leveled, left_out

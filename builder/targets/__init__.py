@@ -4,6 +4,8 @@ A target is an object with:
 
     name: str      # what `p2p build --target NAME` takes, e.g. "scorm12"
     suffix: str    # how its artifact names end, e.g. "-scorm12.zip": `<course.name><suffix>`
+    per_level: bool  # True: a course of the pathway comes once per level (`<course>-<level>` as its
+                     # name, only that level's content); False: once, with the levels as content groups
     build(course: Course, workdir: Path, options: BuildOptions) -> Built
 
 - `course` is a loaded, validated `builder.course.Course` (no problems left).
@@ -42,6 +44,9 @@ class Target(Protocol):
     @property
     def suffix(self) -> str: ...
 
+    @property
+    def per_level(self) -> bool: ...
+
     def build(self, course: Course, workdir: Path, options: BuildOptions) -> Built: ...
 
 
@@ -51,6 +56,7 @@ class OlxTarget:
 
     name: str = "olx"
     suffix: str = "-olx.tar.gz"
+    per_level: bool = False  # one course for every level: the levels are content groups
 
     def build(self, course: Course, workdir: Path, options: BuildOptions) -> Built:
         return Built(olx.build(course, workdir, options))
@@ -61,6 +67,7 @@ class ScormTarget:
     """A SCORM package of one version, `<course>-<version>.zip`: the offline player with the SCORM binding."""
 
     name: str  # "scorm12" or "scorm2004"
+    per_level: bool = True  # an LMS has no content groups: one package per level
 
     @property
     def suffix(self) -> str:

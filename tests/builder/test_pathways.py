@@ -2,8 +2,11 @@
 
 import json
 import shutil
+import tarfile
+import zipfile
 from pathlib import Path
 
+import lxml.html
 import pytest
 from builder_helpers import REPO
 from click.testing import CliRunner
@@ -239,9 +242,84 @@ def test_the_open_edx_export_maps_levels_to_a_cohort_content_group_partition(tmp
     assert again.policy[f"course/{course.run}"]["user_partitions"] == [partition]
 
 
-def test_trainers_assess_candidates_on_the_instrument_raters_calibrate_on():
-    course = loaded_courses()["facilitation"]
-    rubrics = {c.url_name: c.block for c in course.components() if c.category == "facilitation_rubric"}
-    calibration, assessment = rubrics["fac_calibration"], rubrics["fac_trainer_assessment"]
-    assert assessment.mode == "trainer" and assessment.pass_rule is not None
-    assert (assessment.levels, assessment.criteria) == (calibration.levels, calibration.criteria)
+def package_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+
+
+def page_data(package: Path) -> dict:
+    page = lxml.html.fromstring(zipfile.ZipFile(package).read("index.html"))
+    return json.loads(page.get_element_by_id("p2p-data").text)
+
+
+def test_p2p_build_writes_one_package_per_level_with_its_content_and_mastery(tmp_path):
+    code, out, err = run("build", "facilitation", "--courses", COURSES_DIR, "--out", tmp_path)
+    assert code == 0, err
+    built = sorted(p.name for p in tmp_path.iterdir())
+    assert built == [
+        "facilitation-facilitator-scorm12.zip",
+        "facilitation-facilitator-scorm2004.zip",
+        "facilitation-olx.tar.gz",
+        "facilitation-trainer-scorm12.zip",
+        "facilitation-trainer-scorm2004.zip",
+    ]  # no participant package: participants do not take this course
+    assert (
+        "note: facilitation-trainer-scorm12: fac_trainer_assessment left out (a component only Open edX can play;"
+        " the Open edX export keeps it)" in err
+    )
+    # Read in the built files: the coaching unit is for trainers only; the trainer-mode rubric is Open edX only.
+    coaching = "Two trainers watching the same meeting should reach the same ratings"
+    for version in ("scorm12", "scorm2004"):
+        facilitator = package_text(tmp_path / f"facilitation-facilitator-{version}.zip")
+        trainer = package_text(tmp_path / f"facilitation-trainer-{version}.zip")
+        assert coaching not in facilitator and coaching in trainer
+        assert "Observed facilitation: trainer" not in facilitator + trainer
+        assert "Rater calibration: a sample meeting" in facilitator
+    manifest = lambda name: etree.fromstring(zipfile.ZipFile(tmp_path / name).read("imsmanifest.xml"))  # noqa: E731
+    assert [e.text for e in manifest("facilitation-facilitator-scorm12.zip").iter("{*}masteryscore")] == ["70"]
+    assert [e.text for e in manifest("facilitation-trainer-scorm12.zip").iter("{*}masteryscore")] == ["85"]
+    measures = [e.text for e in manifest("facilitation-trainer-scorm2004.zip").iter("{*}minNormalizedMeasure")]
+    assert measures and set(measures) == {"0.85"}
+    # The player grades by the level's pass mark too (its page data, as the LMS and the learner see it).
+    for level, mark in (("facilitator", 0.7), ("trainer", 0.85)):
+        data = page_data(tmp_path / f"facilitation-{level}-scorm2004.zip")
+        assert data["mastery"] == mark and data["grading"]["policy"]["GRADE_CUTOFFS"] == {"Pass": mark}
+        assert data["units"][0]["title"] and all("coaching" not in u["id"] for u in data["units"]) == (
+            level == "facilitator"
+        )
+    # One Open edX course for every level: the trainer sequential is in it, behind the trainer group.
+    with tarfile.open(tmp_path / "facilitation-olx.tar.gz") as archive:
+        sequential = etree.fromstring(archive.extractfile("course/sequential/fac_seq_coaching.xml").read())
+        policy = json.loads(archive.extractfile("course/policies/2026/policy.json").read())
+    (partition,) = policy["course/2026"]["user_partitions"]
+    trainer_group = next(g["id"] for g in partition["groups"] if g["name"] == "Trainer")
+    assert json.loads(sequential.get("group_access")) == {str(partition["id"]): [trainer_group]}
+
+
+def test_p2p_build_level_option(tmp_path):
+    code, _, err = run(
+        "build", "--courses", COURSES_DIR, "--target", "scorm12", "--level", "participant", "--out", tmp_path
+    )
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "conflict_resolution-participant-scorm12.zip",
+        "cultural_competency-participant-scorm12.zip",
+    ]
+    code, _, err = run("build", "--courses", COURSES_DIR, "--level", "director", "--out", tmp_path / "x")
+    assert code == 2 and "unknown level 'director'" in err and not (tmp_path / "x").exists()
+    # A component left to Open edX is the author's choice, not a fault: --strict builds.
+    args = ("build", "facilitation", "--courses", COURSES_DIR, "--target", "scorm12", "--level", "trainer")
+    code, _, err = run(*args, "--strict", "--out", tmp_path / "strict")
+    assert code == 0 and "note: facilitation-trainer-scorm12: fac_trainer_assessment left out" in err, err
+    # A course from outside --courses is built whole, and --level is refused without a pathway.
+    code, _, err = run(
+        "build",
+        "--courses",
+        tmp_path / "none",
+        "--level",
+        "trainer",
+        REPO / "tests" / "fixtures" / "sample_course",
+        "--out",
+        tmp_path / "y",
+    )
+    assert code == 2 and "--level needs" in err and not (tmp_path / "y").exists()

@@ -83,9 +83,9 @@ def test_self_assessment_and_calibration_use_the_same_rubric():
         for c in u.components
         if c.category == "facilitation_rubric"
     }
-    assert set(rubrics) == {"self", "calibration"}
-    assert rubrics["self"].levels == rubrics["calibration"].levels
-    assert rubrics["self"].criteria == rubrics["calibration"].criteria
+    assert set(rubrics) == {"self", "calibration", "trainer"}
+    assert rubrics["self"].levels == rubrics["calibration"].levels == rubrics["trainer"].levels
+    assert rubrics["self"].criteria == rubrics["calibration"].criteria == rubrics["trainer"].criteria
     key_levels = {rating.level for sample in rubrics["calibration"].samples for rating in sample.key}
     assert len(key_levels) >= 3, "a calibration sample rated at one or two levels teaches little about the scale"
 

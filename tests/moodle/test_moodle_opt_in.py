@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from builder import pipeline
 from builder.build import BuildOptions
-from builder.course import load_course
-from builder.targets.scorm import build_package
+from builder.targets import TARGETS
 
 HERE = Path(__file__).resolve().parent
 COURSES = HERE.parents[1] / "courses"
@@ -31,17 +31,18 @@ pytestmark = pytest.mark.skipif(
     reason="set P2P_MOODLE_URL, P2P_MOODLE_TOOL (the folder of check.py) and P2P_MOODLE_DIR to run against a real Moodle",
 )
 
-# (course, the role-play's points, the grade the policy gives)
-LEARNERS = {"facilitation": ("best", 100.0), "cultural_competency": (20, 83.0)}
+# (course, the pathway level whose package is played, the role-play's points, the grade the policy gives)
+LEARNERS = {"facilitation": ("facilitator", "best", 100.0), "cultural_competency": ("participant", 20, 83.0)}
 
 
 @pytest.mark.parametrize("version", ["scorm12", "scorm2004"])
 @pytest.mark.parametrize("course", sorted(LEARNERS))
 def test_package_in_moodle(tmp_path, course, version):
-    roleplay, grade = LEARNERS[course]
-    loaded, problems = load_course(COURSES / course)
-    assert not problems
-    package = build_package(loaded, tmp_path, BuildOptions(), version).path
+    level, roleplay, grade = LEARNERS[course]
+    report = pipeline.validate(pipeline.select([course], COURSES))
+    built = pipeline.build(report, [TARGETS[version]], tmp_path, BuildOptions(), levels=[level])
+    assert not built.problems
+    (package,) = [artifact.path for artifact in built.artifacts]
     script = tmp_path / "play.js"
     play = f"var PLAY = {json.dumps({'chars': 1000, 'roleplay': roleplay})};\n"
     script.write_text(play + (HERE / "play_course.js").read_text(encoding="utf-8"), encoding="utf-8")

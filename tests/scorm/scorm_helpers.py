@@ -6,11 +6,13 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from builder import pathways as pathways_module
 from builder.build import BuildOptions
 from builder.course import load_course
 from builder.targets.scorm import build_package
 
 DATA = Path(__file__).resolve().parent / "data"
+COURSES_DIR = Path(__file__).resolve().parents[2] / "courses"
 
 
 def load(folder: Path):
@@ -19,9 +21,24 @@ def load(folder: Path):
     return course
 
 
-def build(folder: Path, version: str, out: Path, sco_per: str = "course") -> Path:
+def packaged(folder: Path, level: str | None = None):
+    """The course a SCORM package holds: for a course of the pathway, one level's (default: the
+    highest, which holds the most); otherwise the course as it is."""
+    course = load(folder)
+    if Path(folder).resolve().parent != COURSES_DIR:
+        return course
+    every = {path.name: load(path) for path in sorted(COURSES_DIR.iterdir()) if (path / "course.xml").is_file()}
+    pathways, problems = pathways_module.check_pathways(COURSES_DIR, every)
+    assert not problems, "\n".join(str(p) for p in problems)
+    levels = pathways_module.levels_of(pathways, course.name)
+    if not levels:
+        return course
+    return pathways_module.scorm_level_course(course, pathways, level or levels[-1])[0]
+
+
+def build(folder: Path, version: str, out: Path, sco_per: str = "course", level: str | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    return build_package(load(folder), out, BuildOptions(), version, sco_per).path
+    return build_package(packaged(folder, level), out, BuildOptions(), version, sco_per).path
 
 
 def unpack(package: Path, folder: Path) -> Path:

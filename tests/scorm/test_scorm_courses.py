@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from scorm_helpers import build, launch, lms_folder, load, stop
+from scorm_helpers import build, launch, lms_folder, packaged, stop
 from support.browser import ROOT, axe_violations
 
 from builder.targets.scorm_manifest import validate_manifest
@@ -47,5 +47,5 @@ def test_every_unit_plays_and_passes_axe(page, tmp_path, static_server, course):
         if number < units - 1:
             sco.locator("#p2p-next").click()
     cmi = stop(page)
-    last_unit = list(load(course).units())[-1][2]
+    last_unit = list(packaged(course).units())[-1][2]
     assert cmi["location"] == last_unit.url_name
