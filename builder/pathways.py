@@ -576,13 +576,14 @@ def scorm_level_course(course, pathways: Pathways, level_id: str):
     level (a trainer-mode rubric) stay in the Open edX course only; their url_names are returned."""
     level = pathways.level(level_id)
     leveled = for_level(course, pathways, level_id)
+    # Tagged on itself or on any unit, subsection or chapter above it.
+    tagged = {id(component) for component, audience in audiences(leveled, pathways) if audience is not None}
     left_out = []
     for _, _, unit in leveled.units():
         kept = []
         for component in unit.components:
             block_kind = kind(component.category) if component.block is not None else None
-            tagged = any(node.attrs.get("audience") for node in (unit, component))
-            if block_kind is not None and tagged and block_kind.refuses_scorm(component.block):
+            if block_kind is not None and id(component) in tagged and block_kind.refuses_scorm(component.block):
                 left_out.append(component.url_name)
             else:
                 kept.append(component)
