@@ -161,11 +161,7 @@ def block_score(component: Component) -> dict | None:
     elif component.category == "scenario_roleplay":
         possible, weight = content.get("possible") or 0, getattr(component.block, "weight", None)
     elif component.category == "facilitation_rubric":
-        if content["mode"] == "calibration":
-            possible = len(content.get("samples") or []) * len(content["criteria"])
-        else:
-            possible = content["max_total"]
-        weight = None
+        possible, weight = module.max_score(content), None
     elif component.category == "problem":  # one raw point a question, rescaled to its weight (capa)
         possible, weight = module.max_score(content)["possible"], content["weight"]
     else:

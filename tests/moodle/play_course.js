@@ -73,20 +73,28 @@ for (var unit = 0; unit < data.units.length; unit++) {
       done.push(block.id + ": route of " + pick.points + " points");
     } else if (block.global === "P2PRubric") {
       var lowest = c.levels[0].id;
-      var fieldsets = root.querySelectorAll("fieldset[data-criterion]");
-      for (var f = 0; f < fieldsets.length; f++) {
-        var fs = fieldsets[f], criterion = fs.getAttribute("data-criterion"), sample = fs.getAttribute("data-sample");
-        var level = lowest;
-        if (c.mode === "calibration") {
-          var sampleKey = c.samples.filter(function (x) { return !sample || x.id === sample; })[0].key;
-          level = sampleKey[criterion].level;
+      // A calibration opens its graded sample after the practice ones: rate each open round in turn.
+      for (var round = 0; round < 3; round++) {
+        var rate = root.querySelector(".p2p-rubric__submit");
+        if (rate.hidden) { break; }
+        var fieldsets = root.querySelectorAll("fieldset[data-criterion]");
+        for (var f = 0; f < fieldsets.length; f++) {
+          var fs = fieldsets[f], criterion = fs.getAttribute("data-criterion"), sample = fs.getAttribute("data-sample");
+          if (fs.disabled) { continue; }
+          var level = lowest;
+          if (c.mode === "calibration") {
+            var sampleKey = c.samples.filter(function (x) { return !sample || x.id === sample; })[0].key;
+            level = sampleKey[criterion].level;
+          }
+          H.check(fs.querySelector('input[value="' + level + '"]'), true);
         }
-        H.check(fs.querySelector('input[value="' + level + '"]'), true);
+        await H.waitFor(function () { return !rate.disabled; });
+        var before = root.querySelectorAll("fieldset[data-criterion]:disabled").length;
+        H.click(rate);
+        await H.waitFor(function () {
+          return root.querySelectorAll("fieldset[data-criterion]:disabled").length > before;
+        }).catch(function () {});
       }
-      var rate = root.querySelector(".p2p-rubric__submit");
-      await H.waitFor(function () { return !rate.disabled; });
-      H.click(rate);
-      await H.waitFor(function () { return root.querySelector(".p2p-rubric__results"); }).catch(function () {});
       done.push(block.id + ": rated");
     }
   }

@@ -115,6 +115,37 @@ def test_report_and_compact_offline_state(rules_page):
     assert cal["interactions"][0]["description"] == "A warm start: Agenda"
 
 
+def test_offline_calibration_farming_does_not_raise_the_reported_score(rules_page):
+    """The SCORM side of the farming path: the score the player reports stays the first submission's."""
+    content = content_of(VECTORS / "rubrics" / "practice_then_graded.xml")
+    result = rules_page.evaluate(
+        """async (content) => {
+        let saved = null;
+        const store = P2PStore.offline(P2PRubric.rules, content, {load: () => saved, save: (s) => { saved = s; return {ok: true}; }});
+        const report = () => P2PRubric.rules.report(P2PRubric.rules.restore(saved, content), content, 'b');
+        await store.call('submit', {ratings: {first_practice: {agenda: 'proficient', family_voice: 'proficient'},
+                                              second_practice: {agenda: 'developing', family_voice: 'emerging'}}});
+        const afterPractice = report();
+        await store.call('submit', {ratings: {held_back: {agenda: 'emerging', family_voice: 'emerging'}}});
+        const first = report();
+        await store.call('revise', {});
+        const key = {};
+        content.samples.forEach((s) => { key[s.id] = {}; Object.keys(s.key).forEach((c) => { key[s.id][c] = s.key[c].level; }); });
+        const again = await store.call('submit', {ratings: key});
+        return {afterPractice, first, again, farmed: report()};
+    }""",
+        content,
+    )
+    assert result["afterPractice"]["completed"] is False and result["afterPractice"]["score"] is None
+    assert result["first"]["score"] == {"earned": 0, "possible": 2} and result["first"]["completed"] is True
+    assert result["again"]["result"]["exact"] == 6 and result["again"]["grade"]["exact"] == 0
+    assert result["farmed"]["score"] == {"earned": 0, "possible": 2}
+    assert [(i["id"], i["response"], i["result"]) for i in result["farmed"]["interactions"]][-2:] == [
+        ("b-held_back-agenda", "emerging", "incorrect"),
+        ("b-held_back-family_voice", "emerging", "incorrect"),
+    ]
+
+
 def test_trainer_handlers_refuse_offline(rules_page):
     content = content_of(SCENARIOS / "certification.xml")
     refusal = rules_page.evaluate(

@@ -33,6 +33,8 @@ EXPECTED_PROBLEMS = {
         (6, "<sample> is only used in calibration mode"),
         (7, "<rubric-notes> is not allowed in <facilitation_rubric>"),
     ],
+    "only_practice_samples.xml": [(13, "every sample is a practice sample, so nothing is graded")],
+    "practice_not_true_or_false.xml": [(13, "<sample id='two'> has practice=\"maybe\"")],
     "pass_in_calibration.xml": [
         (8, "a calibration rubric passes on agreement, not on a <pass> rule"),
         (13, "a transcript <line> has no words"),

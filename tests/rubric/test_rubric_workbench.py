@@ -52,6 +52,11 @@ def scenario(name):
 # ------------------------------------------------------------------ self and calibration
 
 
+def stored(block):
+    fields = (block.ratings, block.notes, block.submitted, block.attempts, block.first_ratings, block.submitted_samples)
+    return json.loads(json.dumps(fields))
+
+
 @pytest.mark.parametrize("path", sorted(VECTORS.glob("*.json")), ids=lambda p: p.name)
 def test_vectors_through_the_block_handlers(path):
     vector = json.loads(path.read_text(encoding="utf-8"))
@@ -63,16 +68,15 @@ def test_vectors_through_the_block_handlers(path):
             saved = case["saved"]
             block.ratings, block.notes = saved.get("r", {}), saved.get("n", {})
             block.submitted, block.attempts = saved.get("s", 0), saved.get("a", 0)
+            block.first_ratings, block.submitted_samples = saved.get("f", {}), saved.get("p", [])
             block.save()
         for step in case["steps"]:
-            before = (dict(block.ratings), dict(block.notes), block.submitted, block.attempts)
+            before = stored(block)
             status, body = call(runtime, block, step["handler"], step["payload"])
             if "error" in step:
                 assert (status, body) == (step["error"]["status"], {"error": step["error"]["message"]}), case["name"]
                 runtime, block = as_user(usage_id, user)  # read back from the store
-                assert (dict(block.ratings), dict(block.notes), block.submitted, block.attempts) == before, (
-                    f"{case['name']}: a refused request changed the stored state"
-                )
+                assert stored(block) == before, f"{case['name']}: a refused request changed the stored state"
             else:
                 assert (status, body) == (200, step["response"]), case["name"]
 
@@ -122,6 +126,35 @@ def test_calibration_grade_is_exact_agreement_and_the_page_never_holds_the_key()
     assert result["samples"][1]["criteria"][0]["rationale"].startswith("An agenda exists but was read out")
     assert ("grade", {"value": 4, "max_value": 6}) in runtime.events
     assert block.max_score() == 6
+
+
+def test_calibration_farming_does_not_raise_the_grade_and_the_key_waits_for_the_first_submission():
+    """The issue's farming path: a poor first submission, then the key copied in on a second try."""
+    usage_id = load((VECTORS / "rubrics" / "practice_then_graded.xml").read_text(encoding="utf-8"))
+    runtime, block = as_user(usage_id, fresh_user())
+    assert block.max_score() == 2  # the graded sample's two ratings; practice samples count nothing
+    practice = {
+        "first_practice": {"agenda": "developing", "family_voice": "proficient"},
+        "second_practice": {"agenda": "developing", "family_voice": "emerging"},
+    }
+    status, body = call(runtime, block, "submit", {"ratings": practice})
+    assert status == 200 and body["grade"] is None and body["samples"]["held_back"] == "open"
+    assert [s["id"] for s in body["result"]["samples"]] == ["first_practice", "second_practice"]  # no graded key yet
+    assert not [e for e in runtime.events if e[0] == "grade"]
+    poor = {"held_back": {"agenda": "emerging", "family_voice": "proficient"}}
+    status, body = call(runtime, block, "submit", {"ratings": poor})
+    assert body["grade"]["exact"] == 0 and ("grade", {"value": 0, "max_value": 2}) in runtime.events
+    key = {
+        sample: {c: v["level"] for c, v in s["key"].items()}
+        for s in block._content()["samples"]
+        for sample in [s["id"]]
+    }
+    call(runtime, block, "revise", {})
+    status, body = call(runtime, block, "submit", {"ratings": key})
+    assert status == 200 and body["result"]["exact"] == 6  # the practice comparison shows the copied key
+    assert body["grade"]["exact"] == 0  # the grade is still the first submission's
+    grades = [e[1]["value"] for e in runtime.events if e[0] == "grade"]
+    assert grades and set(grades) == {0}
 
 
 def test_workbench_pages_render_every_mode_in_english_and_spanish():

@@ -18,7 +18,7 @@ from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
-from xblock.fields import Dict, Integer, Scope, String
+from xblock.fields import Dict, Integer, List, Scope, String
 
 from xblocks.common.handlers import csv_response, json_body, json_response, utc_now
 from xblocks.common.i18n import gettext, script_catalogue
@@ -81,11 +81,13 @@ class FacilitationRubricBlock(XBlock):
         help=_("The rubric's OLX: levels, criteria, pass rule, samples (see docs/rubric.md)."),
     )
 
-    # Learner state in self and calibration modes, the model's {r, n, s, a}.
+    # Learner state in self and calibration modes, the model's {r, n, s, a} (self) or {r, a, f, p} (calibration).
     ratings = Dict(default={}, scope=Scope.user_state)
     notes = Dict(default={}, scope=Scope.user_state)
     submitted = Integer(default=0, scope=Scope.user_state)
     attempts = Integer(default=0, scope=Scope.user_state)
+    first_ratings = Dict(default={}, scope=Scope.user_state)  # calibration: what is graded, never replaced
+    submitted_samples = List(default=[], scope=Scope.user_state)  # calibration: shown with the key now
 
     # Trainer mode: every assessment ever made, shared by all users of this block so trainers and
     # candidates read the same record: {candidate student id: [assessment, ...]} (append-only).
@@ -129,10 +131,7 @@ class FacilitationRubricBlock(XBlock):
         return dataclasses.replace(rubric, url_name="", display_name=self.display_name or rubric.display_name)
 
     def max_score(self):
-        content = self._content()
-        if content["mode"] == "calibration":
-            return len(content["samples"]) * len(content["criteria"])
-        return content["max_total"]
+        return model.max_score(self._content())
 
     # ------------------------------------------------------------ identity and state
 
@@ -148,10 +147,17 @@ class FacilitationRubricBlock(XBlock):
         return student_item(self, student_id, model.TAG)
 
     def _state(self, content: dict) -> dict:
-        return model.restore({"r": self.ratings, "n": self.notes, "s": self.submitted, "a": self.attempts}, content)
+        saved = {"r": self.ratings, "n": self.notes, "s": self.submitted, "a": self.attempts}
+        if self.first_ratings or self.submitted_samples:
+            saved.update(f=self.first_ratings, p=self.submitted_samples)
+        return model.restore(saved, content)
 
     def _store(self, state: dict) -> None:
-        self.ratings, self.notes, self.submitted, self.attempts = state["r"], state["n"], state["s"], state["a"]
+        self.ratings, self.attempts = state["r"], state["a"]
+        if "f" in state:  # calibration
+            self.first_ratings, self.submitted_samples, self.submitted = state["f"], state["p"], 0
+        else:
+            self.notes, self.submitted = state["n"], state["s"]
 
     # ------------------------------------------------------------ view
 
@@ -221,11 +227,13 @@ class FacilitationRubricBlock(XBlock):
         return json_response(response)
 
     def _publish_result(self, response: dict) -> None:
-        result = response["result"]
         if response["mode"] == "calibration":
-            earned, possible = result["exact"], result["ratings"]
+            # Only the first submission of each graded sample counts; practice leaves the grade as it was.
+            if response["grade"] is None:
+                return
+            earned, possible = response["grade"]["exact"], response["grade"]["ratings"]
         else:
-            earned, possible = result["total"], result["max_total"]
+            earned, possible = response["result"]["total"], response["result"]["max_total"]
         self.runtime.publish(self, "grade", {"value": earned, "max_value": possible})
         self.runtime.publish(self, "completion", {"completion": 1.0})
 

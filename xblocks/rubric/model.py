@@ -89,6 +89,7 @@ class Sample:
     html: str = ""
     lines: tuple[tuple[str, str], ...] = ()  # (speaker, words)
     key: tuple[ExpertRating, ...] = ()
+    practice: bool = False  # rated for practice only; the other samples are graded on their first submission
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,13 @@ def _sample_html(checker: _Checker, element) -> str:
 def _parse_sample(checker: _Checker, element, criteria, level_ids) -> Sample:
     sample_id = checker.ident(element, "<sample>")
     label = checker.required_text(element, "label", f"<sample id={sample_id!r}>")
+    practice = (element.get("practice") or "false").strip()
+    if practice not in ("true", "false"):
+        checker.add(
+            element,
+            f'<sample id={sample_id!r}> has practice="{practice}"',
+            'use practice="true" for a practice sample, or leave it out for a graded one',
+        )
     bodies = [child for child in element if child.tag in ("html", "transcript")]
     kind, html, lines = "html", "", []
     if len(bodies) != 1:
@@ -271,7 +279,7 @@ def _parse_sample(checker: _Checker, element, criteria, level_ids) -> Sample:
             'add <expert criterion="..." level="...">rationale</expert> for every criterion',
         )
     ordered = tuple(key[c] for c in criteria if c in key)
-    return Sample(sample_id, label, kind, html, tuple(lines), ordered)
+    return Sample(sample_id, label, kind, html, tuple(lines), ordered, practice == "true")
 
 
 def parse(element, source: str):
@@ -524,6 +532,12 @@ def parse(element, source: str):
                 checker.add(sample, f"sample id {parsed.id!r} is used twice", "give every sample its own id")
                 continue
             samples.append(parsed)
+        if samples and all(s.practice for s in samples):
+            checker.add(
+                sample_elements[-1],
+                "every sample is a practice sample, so nothing is graded",
+                'remove practice="true" from the sample whose first ratings should count',
+            )
 
     if checker.problems:
         return None, sorted(checker.problems, key=lambda p: p.line or 0)
@@ -581,7 +595,7 @@ def serialize(model: Rubric):
             root, "agreement", min_exact=str(model.agreement.min_exact), min_adjacent=str(model.agreement.min_adjacent)
         )
     for sample in model.samples:
-        node = _sub(root, "sample", id=sample.id, label=sample.label)
+        node = _sub(root, "sample", id=sample.id, label=sample.label, practice="true" if sample.practice else None)
         if sample.kind == "html":
             node.append(etree.fromstring(f"<html>{sample.html}</html>"))
         else:
@@ -635,6 +649,7 @@ def view_content(model: Rubric) -> dict:
                 "html": s.html,
                 "lines": [{"speaker": sp, "text": tx} for sp, tx in s.lines],
                 "key": {r.criterion: {"level": r.level, "rationale": r.rationale} for r in s.key},
+                "practice": s.practice,
             }
             for s in model.samples
         ],
@@ -711,13 +726,16 @@ def _percent(part: int, whole: int) -> int:
 
 
 def agreement(content: dict, ratings: dict) -> dict:
-    """Exact and adjacent (within one level, exact included) agreement of complete calibration
-    ratings {sample id: {criterion id: level id}} with the expert key, overall and per criterion."""
+    """Exact and adjacent (within one level, exact included) agreement of calibration ratings
+    {sample id: {criterion id: level id}} with the expert key, overall and per criterion. Each
+    sample given is rated completely; samples not given are left out."""
     index = _level_index(content)
     per = {c["id"]: {"exact": 0, "adjacent": 0, "ratings": 0} for c in content["criteria"]}
     exact = adjacent = count = 0
     samples = []
     for sample in content["samples"]:
+        if sample["id"] not in ratings:
+            continue
         rows = []
         for criterion in content["criteria"]:
             mine = ratings[sample["id"]][criterion["id"]]
@@ -779,10 +797,27 @@ def _is_str(value) -> bool:
     return isinstance(value, str)
 
 
+def graded_samples(content: dict) -> list[str]:
+    """Ids of the samples whose first submitted ratings make the grade (all but the practice ones)."""
+    return [s["id"] for s in content["samples"] if not s.get("practice")]
+
+
+def max_score(content: dict):
+    """What the block is graded out of: one point per graded rating in calibration, else the top total."""
+    if content["mode"] == "calibration":
+        return len(graded_samples(content)) * len(content["criteria"])
+    return content["max_total"]
+
+
 def restore(saved, content: dict) -> dict:
-    """A saved state {r: ratings, n: notes, s: submitted 0/1, a: attempts} made valid for this
-    content: unknown criteria, levels and samples are dropped; a submission that no longer covers
-    every criterion is reopened."""
+    """A saved state made valid for this content: unknown criteria, levels and samples are dropped.
+
+    Self mode: {r: ratings, n: notes, s: submitted 0/1, a: attempts}; a submission that no longer
+    covers every criterion is reopened. Calibration: {r: ratings per sample, a: attempts, f: the
+    first submitted ratings of each sample (what is graded; never replaced), p: the samples
+    submitted now (shown with the key)}; a first rating that no longer covers every criterion is
+    dropped. A calibration state saved before first ratings were kept ({s: 1} and no f) counts
+    its submitted ratings as the first ones."""
     saved = saved if isinstance(saved, dict) else {}
     levels = set(_level_index(content))
     criteria = [c["id"] for c in content["criteria"]]
@@ -791,46 +826,87 @@ def restore(saved, content: dict) -> dict:
         given = given if isinstance(given, dict) else {}
         return {c: given[c] for c in criteria if _is_str(given.get(c)) and given[c] in levels}
 
-    raw_ratings = saved.get("r")
+    def keep_sheets(given):
+        given = given if isinstance(given, dict) else {}
+        sheets = {s["id"]: keep_ratings(given.get(s["id"])) for s in content["samples"]}
+        return {k: v for k, v in sheets.items() if v}
+
+    attempts = saved.get("a")
+    attempts = attempts if isinstance(attempts, int) and not isinstance(attempts, bool) and attempts > 0 else 0
     if content["mode"] == "calibration":
-        raw_ratings = raw_ratings if isinstance(raw_ratings, dict) else {}
-        ratings = {s["id"]: keep_ratings(raw_ratings.get(s["id"])) for s in content["samples"]}
-        ratings = {k: v for k, v in ratings.items() if v}
-    else:
-        ratings = keep_ratings(raw_ratings)
+        ratings = keep_sheets(saved.get("r"))
+        if "f" not in saved and saved.get("s") == 1:
+            first = {k: v for k, v in ratings.items() if len(v) == len(criteria)}
+            shown = list(first)
+        else:
+            first = {k: v for k, v in keep_sheets(saved.get("f")).items() if len(v) == len(criteria)}
+            given = saved.get("p") if isinstance(saved.get("p"), list) else []
+            shown = [s["id"] for s in content["samples"] if s["id"] in given]
+        # A sample shown with the key holds complete ratings and has a first submission.
+        shown = [s for s in shown if s in first and len(ratings.get(s, {})) == len(criteria)]
+        return {"r": ratings, "a": attempts, "f": first, "p": shown}
     raw_notes = saved.get("n") if isinstance(saved.get("n"), dict) else {}
     notes = {c: raw_notes[c] for c in criteria if _is_str(raw_notes.get(c)) and raw_notes[c]}
-    attempts = saved.get("a")
-    state = {
-        "r": ratings,
-        "n": notes,
-        "s": 1 if saved.get("s") == 1 else 0,
-        "a": attempts if isinstance(attempts, int) and not isinstance(attempts, bool) and attempts > 0 else 0,
-    }
+    state = {"r": keep_ratings(saved.get("r")), "n": notes, "s": 1 if saved.get("s") == 1 else 0, "a": attempts}
     if state["s"] and not _complete(state["r"], content):
         state["s"] = 0
     return state
 
 
 def _complete(ratings: dict, content: dict) -> bool:
-    criteria = [c["id"] for c in content["criteria"]]
-    if content["mode"] == "calibration":
-        return all(all(c in ratings.get(s["id"], {}) for c in criteria) for s in content["samples"])
-    return all(c in ratings for c in criteria)
+    return all(c["id"] in ratings for c in content["criteria"])
+
+
+def sample_status(state: dict, content: dict) -> dict:
+    """Each calibration sample's status: "submitted" (shown with the expert key), "open" (to rate)
+    or "held" (a graded sample held back until every practice sample has been submitted once)."""
+    practice_done = all(s["id"] in state["f"] for s in content["samples"] if s.get("practice"))
+    status = {}
+    for sample in content["samples"]:
+        if sample["id"] in state["p"]:
+            status[sample["id"]] = "submitted"
+        elif sample.get("practice") or practice_done:
+            status[sample["id"]] = "open"
+        else:
+            status[sample["id"]] = "held"
+    return status
+
+
+def grade(state: dict, content: dict) -> dict | None:
+    """The calibration grade: agreement of the first submitted ratings of the graded samples, once
+    every graded sample has one. Later submissions are practice and never change it."""
+    graded = graded_samples(content)
+    if not all(s in state["f"] for s in graded):
+        return None
+    result = agreement(content, {s: state["f"][s] for s in graded})
+    return {k: result[k] for k in ("exact", "adjacent", "ratings", "exact_percent", "adjacent_percent", "passed")}
 
 
 def view(state: dict, content: dict) -> dict:
-    """What the `state` handler answers: the learner's ratings and notes, and results once submitted."""
-    result = None
-    if state["s"]:
-        result = agreement(content, state["r"]) if content["mode"] == "calibration" else score(content, state["r"])
+    """What the `state` handler answers: the learner's ratings and notes, and results once submitted.
+    In calibration, `result` compares the samples submitted now with the key, `samples` gives each
+    sample's status, `first` says which samples already had their graded (or first practice)
+    submission, and `grade` is the graded agreement (null until every graded sample is submitted)."""
+    if content["mode"] != "calibration":
+        return {
+            "mode": content["mode"],
+            "ratings": state["r"],
+            "notes": state["n"],
+            "submitted": bool(state["s"]),
+            "attempts": state["a"],
+            "result": score(content, state["r"]) if state["s"] else None,
+        }
+    status = sample_status(state, content)
     return {
-        "mode": content["mode"],
+        "mode": "calibration",
         "ratings": state["r"],
-        "notes": state["n"],
-        "submitted": bool(state["s"]),
+        "notes": {},
+        "submitted": "open" not in status.values(),
         "attempts": state["a"],
-        "result": result,
+        "result": agreement(content, {s: state["r"][s] for s in state["p"]}) if state["p"] else None,
+        "samples": status,
+        "first": [s["id"] for s in content["samples"] if s["id"] in state["f"]],
+        "grade": grade(state, content),
     }
 
 
@@ -848,18 +924,33 @@ def _checked_ratings(given, content: dict, complete: bool) -> dict:
                 raise Refused(_("This rubric has no such level."), 400, criterion)
         return dict(sheet)
 
-    if content["mode"] == "calibration":
-        if not isinstance(given, dict):
-            raise Refused(_("Ratings must map each criterion to a level."))
-        samples = {s["id"] for s in content["samples"]}
-        for sample in given:
-            if sample not in samples:
-                raise Refused(_("This rubric has no such sample."), 400, sample)
-        ratings = {s: one_sheet(sheet) for s, sheet in given.items() if sheet is not None and sheet != {}}
-    else:
-        ratings = one_sheet(given)
+    ratings = one_sheet(given)
     if complete and not _complete(ratings, content):
         raise Refused(_("Rate every criterion before you submit."))
+    return ratings
+
+
+def _checked_sample_ratings(given, state: dict, content: dict, complete: bool) -> dict:
+    """Calibration ratings {sample: sheet} for the open samples only; on submit, every open sample
+    rated on every criterion."""
+    if not isinstance(given, dict):
+        raise Refused(_("Ratings must map each criterion to a level."))
+    status = sample_status(state, content)
+    for sample, sheet in given.items():
+        if sample not in status:
+            raise Refused(_("This rubric has no such sample."), 400, sample)
+        if status[sample] == "submitted" and sheet not in (None, {}):
+            raise Refused(_("This sample is submitted; choose Rate again to practise it."), 400, sample)
+        if status[sample] == "held" and sheet not in (None, {}):
+            raise Refused(_("This sample opens after you submit the practice samples."), 400, sample)
+    ratings = {
+        s: _checked_ratings(sheet, content, False) for s, sheet in given.items() if sheet is not None and sheet != {}
+    }
+    if complete:
+        criteria = [c["id"] for c in content["criteria"]]
+        for sample, current in status.items():
+            if current == "open" and not all(c in ratings.get(sample, {}) for c in criteria):
+                raise Refused(_("Rate every criterion before you submit."))
     return ratings
 
 
@@ -896,6 +987,11 @@ def _checked_sheet(state: dict, payload, content: dict, complete: bool) -> tuple
     # Anything but the sheet the script sends is refused: read as an empty sheet, it erased the draft.
     if not isinstance(payload, dict) or not payload or set(payload) - {"ratings", "notes"}:
         raise Refused(_("Send the sheet as {ratings, notes}."))
+    if content["mode"] == "calibration":
+        if "open" not in sample_status(state, content).values():
+            raise Refused(_("This rubric is submitted; choose Revise to change it."))
+        notes = _checked_notes(payload.get("notes"), content)
+        return _checked_sample_ratings(payload.get("ratings", {}), state, content, complete), notes
     if state["s"]:
         raise Refused(_("This rubric is submitted; choose Revise to change it."))
     return (
@@ -905,25 +1001,45 @@ def _checked_sheet(state: dict, payload, content: dict, complete: bool) -> tuple
 
 
 def save_draft(state: dict, payload, content: dict):
-    """Keep a draft: ratings and notes as they are, nothing submitted."""
+    """Keep a draft: ratings and notes as they are, nothing submitted (in calibration, the open
+    samples' drafts; submitted samples keep their ratings)."""
     ratings, notes = _checked_sheet(state, payload, content, False)
-    new = {**state, "r": ratings, "n": notes}
+    if content["mode"] == "calibration":
+        kept = {s: state["r"][s] for s in state["p"]}
+        new = {**state, "r": {**kept, **ratings}}
+    else:
+        new = {**state, "r": ratings, "n": notes}
     return new, view(new, content)
 
 
 def submit(state: dict, payload, content: dict):
+    """Submit the ratings. In calibration every open sample is submitted together: a sample's first
+    submission is kept for the grade, and the key is shown only from then on."""
     ratings, notes = _checked_sheet(state, payload, content, True)
-    new = {"r": ratings, "n": notes, "s": 1, "a": state["a"] + 1}
+    if content["mode"] == "calibration":
+        status = sample_status(state, content)
+        opened = [s for s, current in status.items() if current == "open"]
+        first = {**state["f"], **{s: ratings[s] for s in opened if s not in state["f"]}}
+        shown = [s["id"] for s in content["samples"] if s["id"] in state["p"] or s["id"] in opened]
+        new = {"r": {**state["r"], **{s: ratings[s] for s in opened}}, "a": state["a"] + 1, "f": first, "p": shown}
+    else:
+        new = {"r": ratings, "n": notes, "s": 1, "a": state["a"] + 1}
     return new, view(new, content)
 
 
 def revise(state: dict, payload, content: dict):
     """Open a submitted rubric again. A self-assessment keeps its ratings and notes; a calibration
-    starts from blank ratings, since the learner has now seen the expert key."""
+    reopens its submitted samples with blank ratings, for practice: the learner has seen the key,
+    and the first submission stays the graded one."""
     _learner_mode(content)
+    if content["mode"] == "calibration":
+        if not state["p"]:
+            raise Refused(_("There is no submitted rubric to revise."))
+        new = {**state, "p": [], "r": {s: v for s, v in state["r"].items() if s not in state["p"]}}
+        return new, view(new, content)
     if not state["s"]:
         raise Refused(_("There is no submitted rubric to revise."))
-    new = {**state, "s": 0, "r": {} if content["mode"] == "calibration" else state["r"]}
+    new = {**state, "s": 0}
     return new, view(new, content)
 
 

@@ -50,10 +50,11 @@
     return { total: show(total), max_total: show(hundredths(content.max_total)), passed: passed, criteria: rows };
   }
 
+  /* ratings {sample: sheet}; samples not given are left out */
   function agreement(content, ratings) {
     var index = levelIndex(content), per = {}, exact = 0, adjacent = 0, count = 0;
     content.criteria.forEach(function (c) { per[c.id] = { exact: 0, adjacent: 0, ratings: 0 }; });
-    var samples = content.samples.map(function (sample) {
+    var samples = content.samples.filter(function (sample) { return has(ratings, sample.id); }).map(function (sample) {
       return { id: sample.id, criteria: content.criteria.map(function (criterion) {
         var mine = ratings[sample.id][criterion.id], key = sample.key[criterion.id];
         var distance = Math.abs(index[mine] - index[key.level]);
@@ -75,16 +76,16 @@
              passed: exact * 100 >= rule.min_exact * count && adjacent * 100 >= rule.min_adjacent * count };
   }
 
-  function complete(ratings, content) {
-    var ids = content.criteria.map(function (c) { return c.id; });
-    function sheetDone(sheet) { return ids.every(function (id) { return isObject(sheet) && has(sheet, id); }); }
-    if (content.mode === "calibration") {
-      return content.samples.every(function (s) { return sheetDone(has(ratings, s.id) ? ratings[s.id] : {}); });
-    }
-    return sheetDone(ratings);
+  function criterionIds(content) { return content.criteria.map(function (c) { return c.id; }); }
+  function sheetDone(sheet, content) {
+    return criterionIds(content).every(function (id) { return isObject(sheet) && has(sheet, id); });
+  }
+  function graded(content) {
+    return content.samples.filter(function (s) { return !s.practice; }).map(function (s) { return s.id; });
   }
 
-  /* saved {r: ratings, n: notes, s: submitted 0/1, a: attempts} -> valid for this content */
+  /* saved -> valid for this content. Self: {r, n, s, a}. Calibration: {r: ratings per sample,
+   * a, f: first submitted ratings per sample (graded, never replaced), p: samples shown with the key}. */
   function restore(saved, content) {
     saved = isObject(saved) ? saved : {};
     var index = levelIndex(content);
@@ -96,63 +97,111 @@
       });
       return kept;
     }
-    var ratings;
-    if (content.mode === "calibration") {
-      ratings = {};
-      var given = isObject(saved.r) ? saved.r : {};
+    function keepSheets(given) {
+      var sheets = {};
+      given = isObject(given) ? given : {};
       content.samples.forEach(function (s) {
         var sheet = keep(has(given, s.id) ? given[s.id] : null);
-        if (Object.keys(sheet).length) { ratings[s.id] = sheet; }
+        if (Object.keys(sheet).length) { sheets[s.id] = sheet; }
       });
-    } else {
-      ratings = keep(saved.r);
+      return sheets;
+    }
+    function completeOnly(sheets) {
+      var kept = {};
+      Object.keys(sheets).forEach(function (id) { if (sheetDone(sheets[id], content)) { kept[id] = sheets[id]; } });
+      return kept;
+    }
+    var attempts = saved.a;
+    attempts = typeof attempts === "number" && Math.floor(attempts) === attempts && attempts > 0 ? attempts : 0;
+    if (content.mode === "calibration") {
+      var ratings = keepSheets(saved.r), first, shown;
+      if (!has(saved, "f") && (saved.s === 1 || saved.s === true)) {
+        first = completeOnly(ratings);
+        shown = Object.keys(first);
+      } else {
+        first = completeOnly(keepSheets(saved.f));
+        var given = Array.isArray(saved.p) ? saved.p : [];
+        shown = content.samples.map(function (s) { return s.id; }).filter(function (id) { return given.indexOf(id) >= 0; });
+      }
+      shown = shown.filter(function (id) { return has(first, id) && has(ratings, id) && sheetDone(ratings[id], content); });
+      return { r: ratings, a: attempts, f: first, p: shown };
     }
     var notes = {}, rawNotes = isObject(saved.n) ? saved.n : {};
     content.criteria.forEach(function (c) {
       if (has(rawNotes, c.id) && isString(rawNotes[c.id]) && rawNotes[c.id]) { notes[c.id] = rawNotes[c.id]; }
     });
-    var attempts = saved.a;
-    var state = { r: ratings, n: notes, s: saved.s === 1 || saved.s === true ? 1 : 0,
-                  a: typeof attempts === "number" && Math.floor(attempts) === attempts && attempts > 0 ? attempts : 0 };
-    if (state.s && !complete(state.r, content)) { state.s = 0; }
+    var state = { r: keep(saved.r), n: notes, s: saved.s === 1 || saved.s === true ? 1 : 0, a: attempts };
+    if (state.s && !sheetDone(state.r, content)) { state.s = 0; }
     return state;
   }
 
+  /* "submitted" (shown with the key), "open" or "held" (graded, until every practice sample was submitted once) */
+  function sampleStatus(state, content) {
+    var practiceDone = content.samples.every(function (s) { return !s.practice || has(state.f, s.id); });
+    var status = {};
+    content.samples.forEach(function (s) {
+      status[s.id] = state.p.indexOf(s.id) >= 0 ? "submitted" : s.practice || practiceDone ? "open" : "held";
+    });
+    return status;
+  }
+  function pick(sheets, ids) {
+    var picked = {};
+    ids.forEach(function (id) { picked[id] = sheets[id]; });
+    return picked;
+  }
+  /* The graded agreement: first submissions of the graded samples; later ones are practice. */
+  function grade(state, content) {
+    var ids = graded(content);
+    if (!ids.every(function (id) { return has(state.f, id); })) { return null; }
+    var result = agreement(content, pick(state.f, ids)), out = {};
+    ["exact", "adjacent", "ratings", "exact_percent", "adjacent_percent", "passed"].forEach(function (k) { out[k] = result[k]; });
+    return out;
+  }
+
   function view(state, content) {
-    var result = null;
-    if (state.s) { result = content.mode === "calibration" ? agreement(content, state.r) : score(content, state.r); }
-    return { mode: content.mode, ratings: state.r, notes: state.n, submitted: !!state.s, attempts: state.a, result: result };
+    if (content.mode !== "calibration") {
+      return { mode: content.mode, ratings: state.r, notes: state.n, submitted: !!state.s, attempts: state.a,
+               result: state.s ? score(content, state.r) : null };
+    }
+    var status = sampleStatus(state, content);
+    return {
+      mode: "calibration", ratings: state.r, notes: {},
+      submitted: Object.keys(status).every(function (id) { return status[id] !== "open"; }),
+      attempts: state.a,
+      result: state.p.length ? agreement(content, pick(state.r, state.p)) : null,
+      samples: status,
+      first: content.samples.filter(function (s) { return has(state.f, s.id); }).map(function (s) { return s.id; }),
+      grade: grade(state, content)
+    };
   }
 
   function checkedRatings(given, content, mustBeComplete) {
     var index = levelIndex(content), criteria = {};
     content.criteria.forEach(function (c) { criteria[c.id] = true; });
-    function oneSheet(sheet) {
-      if (!isObject(sheet)) { throw refuse(t("Ratings must map each criterion to a level.")); }
-      Object.keys(sheet).forEach(function (criterion) {
-        if (!has(criteria, criterion)) { throw refuse(t("This rubric has no such criterion."), criterion); }
-        if (!isString(sheet[criterion]) || !has(index, sheet[criterion])) { throw refuse(t("This rubric has no such level."), criterion); }
-      });
-      return sheet;
-    }
-    var ratings;
-    if (content.mode === "calibration") {
-      if (!isObject(given)) { throw refuse(t("Ratings must map each criterion to a level.")); }
-      var samples = {};
-      content.samples.forEach(function (s) { samples[s.id] = true; });
-      Object.keys(given).forEach(function (id) {
-        if (!has(samples, id)) { throw refuse(t("This rubric has no such sample."), id); }
-      });
-      ratings = {};
-      Object.keys(given).forEach(function (id) {
-        var sheet = given[id];
-        if (sheet === null || (isObject(sheet) && !Object.keys(sheet).length)) { return; }
-        ratings[id] = oneSheet(sheet);
-      });
-    } else {
-      ratings = oneSheet(given);
-    }
-    if (mustBeComplete && !complete(ratings, content)) { throw refuse(t("Rate every criterion before you submit.")); }
+    if (!isObject(given)) { throw refuse(t("Ratings must map each criterion to a level.")); }
+    Object.keys(given).forEach(function (criterion) {
+      if (!has(criteria, criterion)) { throw refuse(t("This rubric has no such criterion."), criterion); }
+      if (!isString(given[criterion]) || !has(index, given[criterion])) { throw refuse(t("This rubric has no such level."), criterion); }
+    });
+    if (mustBeComplete && !sheetDone(given, content)) { throw refuse(t("Rate every criterion before you submit.")); }
+    return given;
+  }
+
+  function checkedSampleRatings(given, state, content, mustBeComplete) {
+    if (!isObject(given)) { throw refuse(t("Ratings must map each criterion to a level.")); }
+    var status = sampleStatus(state, content), ratings = {};
+    function empty(sheet) { return sheet === null || (isObject(sheet) && !Object.keys(sheet).length); }
+    Object.keys(given).forEach(function (id) {
+      if (!has(status, id)) { throw refuse(t("This rubric has no such sample."), id); }
+      if (status[id] === "submitted" && !empty(given[id])) { throw refuse(t("This sample is submitted; choose Rate again to practise it."), id); }
+      if (status[id] === "held" && !empty(given[id])) { throw refuse(t("This sample opens after you submit the practice samples."), id); }
+    });
+    Object.keys(given).forEach(function (id) {
+      if (!empty(given[id])) { ratings[id] = checkedRatings(given[id], content, false); }
+    });
+    if (mustBeComplete && Object.keys(status).some(function (id) {
+      return status[id] === "open" && !sheetDone(has(ratings, id) ? ratings[id] : {}, content);
+    })) { throw refuse(t("Rate every criterion before you submit.")); }
     return ratings;
   }
 
@@ -183,52 +232,90 @@
     }
     return payload;
   }
+  /* {ratings, notes} of a save or submit */
+  function checkedSheet(state, payload, content, mustBeComplete) {
+    learnerMode(content);
+    payload = sheetOf(payload);
+    var ratings = has(payload, "ratings") ? payload.ratings : {};
+    if (content.mode === "calibration") {
+      var status = sampleStatus(state, content);
+      if (!Object.keys(status).some(function (id) { return status[id] === "open"; })) {
+        throw refuse(t("This rubric is submitted; choose Revise to change it."));
+      }
+      var notes = checkedNotes(payload.notes, content);
+      return { ratings: checkedSampleRatings(ratings, state, content, mustBeComplete), notes: notes };
+    }
+    if (state.s) { throw refuse(t("This rubric is submitted; choose Revise to change it.")); }
+    return { ratings: checkedRatings(ratings, content, mustBeComplete), notes: checkedNotes(payload.notes, content) };
+  }
+  function copyOf(object) { var out = {}; Object.keys(object).forEach(function (k) { out[k] = object[k]; }); return out; }
 
   var handlers = {
     state: function (state, payload, content) { return { state: state, response: view(state, content) }; },
     save_draft: function (state, payload, content) {
-      learnerMode(content);
-      payload = sheetOf(payload);
-      if (state.s) { throw refuse(t("This rubric is submitted; choose Revise to change it.")); }
-      var next = { r: checkedRatings(has(payload, "ratings") ? payload.ratings : {}, content, false),
-                   n: checkedNotes(payload.notes, content), s: state.s, a: state.a };
+      var sheet = checkedSheet(state, payload, content, false), next;
+      if (content.mode === "calibration") {
+        var r = pick(state.r, state.p);
+        Object.keys(sheet.ratings).forEach(function (id) { r[id] = sheet.ratings[id]; });
+        next = { r: r, a: state.a, f: state.f, p: state.p };
+      } else {
+        next = { r: sheet.ratings, n: sheet.notes, s: state.s, a: state.a };
+      }
       return { state: next, response: view(next, content) };
     },
     submit: function (state, payload, content) {
-      learnerMode(content);
-      payload = sheetOf(payload);
-      if (state.s) { throw refuse(t("This rubric is submitted; choose Revise to change it.")); }
-      var next = { r: checkedRatings(has(payload, "ratings") ? payload.ratings : {}, content, true),
-                   n: checkedNotes(payload.notes, content), s: 1, a: state.a + 1 };
+      var sheet = checkedSheet(state, payload, content, true), next;
+      if (content.mode === "calibration") {
+        var status = sampleStatus(state, content);
+        var opened = Object.keys(status).filter(function (id) { return status[id] === "open"; });
+        var first = copyOf(state.f), r = copyOf(state.r);
+        opened.forEach(function (id) { if (!has(first, id)) { first[id] = sheet.ratings[id]; } r[id] = sheet.ratings[id]; });
+        var shown = content.samples.map(function (s) { return s.id; }).filter(function (id) {
+          return state.p.indexOf(id) >= 0 || opened.indexOf(id) >= 0;
+        });
+        next = { r: r, a: state.a + 1, f: first, p: shown };
+      } else {
+        next = { r: sheet.ratings, n: sheet.notes, s: 1, a: state.a + 1 };
+      }
       return { state: next, response: view(next, content) };
     },
     revise: function (state, payload, content) {
       learnerMode(content);
-      if (!state.s) { throw refuse(t("There is no submitted rubric to revise.")); }
-      var next = { r: content.mode === "calibration" ? {} : state.r, n: state.n, s: 0, a: state.a };
+      var next;
+      if (content.mode === "calibration") {
+        if (!state.p.length) { throw refuse(t("There is no submitted rubric to revise.")); }
+        var r = {};
+        Object.keys(state.r).forEach(function (id) { if (state.p.indexOf(id) < 0) { r[id] = state.r[id]; } });
+        next = { r: r, a: state.a, f: state.f, p: [] };
+      } else {
+        if (!state.s) { throw refuse(t("There is no submitted rubric to revise.")); }
+        next = { r: state.r, n: state.n, s: 0, a: state.a };
+      }
       return { state: next, response: view(next, content) };
     }
   };
 
   /* What the SCORM player reports: one interaction per rating (ids <block>-<criterion>, or
-   * <block>-<sample>-<criterion> in calibration), the score, and whether the learner passed. */
+   * <block>-<sample>-<criterion> in calibration, where each sample's first submission is reported:
+   * the graded one), the score, and whether the learner passed. */
   function report(state, content, blockId) {
     var id = blockId || content.id, v = view(state, content);
-    if (content.mode === "trainer" || !v.submitted) {
-      return { completed: false, score: null, passed: null, interactions: [] };
-    }
     if (content.mode === "calibration") {
       var labels = {}, interactions = [];
       content.criteria.forEach(function (c) { labels[c.id] = c.label; });
-      v.result.samples.forEach(function (sample, i) {
+      agreement(content, state.f).samples.forEach(function (sample) {
+        var label = content.samples.filter(function (s) { return s.id === sample.id; })[0].label;
         sample.criteria.forEach(function (row) {
           interactions.push({ id: id + "-" + sample.id + "-" + row.id, type: "choice",
-                              description: content.samples[i].label + ": " + labels[row.id], response: row.rating,
+                              description: label + ": " + labels[row.id], response: row.rating,
                               result: row.match === "exact" ? "correct" : "incorrect", weighting: 1 });
         });
       });
-      return { completed: true, score: { earned: v.result.exact, possible: v.result.ratings },
-               passed: v.result.passed, interactions: interactions };
+      return { completed: v.grade !== null, score: v.grade && { earned: v.grade.exact, possible: v.grade.ratings },
+               passed: v.grade && v.grade.passed, interactions: interactions };
+    }
+    if (content.mode === "trainer" || !v.submitted) {
+      return { completed: false, score: null, passed: null, interactions: [] };
     }
     return {
       completed: true, score: { earned: v.result.total, possible: v.result.max_total }, passed: v.result.passed,
@@ -274,6 +361,7 @@
       read: function (withSamples) {
         var ratings = {}, notes = {};
         fieldsets.forEach(function (fs) {
+          if (fs.disabled) { return; } // a submitted or held-back sample is not part of the sheet
           var checked = fs.querySelector("input[type=radio]:checked");
           var note = fs.querySelector("textarea");
           var sample = fs.getAttribute("data-sample"), criterion = fs.getAttribute("data-criterion");
@@ -284,21 +372,26 @@
         });
         return { ratings: ratings, notes: notes };
       },
+      /* locked: true/false, or for calibration {sample: status}: only "open" samples can be rated */
       fill: function (ratings, notes, withSamples, locked) {
         fieldsets.forEach(function (fs) {
           var sample = fs.getAttribute("data-sample"), criterion = fs.getAttribute("data-criterion");
           var sheet = withSamples ? ratings[sample] || {} : ratings;
+          var lock = typeof locked === "object" ? locked[sample] !== "open" : locked;
+          fs.disabled = typeof locked === "object" && lock;
           Array.prototype.forEach.call(fs.querySelectorAll("input[type=radio]"), function (radio) {
             radio.checked = sheet[criterion] === radio.value;
-            radio.disabled = locked;
+            radio.disabled = lock;
           });
           var note = fs.querySelector("textarea");
-          if (note) { note.value = notes[criterion] || ""; note.readOnly = locked; }
+          if (note) { note.value = notes[criterion] || ""; note.readOnly = lock; }
         });
       },
       /* true when every criterion is rated; otherwise says which is next and puts focus there */
       checkComplete: function (ui) {
-        var missing = fieldsets.filter(function (fs) { return !fs.querySelector("input[type=radio]:checked"); })[0];
+        var missing = fieldsets.filter(function (fs) {
+          return !fs.disabled && !fs.querySelector("input[type=radio]:checked");
+        })[0];
         if (!missing) { return true; }
         ui.fail({ message: fmt(t("Rate every criterion before you submit. Next to rate: {criterion}."),
           { criterion: missing.querySelector("legend").textContent.trim() }) });
@@ -348,6 +441,7 @@
     var submitButton = root.querySelector(".p2p-rubric__submit");
     var reviseButton = root.querySelector(".p2p-rubric__revise");
     var savedNote = root.querySelector(".p2p-rubric__saved");
+    var heldNote = root.querySelector(".p2p-rubric__held") || el("p");
     var results = root.querySelector(".p2p-rubric__results");
     var resultsBody = root.querySelector(".p2p-rubric__results-body");
     var sheet = grid(form);
@@ -361,18 +455,28 @@
 
     function draw(state) {
       current = state;
-      sheet.fill(state.ratings, state.notes, calibration, state.submitted);
+      sheet.fill(state.ratings, state.notes, calibration, calibration ? state.samples : state.submitted);
       submitButton.hidden = state.submitted;
       reviseButton.hidden = !state.submitted;
+      if (calibration) {
+        var held = false;
+        Array.prototype.forEach.call(root.querySelectorAll(".p2p-rubric__sample"), function (section) {
+          var status = state.samples[section.getAttribute("data-sample")];
+          section.hidden = status === "held";
+          held = held || status === "held";
+        });
+        heldNote.hidden = !held;
+        reviseButton.textContent = t("Rate again for practice");
+      }
       sheet.fieldsets.forEach(function (fs) {
         var box = fs.querySelector(".p2p-rubric__feedback");
         box.hidden = true;
         box.textContent = "";
       });
-      results.hidden = !state.submitted;
+      results.hidden = !state.result;
       resultsBody.textContent = "";
-      if (state.submitted) {
-        if (calibration) { drawAgreement(state.result); } else { drawScore(state.result); }
+      if (state.result) {
+        if (calibration) { drawAgreement(state.result, state.grade); } else { drawScore(state.result); }
       }
     }
 
@@ -403,14 +507,21 @@
       }
     }
 
-    function drawAgreement(result) {
+    function drawAgreement(result, graded) {
       var labels = {};
       content.samples.forEach(function (s) { labels[s.id] = s.label; });
-      // The verdict and the figures first; the rating-by-rating comparison after them.
-      resultsBody.appendChild(el("p", result.passed ? "p2p-rubric__ok" : "p2p-rubric__short", result.passed
-        ? t("You met the calibration standard.")
-        : fmt(t("Not yet: the standard is {exact}% exact and {adjacent}% within one level. Choose Revise to rate again."),
-              { exact: content.agreement.min_exact, adjacent: content.agreement.min_adjacent })));
+      // The graded verdict first (first submissions only), then this round's figures and comparison.
+      if (graded) {
+        resultsBody.appendChild(el("p", graded.passed ? "p2p-rubric__ok" : "p2p-rubric__short", graded.passed
+          ? t("You met the calibration standard.")
+          : fmt(t("Not met: the standard is {exact}% exact and {adjacent}% within one level."),
+                { exact: content.agreement.min_exact, adjacent: content.agreement.min_adjacent })));
+        resultsBody.appendChild(el("p", "p2p-rubric__grade", fmt(
+          t("Your grade comes from your first ratings of the graded sample(s): {exact} of {total} exact ({percent}%), {adjacent} within one level. Rating again is practice and does not change it."),
+          { exact: graded.exact, total: graded.ratings, percent: graded.exact_percent, adjacent: graded.adjacent })));
+      } else {
+        resultsBody.appendChild(el("p", null, t("Practice results: they do not count toward your grade. The graded sample opens below.")));
+      }
       resultsBody.appendChild(el("h4", null, t("Agreement with the expert")));
       var figures = el("ul", "p2p-rubric__figures");
       figures.appendChild(el("li", null, fmt(t("Exact agreement: {count} of {total} ratings ({percent}%)."),
