@@ -29,18 +29,9 @@ def load_scenario(path: Path) -> model.Scenario:
 
 def loop_free_routes(scenario: model.Scenario) -> list[list[str]]:
     """Every loop-free route from the start to an ending, as lists of choice ids (an oracle
-    written apart from model.py's own search, so the tests do not check the model against itself)."""
-    found, stack = [], [(scenario.start, [], {scenario.start})]
-    while stack:
-        scene_id, route, seen = stack.pop()
-        scene = scenario.scene(scene_id)
-        if scene.ending:
-            found.append(route)
-            continue
-        for choice in scene.choices:
-            if choice.next not in seen:
-                stack.append((choice.next, route + [choice.id], seen | {choice.next}))
-    return found
+    written apart from model.py's own search, so the tests do not check the model against itself:
+    it follows the learner's rule for what is offered, route by route)."""
+    return [route for route, _steps in routes_with_values(scenario)]
 
 
 def vectors() -> list[tuple[str, dict]]:
@@ -120,3 +111,100 @@ def set_block_state(block, saved) -> None:
     block.route, block.via, block.attempts = saved.get("r"), saved.get("v"), saved.get("n")
     block.best_score, block.last_score = saved.get("b"), saved.get("l")
     block.save()
+
+
+# -- the course scenarios, route by route ------------------------------------------------------
+
+FACILITATION = ROOT / "courses" / "facilitation" / "scenario_roleplay" / "fac_ortiz_meeting.xml"
+COURSE_SCENARIOS = {"ms_perez": MS_PEREZ, "fac_ortiz_meeting": FACILITATION}
+
+# One route into every ending of each course scenario, with the points it earns (of 35).
+ENDING_ROUTES = {
+    "ms_perez": {
+        "ending-trusted-partner": (
+            "conf-double-slot listen-and-record learn-her-context call-about-results ask-time-and-transport "
+            "team-solution invite-support open-with-strengths empathize-aim-high plan-her-priority ask-what-helps "
+            "act-on-feedback",
+            35,
+        ),
+        "ending-polite-distance": (
+            "conf-double-slot listen-and-record learn-her-context call-about-results ask-time-and-transport "
+            "phone-from-work invite-support open-with-strengths reassure-routine defer-her-priority sign-and-close",
+            15,
+        ),
+        "ending-signature-only": (
+            "conf-alfredo-interprets finish-on-time mail-the-report cite-the-timeline ask-time-and-transport "
+            "phone-from-work send-the-agenda open-with-scores keep-going reassure-routine defer-her-priority "
+            "sign-and-close",
+            0,
+        ),
+        "ending-without-her": (
+            "conf-double-slot listen-and-record learn-her-context call-about-results send-standard-invite "
+            "hold-without-her",
+            7,
+        ),
+    },
+    "fac_ortiz_meeting": {
+        "ending-agreement": (
+            "ask-hopes-and-needs agenda-as-questions open-with-agreements family-first reframe-interests "
+            "invite-nakamura summarize-common-ground reframe-both list-then-weigh park-with-a-plan check-with-each "
+            "close-with-actions",
+            35,
+        ),
+        "ending-agreement-guarded": (
+            "promise-the-program his-agenda open-with-agreements family-first reframe-interests invite-nakamura "
+            "summarize-common-ground reframe-both list-then-weigh park-with-a-plan check-with-each close-with-actions",
+            24,
+        ),
+        "ending-signed": (
+            "ask-hopes-and-needs agenda-as-questions open-with-agreements family-first reframe-interests "
+            "invite-nakamura summarize-common-ground reframe-both propose-compromise stay-on-agenda assume-consensus "
+            "answer-and-sign",
+            16,
+        ),
+        "ending-next-meeting": (
+            "ask-hopes-and-needs agenda-as-questions open-with-agreements family-first reframe-interests "
+            "invite-nakamura summarize-common-ground rule-on-cost summarize-and-schedule",
+            20,
+        ),
+        "ending-complaint": (
+            "promise-the-program his-agenda straight-to-services push-through explain-last-year ask-whose-side "
+            "urge-realism declare-impasse",
+            0,
+        ),
+    },
+}
+
+
+def ending_routes() -> list[tuple[str, str, list[str], int]]:
+    """(scenario name, ending, route, points earned) for every ending of both course scenarios."""
+    return [
+        (name, ending, route.split(), earned)
+        for name, endings in ENDING_ROUTES.items()
+        for ending, (route, earned) in endings.items()
+    ]
+
+
+def routes_with_values(scenario: model.Scenario) -> list[tuple[list[str], list[tuple[str, dict]]]]:
+    """Every loop-free route from the start to an ending as the learner can play it (only the
+    choices offered under the values the route has set): (choice ids, (scene, values) at each step)."""
+    found = []
+    start = (scenario.start, model.initial_values(scenario))
+    stack = [([], [start])]
+    while stack:
+        route, steps = stack.pop()
+        scene_id, values = steps[-1]
+        if scenario.scene(scene_id).ending:
+            found.append((route, steps))
+            continue
+        seen = {scene for scene, _values in steps}
+        for choice, after, to in model.offered(scenario, scene_id, values):
+            if to not in seen:
+                stack.append((route + [choice.id], steps + [(to, after)]))
+    return found
+
+
+def said(scenario: model.Scenario, scene_id: str, values: dict) -> str:
+    """The narration and lines a scene shows with these values (conditions applied), as one text."""
+    scene = scenario.scene(scene_id)
+    return " ".join(b.text + " " + b.translation for b in scene.beats if model.holds(b.condition, values))

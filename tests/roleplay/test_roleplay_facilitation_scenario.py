@@ -50,7 +50,13 @@ def test_size_endings_and_dimensions(meeting):
     assert (
         reached
         == {e.id for e in endings}
-        == {"ending-agreement", "ending-signed", "ending-next-meeting", "ending-complaint"}
+        == {
+            "ending-agreement",
+            "ending-agreement-guarded",
+            "ending-signed",
+            "ending-next-meeting",
+            "ending-complaint",
+        }
     )
     assert all(choice.feedback for scene in scenes for choice in scene.choices)
 
@@ -88,7 +94,8 @@ def test_the_one_best_route_is_at_its_best_on_every_dimension(meeting):
     "ending, route",
     [
         (
-            "ending-signed",
+            # Signed after a route that lost the table's trust: a complaint follows the signature.
+            "ending-complaint",
             [
                 "logistics-only",
                 "his-agenda",

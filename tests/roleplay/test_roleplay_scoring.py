@@ -106,3 +106,27 @@ def test_a_tangle_no_algorithm_can_score_is_refused_with_a_fix():
         f"{scoring.MAX_STEPS} steps"
     ]
     assert "fewer choices lead back" in problems[0].fix
+
+
+def test_a_loop_that_changes_a_counter_adds_no_states():
+    """A retry that costs trust could be taken forever in a graph of (scene, values); a route is cut
+    back when the loop closes, so the search explores only the states a route stands on."""
+    xml = """<scenario_roleplay display_name="Retry" start="ask">
+      <dimension id="respect" label="Respect"/>
+      <counter id="trust"/>
+      <scene id="ask" title="Ask">
+        <choice id="rush" next="rushed" points="respect:-1" set="trust-=1"><text>Rush.</text><feedback>Hm.</feedback></choice>
+        <choice id="listen" next="heard" points="respect:2" set="trust+=2"><text>Listen.</text><feedback>Yes.</feedback></choice>
+      </scene>
+      <scene id="rushed" title="Rushed">
+        <choice id="again" next="ask"><text>Start again.</text><feedback>Again.</feedback></choice>
+        <choice id="go-on" next="cold" points="respect:-1" set="trust-=1"><text>Go on.</text><feedback>No.</feedback></choice>
+      </scene>
+      <ending id="heard" title="Heard" tier="best" if="trust >= 2"><debrief>Good.</debrief></ending>
+      <ending id="cold" title="Cold" tier="poor"><debrief>Less good.</debrief></ending>
+    </scenario_roleplay>"""
+    scenario, problems = model.parse_text(xml, "retry.xml")
+    assert problems == []
+    bests = graph_scores(scenario)
+    assert len(bests.reached) == 4 and bests.endings == {"heard": (2, 2), "cold": (-2, -2)}
+    assert (bests.dimensions, bests.possible, bests.endings) == enumerated(scenario)

@@ -785,6 +785,7 @@ def _search_route_bests(scenario: Scenario) -> scoring.Bests | None:
             moves=moves,
             ending_of=lambda state: state[0] if scenario.scene(state[0]).ending else None,
             dimensions=[d.id for d in scenario.dimensions],
+            scene_graph={scene.id: [t for c in scene.choices for t in c.targets] for scene in scenario.scenes},
         )
     except scoring.TooTangled:
         return None

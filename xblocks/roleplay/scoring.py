@@ -6,8 +6,11 @@ routes that are simple in scenes. Finding the best simple path is hard in genera
 a loop: the scenes of a scenario split into strongly connected components (scenes that can reach
 each other), and between components the scenario is a DAG. So:
 
-- the *state graph* is explored once: a state is a scene with the values of the variables that
-  matter there (the scenario passes them in the state; without variables a state is a scene);
+- the *state graph* is explored once, along routes: a state is a scene with the values of the
+  variables that matter there (the scenario passes them in the state; without variables a state is
+  a scene), and only states some route stands on are explored, so a loop that would change a
+  counter without end adds no states (the route is cut back before it closes);
+- the components are those of the scene graph (every way on of every choice, conditions ignored);
 - across components, dynamic programming over the DAG (each state's best continuation is computed
   once, so the work grows with states × choices, not with routes);
 - inside a component that has a loop, the simple paths from each entry state are searched
@@ -52,75 +55,96 @@ def best_scores(
     moves: Callable[[Hashable], Iterable[Move]],
     ending_of: Callable[[Hashable], str | None],
     dimensions: list[str],
+    scene_graph: dict[str, Iterable[str]],
     max_steps: int = MAX_STEPS,
 ) -> Bests:
-    """Scores over every route from `start` that visits no scene twice. Raises TooTangled."""
+    """Scores over every route from `start` that visits no scene twice. Raises TooTangled.
+
+    `scene_graph` gives, for every scene, the scenes any of its choices can lead to (conditions
+    ignored): its loops decide where the search must go path by path. States are discovered along
+    routes only, so a counter that a loop would change without end (a retry that costs trust) never
+    makes the state graph grow: the route is cut back before the loop closes."""
     budget = _Budget(max_steps)
-    states, edges = _explore(start, scene_of, moves, dimensions, budget)
-    scene = [scene_of(s) for s in states]
-    components = _components(scene, edges)
-    component_of = {}
-    for number, members in enumerate(components):
-        for scene_id in members:
-            component_of[scene_id] = number
-    by_component: dict[int, list[int]] = {}
-    for index, scene_id in enumerate(scene):
-        by_component.setdefault(component_of[scene_id], []).append(index)
+    components = _components(scene_graph)
+    component_of = {scene_id: number for number, members in enumerate(components) for scene_id in members}
     looped = [len(members) > 1 for members in components]
+    graph = _StateGraph(start, scene_of, moves, dimensions, budget)
+    scene = graph.scene
 
-    # Forward, sources first: the states a route really reaches. Inside a loop, a choice leading to
-    # a scene already on the route cuts the route back, so only the simple paths from the states
-    # where routes enter the loop count.
+    # Forward, sources first: the states a route really reaches, and where routes enter each
+    # component. Inside a loop, a choice leading to a scene already on the route cuts the route
+    # back, so only the simple paths from the states where routes enter the loop count.
+    entered: dict[int, list[int]] = {component_of[scene(0)]: [0]}
     reached = {0}
-    entered: set[int] = {0}
+    exits: dict[int, list[tuple[int, tuple[int, ...]]]] = {}  # entry state -> ways out of its component
     for number in reversed(range(len(components))):
-        for index in by_component.get(number, []):
-            if index not in reached:
-                continue
-            if not looped[number]:
-                reached.update(target for target, _gain in edges[index])
-                continue
-            if index not in entered:
-                continue
-            for state, _gain, inside in _simple_paths(index, edges, scene, component_of, budget):
-                reached.add(state)
-                if not inside:
-                    entered.add(state)
-        for index in by_component.get(number, []):
-            for target, _gain in edges[index] if index in reached else ():
-                if component_of[scene[target]] != number:
-                    entered.add(target)
+        for index in entered.get(number, []):
+            if looped[number]:
+                ways = []
+                for state, gain, inside in _simple_paths(index, graph, component_of, budget):
+                    reached.add(state)
+                    if not inside:
+                        ways.append((state, gain))
+            else:
+                ways = graph.out(index)
+                reached.update(state for state, _gain in ways)
+            exits[index] = ways
+            for state, _gain in ways:
+                bucket = entered.setdefault(component_of[scene(state)], [])
+                if state not in bucket:
+                    bucket.append(state)
 
-    # Backward, sinks first: each reached state's best continuations.
+    # Backward, sinks first: each entry state's best continuations.
     values: dict[int, _Value] = {}
     width = len(dimensions)
     for number in range(len(components)):
-        for index in by_component.get(number, []):
-            if index not in reached:
-                continue
-            ending = ending_of(states[index])
+        for index in entered.get(number, []):
+            ending = ending_of(graph.states[index])
             if ending is not None:
                 values[index] = _Value([0] * width, {ending: [0, 0]})
-            elif not looped[number]:
-                value = _Value.empty(width)
-                for target, gain in edges[index]:
-                    value.merge(values[target], gain)
-                values[index] = value
-            elif index in entered:
-                value = _Value.empty(width)
-                for target, gain, inside in _simple_paths(index, edges, scene, component_of, budget):
-                    if not inside:
-                        value.merge(values[target], gain)
-                values[index] = value
+                continue
+            value = _Value.empty(width)
+            for target, gain in exits[index]:
+                value.merge(values[target], gain)
+            values[index] = value
     top = values[0]
     return Bests(
         {d: (v if v is not None else 0) for d, v in zip(dimensions, top.dims, strict=True)},
         max((high for _low, high in top.ends.values()), default=0),
         {ending: (low, high) for ending, (low, high) in top.ends.items()},
-        len(states),
+        len(graph.states),
         budget.used,
-        [states[index] for index in sorted(reached)],
+        [graph.states[index] for index in sorted(reached)],
     )
+
+
+class _StateGraph:
+    """States numbered as they are discovered; a state's moves are asked for once, when a route
+    first stands on it. A choice that stays in its scene is a loop (cut), so it is no edge."""
+
+    def __init__(self, start, scene_of, moves, dimensions, budget):
+        self.states, self.index, self.scenes, self.edges = [start], {start: 0}, [scene_of(start)], {}
+        self._scene_of, self._moves, self._dimensions, self._budget = scene_of, moves, dimensions, budget
+
+    def scene(self, index: int) -> str:
+        return self.scenes[index]
+
+    def out(self, index: int) -> list[tuple[int, tuple[int, ...]]]:
+        if index not in self.edges:
+            self._budget.spend()
+            here, found = self.scenes[index], []
+            for target, points in self._moves(self.states[index]):
+                scene_id = self._scene_of(target)
+                if scene_id == here:
+                    continue
+                number = self.index.get(target)
+                if number is None:
+                    number = self.index[target] = len(self.states)
+                    self.states.append(target)
+                    self.scenes.append(scene_id)
+                found.append((number, tuple(points.get(d, 0) for d in self._dimensions)))
+            self.edges[index] = found
+        return self.edges[index]
 
 
 class _Budget:
@@ -161,36 +185,9 @@ class _Value:
                 mine[1] = max(mine[1], high + total)
 
 
-def _explore(start, scene_of, moves, dimensions, budget):
-    """States reachable from start and their edges [(target, gain per dimension)]; a choice that
-    stays in its scene is a loop (cut), so it is no edge."""
-    index = {start: 0}
-    states, edges, frontier = [start], [], [start]
-    while frontier:
-        state = frontier.pop()
-        budget.spend()
-        out = []
-        here = scene_of(state)
-        for target, points in moves(state):
-            if scene_of(target) == here:
-                continue
-            if target not in index:
-                index[target] = len(states)
-                states.append(target)
-                frontier.append(target)
-            out.append((index[target], tuple(points.get(d, 0) for d in dimensions)))
-        # States are numbered on discovery, not popped in order: keep edges by state number.
-        while len(edges) <= index[state]:
-            edges.append(None)
-        edges[index[state]] = out
-    return states, edges
-
-
-def _components(scene: list[str], edges) -> list[list[str]]:
+def _components(scene_graph: dict[str, Iterable[str]]) -> list[list[str]]:
     """Strongly connected components of the scene graph, sinks first (Tarjan, without recursion)."""
-    graph: dict[str, set[str]] = {}
-    for source, targets in enumerate(edges):
-        graph.setdefault(scene[source], set()).update(scene[t] for t, _gain in targets)
+    graph = {scene_id: set(targets) for scene_id, targets in scene_graph.items()}
     order, low, on_stack, stack, found = {}, {}, set(), [], []
     for root in graph:
         if root in order:
@@ -230,28 +227,30 @@ def _components(scene: list[str], edges) -> list[list[str]]:
     return found
 
 
-def _simple_paths(entry, edges, scene, component_of, budget):
+def _simple_paths(entry, graph: _StateGraph, component_of, budget):
     """Every route from `entry` that stays inside its loop without visiting a scene twice: yields
     (state, gain since entry, inside) for each state a step reaches, inside the loop or just out of it."""
-    home = component_of[scene[entry]]
-    width = len(edges[entry][0][1]) if edges[entry] else 0
+    scene = graph.scene
+    home = component_of[scene(entry)]
+    width = len(graph._dimensions)
     # Each frame: (state, gain so far, index of the next edge to try); the route's scenes alongside.
     frames = [(entry, (0,) * width, 0)]
-    path = [scene[entry]]
-    visited = {scene[entry]}
+    path = [scene(entry)]
+    visited = {scene(entry)}
     while frames:
         state, gain, next_edge = frames.pop()
-        if next_edge >= len(edges[state]):
+        edges = graph.out(state)
+        if next_edge >= len(edges):
             visited.discard(path.pop())
             continue
         frames.append((state, gain, next_edge + 1))
-        target, step = edges[state][next_edge]
+        target, step = edges[next_edge]
         budget.spend()
         added = tuple(a + b for a, b in zip(gain, step, strict=True))
-        if component_of[scene[target]] != home:
+        if component_of[scene(target)] != home:
             yield target, added, False
-        elif scene[target] not in visited:
+        elif scene(target) not in visited:
             yield target, added, True
             frames.append((target, added, 0))
-            path.append(scene[target])
-            visited.add(scene[target])
+            path.append(scene(target))
+            visited.add(scene(target))
