@@ -319,3 +319,59 @@ def test_completion_is_custom_so_viewing_is_not_completing():
     assert ScenarioRoleplayBlock.has_custom_completion is True
     assert XBlockCompletionMode.get_mode(ScenarioRoleplayBlock) == XBlockCompletionMode.COMPLETABLE
     assert ScenarioRoleplayBlock.has_score is True
+
+
+@pytest.mark.parametrize("name, ending, route, earned", ending_routes(), ids=lambda v: v if isinstance(v, str) else "")
+def test_tracking_events_for_choices_back_restart_and_endings(name, ending, route, earned):
+    """Each choice, step back, restart and ending publishes a tracking event; a choice's
+    interaction_id is the id the SCORM report gives it."""
+    runtime, usage_id, block = _new_block(COURSE_SCENARIOS[name].read_text(encoding="utf-8"))
+    scenario = block.scenario
+    prefix = "xblock.scenario_roleplay."
+
+    def tracked():
+        found = [(kind[len(prefix) :], data) for kind, data in runtime.events if kind.startswith(prefix)]
+        runtime.events.clear()
+        return found
+
+    post(runtime, block, "choose", {"choice": route[0]})
+    [(kind, first)] = tracked()
+    assert kind == "choice_made" and first["choice"] == route[0] and first["scene"] == scenario.start
+    post(runtime, block, "back", {})
+    assert tracked() == [
+        (
+            "stepped_back",
+            {"from_scene": first["next_scene"], "to_scene": scenario.start, "choice": route[0], "route": []},
+        )
+    ]
+    post(runtime, block, "state", {})
+    assert tracked() == []  # reading the state is not an action
+    for choice in route:
+        status, view = post(runtime, block, "choose", {"choice": choice})
+        assert status == 200
+    *choices, (kind, end) = tracked()
+    assert kind == "ending_reached"
+    assert end == {
+        "ending": ending,
+        "tier": scenario.scene(ending).tier,
+        "earned": earned,
+        "possible": 35,
+        "totals": model.route_totals(scenario, route),
+        "scored": True,
+        "attempt": 1,
+        "route": route,
+    }
+    assert [data["choice"] for kind, data in choices] == route and {k for k, _d in choices} == {"choice_made"}
+    # In Open edX the usage key's block_id is the url_name, which the SCORM package names the block by.
+    report = model.report(block_state_as_model(block, scenario), scenario, block._usage_name())
+    assert [d["interaction_id"] for _k, d in choices] == [i["id"] for i in report["interactions"]]
+    assert [d["result"] for _k, d in choices] == [i["result"] for i in report["interactions"]]
+    status, _view = post(runtime, block, "restart", {})
+    assert status == 200 and tracked() == [("restarted", {"from_scene": ending, "ended": True, "attempts": 1})]
+    # A refused request publishes nothing.
+    status, _view = post(runtime, block, "back", {})
+    assert status == 400 and tracked() == []
+
+
+def block_state_as_model(block, scenario):
+    return model.restore(block_state(block), scenario)

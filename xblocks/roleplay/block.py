@@ -182,6 +182,8 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
             raise JsonHandlerError(400, str(refusal)) from None
         if name != "state":
             self._store(after)
+        for event_type, event in model.tracking_events(name, before, after, payload, scenario, self._usage_name()):
+            self.runtime.publish(self, event_type, event)
         if after["n"] > before["n"]:
             kept = model.kept_score(after, scenario)
             self.runtime.publish(self, "grade", {"value": kept[0], "max_value": kept[1]})
@@ -206,6 +208,10 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
         return self._request("restart", data)
 
     # -- views ---------------------------------------------------------------------------------
+
+    def _usage_name(self) -> str:
+        """The block's url_name: the SCORM package names the block (and its interactions) by it."""
+        return str(getattr(self.scope_ids.usage_id, "block_id", None) or self.scope_ids.usage_id)
 
     def _block_id(self) -> str:
         raw = str(getattr(self.scope_ids.usage_id, "block_id", None) or self.scope_ids.usage_id)

@@ -1247,8 +1247,7 @@ def report(state: dict, scenario: Scenario, block_id: str = "") -> dict:
     for (here, values), choice_id in zip(trace(scenario, route), route):
         choice = scenario.choice(choice_id)
         scene = scenario.scene(here)
-        top = max(c.total for c, _after, _to in offered(scenario, here, values))
-        result = "correct" if choice.total == top else ("incorrect" if choice.total < 0 else "neutral")
+        result = _result(scenario, here, values, choice)
         interactions.append(
             {
                 "id": prefix + choice_id,
@@ -1264,3 +1263,75 @@ def report(state: dict, scenario: Scenario, block_id: str = "") -> dict:
         "score": _score_dict(kept_score(state, scenario)),
         "interactions": interactions,
     }
+
+
+def _result(scenario: Scenario, here: str, values: dict, choice: Choice) -> str:
+    """`correct` when the choice earns the most points of those offered then, `incorrect` when it
+    loses points, else `neutral` (SCORM's interaction result, and the tracking events')."""
+    top = max(c.total for c, _after, _to in offered(scenario, here, values))
+    return "correct" if choice.total == top else ("incorrect" if choice.total < 0 else "neutral")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracking events (Open edX): what a request did, for analytics
+
+EVENT_PREFIX = "xblock.scenario_roleplay."
+
+
+def tracking_events(name: str, before: dict, after: dict, payload, scenario: Scenario, block_id: str) -> list:
+    """[(event type, data)] for an accepted request: a choice (and the ending it reached), a step
+    back, a restart. `interaction_id` is the id the SCORM report gives the same choice."""
+    steps = trace(scenario, before["r"])
+    here, values = steps[-1]
+    there = route_scenes(scenario, after["r"])[-1]
+    if name == "choose":
+        choice = scenario.choice(payload["choice"])
+        events = [
+            (
+                EVENT_PREFIX + "choice_made",
+                {
+                    "scene": here,
+                    "choice": choice.id,
+                    "interaction_id": f"{block_id}-{choice.id}",
+                    "result": _result(scenario, here, values, choice),
+                    "points": dict(choice.points),
+                    "next_scene": there,
+                    "loop": len(after["r"]) <= len(before["r"]),
+                    "route": list(after["r"]),
+                },
+            )
+        ]
+        ending = scenario.scene(there)
+        if ending.ending:
+            totals = route_totals(scenario, after["r"])
+            events.append(
+                (
+                    EVENT_PREFIX + "ending_reached",
+                    {
+                        "ending": ending.id,
+                        "tier": ending.tier or None,
+                        "earned": earned(totals),
+                        "possible": _route_bests(scenario)[1],
+                        "totals": totals,
+                        "scored": after["n"] > before["n"],
+                        "attempt": after["n"],
+                        "route": list(after["r"]),
+                    },
+                )
+            )
+        return events
+    if name == "back":
+        return [
+            (
+                EVENT_PREFIX + "stepped_back",
+                {"from_scene": here, "to_scene": there, "choice": before["r"][-1], "route": list(after["r"])},
+            )
+        ]
+    if name == "restart":
+        return [
+            (
+                EVENT_PREFIX + "restarted",
+                {"from_scene": here, "ended": scenario.scene(here).ending, "attempts": after["n"]},
+            )
+        ]
+    return []
