@@ -1,0 +1,77 @@
+"""Every course assesses what it teaches (issue: pre/post tests and chapter checks): an ungraded pre-test
+and a graded post-test of 10-15 problems each, parallel (the same number, the same kinds of question), a
+knowledge check of 3-5 problems closing each chapter, and feedback on every option, so a wrong answer
+teaches."""
+
+from pathlib import Path
+
+import pytest
+
+from builder.course import load_course
+from xblocks.problem import model
+
+COURSES = ["conflict_resolution", "cultural_competency", "facilitation"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _problems(subsection) -> list:
+    return [c for unit in subsection.units for c in unit.components if c.category == "problem"]
+
+
+def _assessments(course):
+    pre, post, checks = [], [], {}
+    for chapter in course.chapters:
+        for subsection in chapter.subsections:
+            graded = subsection.attrs.get("graded", "false").lower() == "true"
+            kind = subsection.attrs.get("format", "")
+            if kind == "Post-test" and graded:
+                post.append(subsection)
+            elif kind == "Knowledge check" and graded:
+                checks.setdefault(chapter.display_name, []).append(subsection)
+            elif not graded and _problems(subsection):
+                pre.append(subsection)
+    return pre, post, checks
+
+
+@pytest.mark.parametrize("name", COURSES)
+def test_pre_and_post_tests_are_parallel_and_each_chapter_closes_with_a_check(name):
+    course, problems = load_course(ROOT / "courses" / name)
+    assert problems == []
+    pre, post, checks = _assessments(course)
+    assert len(pre) == 1 and len(post) == 1, "one ungraded pre-test and one graded post-test"
+    pre_items, post_items = _problems(pre[0]), _problems(post[0])
+    assert 10 <= len(pre_items) == len(post_items) <= 15
+    kinds = [[p["kind"] for p in model.parts(model.view_content(c.block))] for c in pre_items]
+    assert kinds == [[p["kind"] for p in model.parts(model.view_content(c.block))] for c in post_items]
+    # The pre-test opens the course, the post-test closes it, and each chapter ends with its check
+    # (the last chapter's check comes just before the post-test).
+    assert course.chapters[0].subsections[0] is pre[0] and course.chapters[-1].subsections[-1] is post[0]
+    for chapter in course.chapters:
+        closing = [s for s in chapter.subsections if s is not post[0]][-1]
+        assert checks.get(chapter.display_name) == [closing], chapter.display_name
+        assert 3 <= len(_problems(closing)) <= 5, chapter.display_name
+
+
+@pytest.mark.parametrize("name", COURSES)
+def test_every_option_has_feedback_that_teaches(name):
+    course, _ = load_course(ROOT / "courses" / name)
+    for component in (c for c in course.components() if c.category == "problem"):
+        content = model.view_content(component.block)
+        where = f"{name}/problem/{component.url_name}.xml"
+        assert content["max_attempts"] in (1, 2), where  # a test or check is not answered until right
+        for part in model.parts(content):
+            if part["kind"] == "single":
+                assert len(part["choices"]) >= 3, where
+                for choice in part["choices"]:
+                    assert len(choice["hint"].split()) >= 6, (where, choice["html"])
+            elif part["kind"] == "multiple":
+                for choice in part["choices"]:
+                    assert choice["hint_selected"] and choice["hint_unselected"], (where, choice["html"])
+            elif part["kind"] == "dropdown":
+                assert all(option["hint"] for option in part["options"]), where
+            elif part["kind"] == "numeric":
+                assert part["correct_hint"], where
+            else:
+                pytest.fail(
+                    f"{where}: {part['kind']} — the courses' assessments use choice, dropdown and numeric questions"
+                )
