@@ -140,10 +140,14 @@ def validate(courses: tuple[str, ...], courses_dir: Path, output_format: str, st
         for loaded in report.courses:
             for problem in loaded.problems:
                 click.echo(str(problem))
+            for warning in loaded.course.warnings if loaded.course is not None else []:
+                click.echo(f"warning: {warning}")
             if loaded.problems:
                 click.echo(f"{loaded.folder}: {plural(len(loaded.problems), 'problem')}")
             else:
-                click.echo(f"{loaded.folder}: OK ({plural(loaded.units or 0, 'unit')})")
+                warned = len(loaded.course.warnings) if loaded.course is not None else 0
+                also = f", {plural(warned, 'warning')}" if warned else ""
+                click.echo(f"{loaded.folder}: OK ({plural(loaded.units or 0, 'unit')}{also})")
         for problem in pathway_problems(report):
             click.echo(str(problem))
         if strict and report.strict_warnings and not report.problems:

@@ -21,6 +21,7 @@ from lxml import etree
 
 from xblocks.common.kind import kind
 from xblocks.common.problems import Problem
+from xblocks.common.sanitize import removals
 
 
 @dataclass
@@ -96,6 +97,9 @@ class Course:
     static_files: list[str]  # paths under static/, sorted, '/'-separated
     course_extras: list[str] = field(default_factory=list)  # non-chapter children of <course> (wiki...), as XML
     other_files: list[str] = field(default_factory=list)  # about/, info/, tabs/... copied through unchanged
+    # What an author should know that does not stop a build: what the HTML sanitizer takes out of
+    # html components (xblocks.common.sanitize), located.
+    warnings: list[Problem] = field(default_factory=list, compare=False)
 
     def units(self) -> Iterator[tuple[Chapter, Subsection, Unit]]:
         for chapter in self.chapters:
@@ -188,6 +192,7 @@ class _Loader:
         self.folder = folder
         self.root = Path(os.path.realpath(folder))
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.url_names: dict[tuple[str, str], tuple[str, int]] = {}
         self.consumed: set[Path] = set()
         self.static: list[str] = []  # files under static/ that passed the checks, '/'-separated
@@ -577,6 +582,7 @@ class _Loader:
             component.html = inner
             component.html_file, component.html_line = str(file), element.sourceline or 1
             self.problems.extend(self.check_static_refs(inner, file, element.sourceline))
+        self.warnings.extend(sanitizer_warnings(component.html, component.html_file, component.html_line))
 
     def check_static_refs(self, html: str, file: Path, first_line: int) -> list[Problem]:
         problems = []
@@ -1030,6 +1036,20 @@ class _TagBalance(HTMLParser):
                 self.problems.append(Problem(self.file, line, f"<{open_tag}> is never closed", f"add </{open_tag}>"))
 
 
+def sanitizer_warnings(html: str, file: str, first_line: int = 1) -> list[Problem]:
+    """What the HTML sanitizer takes out of an html component before a learner sees it (in the SCORM
+    packages and the trainer's guide), one warning each, so the author can take it out of the source."""
+    return [
+        Problem(
+            file,
+            first_line + removal.line - 1,
+            f"html: {removal.what} is removed from what learners see ({removal.why})",
+            "take it out of the source; docs/authoring-courses.md lists the HTML a course page may use",
+        )
+        for removal in removals(html)
+    ]
+
+
 def check_html(html: str, file: str, first_line: int = 1) -> list[Problem]:
     """Tags that are opened and never closed, or closed and never opened (HTML's own rules)."""
     checker = _TagBalance(file, first_line)
@@ -1052,4 +1072,6 @@ def load_course(folder: Path) -> tuple[Course | None, list[Problem]]:
     loader = _Loader(Path(folder))
     course = loader.load()
     problems = sorted(set(loader.problems), key=lambda p: (p.file, p.line or 0, p.message))
+    if course is not None:
+        course.warnings = list(dict.fromkeys(loader.warnings))
     return course, problems

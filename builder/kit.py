@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from builder.pathways import Pathways, audiences, for_level
 from xblocks.common.kind import kind as kind_of
+from xblocks.common.sanitize import sanitize
 
 KIT_TEMPLATES = Path(__file__).resolve().parent / "kit"
 
@@ -137,7 +138,7 @@ def _item(
     course, component, unit_title: str, audience: str | None, notes_levels: set[str], with_key: bool = False
 ) -> Item:
     if component.category == "html":
-        html = _nested_headings(_inline_images(component.html or "", course))
+        html = _nested_headings(_inline_images(sanitize(component.html or ""), course))
         kind = "notes" if audience in notes_levels and audience is not None else "page"
         minutes = max(MINIMUM_PAGE_MINUTES, round(_words(html) / SPEAKING_WORDS_PER_MINUTE))
         return Item(kind, component.display_name or unit_title, minutes, Markup(html))
@@ -248,7 +249,7 @@ def handouts(course) -> list[dict]:
                 for landmark in body.xpath(" | ".join(f".//{tag}" for tag in _LANDMARKS)):
                     landmark.drop_tag()
                 inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
-                entry["html"] = Markup(_nested_headings(_inline_images(inner, course), first=3))
+                entry["html"] = Markup(_nested_headings(_inline_images(sanitize(inner), course), first=3))
         found.append(entry)
     return found
 

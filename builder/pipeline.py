@@ -145,7 +145,14 @@ def validate(selection: Selection) -> Report:
         named = {loaded.folder.name: loaded.course for loaded in [*others, *courses] if loaded.course is not None}
         pathways, pathway_problems = pathways_module.check_pathways(courses_dir, named)
         problems += pathway_problems
-    return Report(selection, courses, problems=problems, pathways=pathways)
+    # What the HTML sanitizer takes out of html components: the author is told, file:line.
+    warnings = [
+        BuildWarning(f"{w.file}:{w.line}" if w.line else w.file, f"{w.message} — {w.fix}" if w.fix else w.message)
+        for course in (loaded.course for loaded in courses)
+        if course is not None
+        for w in course.warnings
+    ]
+    return Report(selection, courses, problems=problems, warnings=warnings, pathways=pathways)
 
 
 Job = tuple[Course, Target]

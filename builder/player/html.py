@@ -1,7 +1,8 @@
 """Author HTML in an offline package: what it may not do, and its static references made local.
 
 A package plays with no server: html that loads a file from the network would break offline, and
-html that runs code of its own would fight the player (which owns the page and the LMS API). Every
+html that runs code of its own would fight the player (which owns the page and the LMS API): it is
+sanitized (xblocks.common.sanitize), and the loader warns the author of what that takes out. Every
 `/static/<name>` reference is rewritten to the package's `static/<name>` and the file is recorded,
 so only the course static files the units use go into the package.
 """
@@ -14,6 +15,7 @@ from urllib.parse import unquote
 
 from builder.course import Component, Course
 from xblocks.common.problems import Problem
+from xblocks.common.sanitize import sanitize
 
 # src/href/poster/data attributes of author HTML that point into the course's static folder.
 _STATIC_REF = re.compile(r"""(\b(?:src|href|poster|data)\s*=\s*["'])/?static/([^"'?#]+)""", re.I)
@@ -28,10 +30,6 @@ _REMOTE_EMBED = re.compile(
     r"""|\burl\(\s*["']?((?:https?:)?//[^"'\s)]+)""",
     re.I,
 )
-
-
-# Author HTML that would run its own code inside the player (which owns the page and the LMS API).
-_ACTIVE_HTML = re.compile(r"""<script\b|\son[a-z]+\s*=|(?:href|src|action)\s*=\s*["']?\s*javascript:""", re.I)
 
 
 def offline_html(course: Course, component: Component, statics: set[str], problems: list[Problem]) -> str:
@@ -53,21 +51,14 @@ def offline_html(course: Course, component: Component, statics: set[str], proble
             )
         )
 
-    for match in _ACTIVE_HTML.finditer(text):
-        problems.append(
-            Problem(
-                *where(match),
-                f"html runs code of its own ({match.group(0).strip()!r}), which a package does not allow",
-                "remove the script or event handler; interactive parts belong in one of our blocks",
-            )
-        )
-
     def local(match: re.Match[str]) -> str:
         name = use_static(course, match.group(2), component, statics, problems, where(match))
         return f"{match.group(1)}static/{name}"
 
     text = _STATIC_REF.sub(local, text)  # lines stay where they were: where() still holds
-    return _ABSOLUTE_STATIC_REF.sub(local, text)
+    # The page holds the LMS API: only what the sanitizer allows reaches it (the loader warned the
+    # author, file:line, of what this takes out).
+    return sanitize(_ABSOLUTE_STATIC_REF.sub(local, text))
 
 
 def use_static(

@@ -53,6 +53,22 @@ def copy_course(name: str, dest: Path) -> Path:
     return target
 
 
+def with_html_component(folder: Path, url_name: str, body: str, before: str = "h_three") -> Path:
+    """Adds html/<url_name>.html (and its .xml) to a copy of html_course, in the unit of the html
+    component `before` (h_three: 'The notes'), ahead of it; the .html file's path."""
+    (folder / "html").mkdir(exist_ok=True)
+    page = folder / "html" / f"{url_name}.html"
+    page.write_text(body, encoding="utf-8")
+    (folder / "html" / f"{url_name}.xml").write_text(f'<html filename="{url_name}" display_name="Notes"/>\n')
+    source = folder / "course" / "2026.xml"
+    source.write_text(
+        source.read_text().replace(
+            f'<html url_name="{before}"', f'<html url_name="{url_name}"/>\n        <html url_name="{before}"'
+        )
+    )
+    return page
+
+
 SCORM_AGAIN = Path(__file__).resolve().parents[2] / "node_modules" / "scorm-again" / "dist"
 
 

@@ -4,7 +4,7 @@ import zipfile
 
 from click.testing import CliRunner
 from lxml import etree
-from scorm_helpers import DATA
+from scorm_helpers import DATA, with_html_component
 
 from builder.cli import main
 
@@ -61,16 +61,10 @@ def test_a_script_in_an_html_file_is_named_by_its_line_once_and_nothing_is_writt
 
     folder = tmp_path / "courses" / "html_course"
     shutil.copytree(DATA / "html_course", folder)
-    (folder / "html").mkdir()
-    (folder / "html" / "h_notes.html").write_text(
-        "<p>Share the notes.</p>\n<p>Within two days.</p>\n<script>track()</script>\n", encoding="utf-8"
-    )
-    (folder / "html" / "h_notes.xml").write_text('<html filename="h_notes" display_name="Notes"/>\n')
-    source = folder / "course" / "2026.xml"
-    source.write_text(
-        source.read_text().replace(
-            '<html url_name="h_three"', '<html url_name="h_notes"/>\n        <html url_name="h_three"'
-        )
+    with_html_component(
+        folder,
+        "h_notes",
+        '<p>Share the notes.</p>\n<p>Within two days.</p>\n<p><img src="https://example.org/chart.png" alt=""></p>\n',
     )
     out = tmp_path / "dist"
     out.mkdir()
@@ -79,7 +73,7 @@ def test_a_script_in_an_html_file_is_named_by_its_line_once_and_nothing_is_writt
         main, ["build", "--courses", str(tmp_path / "courses"), "--target", "all", "--out", str(out)]
     )
     assert result.exit_code == 1, result.output
-    expected = f"{folder / 'html' / 'h_notes.html'}:3: html runs code of its own ('<script')"
+    expected = f"{folder / 'html' / 'h_notes.html'}:3: html embeds https://example.org/chart.png"
     lines = result.output.splitlines()
     assert sum(line.startswith(expected) for line in lines) == 1, result.output  # not once per target
     assert "p2p: 1 problem — nothing written" in result.output

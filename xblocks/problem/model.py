@@ -40,10 +40,12 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape as html_escape
 
 from lxml import etree
 
 from xblocks.common.problems import Problem, located
+from xblocks.common.sanitize import sanitize
 
 TAG = "problem"
 # The response types of the subset, and the ones Open edX knows that we keep for the OLX target only.
@@ -175,17 +177,15 @@ class Model:
 
 
 def _inner_html(element) -> str:
-    """The element's content as HTML, hint and structure children left out, whitespace kept."""
-    parts = [element.text or ""]
+    """The element's content as HTML, hint and structure children left out, whitespace kept; XML text
+    escaped, and only what the course HTML policy allows (xblocks.common.sanitize)."""
+    parts = [html_escape(element.text or "", quote=False)]
     for child in element:
-        if isinstance(child.tag, str) and child.tag in HINT_TAGS:
-            parts.append(child.tail or "")
-            continue
-        if not isinstance(child.tag, str):  # comments: the author's notes
-            parts.append(child.tail or "")
+        if not isinstance(child.tag, str) or child.tag in HINT_TAGS:  # comments, PIs: the author's notes
+            parts.append(html_escape(child.tail or "", quote=False))
             continue
         parts.append(etree.tostring(child, encoding="unicode", with_tail=True))
-    return "".join(parts).strip()
+    return sanitize("".join(parts).strip())
 
 
 HINT_TAGS = ("choicehint", "optionhint", "correcthint")

@@ -23,6 +23,7 @@ in hundredths (integers) so Python and JavaScript add them up identically.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from html import escape as html_escape
@@ -30,6 +31,7 @@ from html import escape as html_escape
 from lxml import etree
 
 from xblocks.common.problems import Problem, located
+from xblocks.common.sanitize import Policy, sanitize
 
 TAG = "facilitation_rubric"
 MODES = ("self", "calibration", "trainer")
@@ -38,6 +40,7 @@ URL_LIMIT = 500
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _DECIMAL = re.compile(r"^\d+(\.\d{1,2})?$")
 SAMPLE_HTML_TAGS = ("p", "br", "em", "strong", "b", "i", "ul", "ol", "li", "blockquote", "q", "h4", "h5", "span")
+SAMPLE_HTML = Policy("rubric sample", tags=frozenset(SAMPLE_HTML_TAGS))
 ROOT_CHILDREN = ("prompt", "level", "criterion", "pass", "agreement", "sample")
 
 
@@ -171,15 +174,27 @@ def _sample_html(checker: _Checker, element) -> str:
                 f"<{node.tag}> in a sample has attributes ({', '.join(node.attrib)})",
                 "remove the attributes: samples are shown as plain formatted text",
             )
-    # element.text is unescaped text; tostring() escapes the children and their tails itself.
-    # A comment is dropped, the author's text after it is not.
-    inner = html_escape(element.text or "", quote=False) + "".join(
-        etree.tostring(child, encoding="unicode", with_tail=True)
-        if isinstance(child.tag, str)
-        else html_escape(child.tail or "", quote=False)
-        for child in element
+    # Comments and processing instructions go, at any depth, the author's text after them stays: an
+    # HTML parser reads '<?x >' as a comment that ends at the first '>', so what follows would be markup.
+    body = copy.deepcopy(element)
+    for node in list(body.iter(etree.Comment, etree.ProcessingInstruction)):
+        _drop_keeping_tail(node)
+    # body.text is unescaped text; tostring() escapes the children and their tails itself.
+    inner = html_escape(body.text or "", quote=False) + "".join(
+        etree.tostring(child, encoding="unicode", with_tail=True) for child in body
     )
-    return inner.strip()
+    # What is shown is what the sanitizer lets through, whatever the checks above missed.
+    return sanitize(inner.strip(), SAMPLE_HTML)
+
+
+def _drop_keeping_tail(node) -> None:
+    parent, tail = node.getparent(), node.tail or ""
+    previous = node.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(node)
 
 
 def _parse_sample(checker: _Checker, element, criteria, level_ids) -> Sample:
