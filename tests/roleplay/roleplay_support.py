@@ -102,6 +102,7 @@ def block_state(block) -> dict:
         "n": block._field("attempts"),
         "b": block._field("best_score"),
         "l": block._field("last_score"),
+        "f": block._field("first_score"),
     }
 
 
@@ -109,7 +110,7 @@ def set_block_state(block, saved) -> None:
     if saved is None:
         return
     block.route, block.via, block.attempts = saved.get("r"), saved.get("v"), saved.get("n")
-    block.best_score, block.last_score = saved.get("b"), saved.get("l")
+    block.best_score, block.last_score, block.first_score = saved.get("b"), saved.get("l"), saved.get("f")
     block.save()
 
 

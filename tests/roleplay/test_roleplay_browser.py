@@ -129,7 +129,7 @@ def test_offline_store_plays_and_keeps_compact_ids(page, offline_site):
     _wait_for_scene(page, scenario, "first-contact")
     _wait_for_announcement(page, scenario.choice("conf-double-slot").feedback)
     saved = json.loads(page.evaluate("window.saved[window.saved.length - 1]"))
-    assert saved == {"r": ["conf-double-slot"], "v": None, "n": 0, "b": None, "l": None}
+    assert saved == {"r": ["conf-double-slot"], "v": None, "n": 0, "b": None, "l": None, "f": None}
     # Spanish words are marked as Spanish, with the interpreter's English beside them.
     spanish = page.locator('.p2p-rp-transcript q[lang="es"]')
     assert spanish.count() == 2
@@ -163,6 +163,7 @@ def test_offline_resume_after_republish(page, offline_site):
         "n": 1,
         "b": [20, 34],
         "l": [20, 34],
+        "f": [20, 34],  # saved before the first score was kept: one attempt, so its score
     }
 
 

@@ -202,7 +202,14 @@ def test_resume_after_a_scene_is_removed(perez):
         "x": "a key this version does not know",
     }
     state = model.restore(saved, republished)
-    assert state == {"r": ["conf-double-slot", "listen-and-record"], "v": None, "n": 2, "b": [20, 34], "l": [11, 34]}
+    assert state == {
+        "r": ["conf-double-slot", "listen-and-record"],
+        "v": None,
+        "n": 2,
+        "b": [20, 34],
+        "l": [11, 34],
+        "f": [11, 34],
+    }
     view = model.view(state, republished)
     assert view["scene"] == "evaluation-results" and view["can_back"]
     state, view = model.handle("choose", state, {"choice": "call-about-results"}, republished)
@@ -229,7 +236,7 @@ def test_report_ids_and_results(perez):
 
 def test_the_best_score_is_kept_by_fraction():
     scenario = load_scenario(VECTORS_DIR / "scenarios" / "loop.xml")
-    state = {"r": [], "v": None, "n": 1, "b": [4, 5], "l": [4, 5]}
+    state = {"r": [], "v": None, "n": 1, "b": [4, 5], "l": [4, 5], "f": [4, 5]}
     for choice in ("rush", "apologize", "act"):
         state, view = model.handle("choose", state, {"choice": choice}, scenario)
     assert view["last"] == {"earned": 3, "possible": 5} and view["best"] == {"earned": 4, "possible": 5}
@@ -248,5 +255,5 @@ def test_the_reference_example_in_the_docs_is_valid():
     state = model.restore(None, scenario)
     for choice in ("tell", "try-again", "ask", "arrange"):
         state, view = model.handle("choose", state, {"choice": choice}, scenario)
-    assert state == {"r": ["ask", "arrange"], "v": None, "n": 1, "b": [4, 4], "l": [4, 4]}
+    assert state == {"r": ["ask", "arrange"], "v": None, "n": 1, "b": [4, 4], "l": [4, 4], "f": [4, 4]}
     assert model.static_files(scenario) == ["luna.jpg"]

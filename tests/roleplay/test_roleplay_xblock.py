@@ -102,6 +102,23 @@ def test_replay_publishes_the_kept_score_each_time():
     assert grades == [{"value": 5, "max_value": 5}, {"value": 2, "max_value": 5}]  # keep="last"
 
 
+def test_keep_first_replaying_does_not_raise_the_grade():
+    """Graded practice: a poor first ending, then replays to the best ending; the grade stays."""
+    xml = (VECTORS_DIR / "scenarios" / "keep_first.xml").read_text(encoding="utf-8")
+    runtime, usage_id, block = _new_block(xml)
+    for choice in ("greet", "wait"):
+        post(runtime, block, "choose", {"choice": choice})
+    for _replay in range(2):
+        post(runtime, block, "restart", {})
+        for choice in ("greet", "act"):
+            status, view = post(runtime, block, "choose", {"choice": choice})
+    assert status == 200 and view["best"] == {"earned": 5, "possible": 5} and view["attempts"] == 3
+    grades = [data for kind, data in runtime.events if kind == "grade"]
+    assert grades == [{"value": 2, "max_value": 5}] * 3  # keep="first": every publish is the first attempt's
+    again = RecordingRuntime("learner").get_block(usage_id)
+    assert again.first_score == [2, 5] and block.max_score() == 5
+
+
 def test_back_and_restart(perez_block):
     runtime, usage_id, block = perez_block
     post(runtime, block, "choose", {"choice": "conf-double-slot"})

@@ -99,6 +99,7 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
     attempts = Integer(default=0, scope=Scope.user_state, help="Endings reached.")
     best_score = List(default=None, scope=Scope.user_state, help="[earned, possible] of the best attempt.")
     last_score = List(default=None, scope=Scope.user_state, help="[earned, possible] of the last attempt.")
+    first_score = List(default=None, scope=Scope.user_state, help="[earned, possible] of the first attempt.")
 
     # -- content -------------------------------------------------------------------------------
 
@@ -160,12 +161,13 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
             "n": self._field("attempts"),
             "b": self._field("best_score"),
             "l": self._field("last_score"),
+            "f": self._field("first_score"),
         }
         return model.restore(saved, self.scenario)
 
     def _store(self, state: dict) -> None:
         self.route, self.via, self.attempts = state["r"], state["v"], state["n"]
-        self.best_score, self.last_score = state["b"], state["l"]
+        self.best_score, self.last_score, self.first_score = state["b"], state["l"], state["f"]
 
     def _request(self, name: str, payload) -> dict:
         scenario, problems = _parsed(self.data)

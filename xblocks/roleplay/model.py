@@ -43,7 +43,7 @@ from xblocks.common.problems import Problem, located
 from . import conditions, scoring
 
 TAG = "scenario_roleplay"
-KEEP_CHOICES = ("best", "last")
+KEEP_CHOICES = ("best", "last", "first")  # which finished attempt's score is the grade
 TIERS = ("poor", "mixed", "best")  # an ending's tier, lowest first
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -272,7 +272,9 @@ def parse(element, source: str) -> tuple[Scenario | None, list[Problem]]:
         scenes=[],
     )
     if scenario.keep not in KEEP_CHOICES:
-        reader.problem(element, f'keep="{scenario.keep}" is not allowed', 'use keep="best" or keep="last"')
+        reader.problem(
+            element, f'keep="{scenario.keep}" is not allowed', 'use keep="best", keep="last" or keep="first"'
+        )
     lines = reader.lines
     for child in element:
         if not isinstance(child.tag, str):
@@ -1062,7 +1064,7 @@ def parse_text(text: str, source: str) -> tuple[Scenario | None, list[Problem]]:
 
 
 def empty_state() -> dict:
-    return {"r": [], "v": None, "n": 0, "b": None, "l": None}
+    return {"r": [], "v": None, "n": 0, "b": None, "l": None, "f": None}
 
 
 def _walk(scenario: Scenario, route) -> list[str]:
@@ -1119,6 +1121,12 @@ def restore(saved, scenario: Scenario) -> dict:
     state["n"] = attempts if type(attempts) is int and attempts >= 0 else 0
     state["b"] = _score_pair(saved.get("b"))
     state["l"] = _score_pair(saved.get("l"))
+    state["f"] = _score_pair(saved.get("f"))
+    if state["f"] is None and state["n"] and state["l"]:
+        # Saved before the first score was kept: after one attempt it is the last one; after more,
+        # the lower of best and last, so a replayed attempt can never stand in for the first.
+        worse = state["b"] if state["b"] and _better(state["l"], state["b"]) else state["l"]
+        state["f"] = state["l"] if state["n"] == 1 else worse
     return state
 
 
@@ -1143,6 +1151,7 @@ def view(state: dict, scenario: Scenario) -> dict:
         "can_restart": left is None or left > 0,
         "best": _score_dict(state["b"]),
         "last": _score_dict(state["l"]),
+        "first": _score_dict(state["f"]),
         "score": _score_dict(kept_score(state, scenario)),
     }
 
@@ -1157,7 +1166,8 @@ def _score_dict(pair):
 
 
 def kept_score(state: dict, scenario: Scenario) -> list[int] | None:
-    return state["b"] if scenario.keep == "best" else state["l"]
+    """The grade: the best, the last or the first finished attempt's score (`keep`)."""
+    return {"best": state["b"], "last": state["l"], "first": state["f"]}[scenario.keep]
 
 
 def _better(a, b) -> bool:
@@ -1210,6 +1220,8 @@ def _finish(state, scenario):
     score = [min(possible, earned(route_totals(scenario, state["r"]))), possible]
     state["n"] += 1
     state["l"] = score
+    if state["f"] is None:
+        state["f"] = score
     if _better(score, state["b"]):
         state["b"] = score
 

@@ -236,7 +236,7 @@
   }
 
   function emptyState() {
-    return { r: [], v: null, n: 0, b: null, l: null };
+    return { r: [], v: null, n: 0, b: null, l: null, f: null };
   }
 
   /* Does a condition hold? The content was validated on the server, so it parses. */
@@ -367,6 +367,12 @@
     state.n = isCount(saved.n) && saved.n >= 0 ? saved.n : 0;
     state.b = scorePair(saved.b);
     state.l = scorePair(saved.l);
+    state.f = scorePair(saved.f);
+    if (!state.f && state.n && state.l) {
+      // Saved before the first score was kept: the last after one attempt, else the lower of best and last.
+      var lWins = state.b && state.l[0] * state.b[1] > state.b[0] * state.l[1];
+      state.f = state.n === 1 ? state.l : lWins ? state.b : state.l;
+    }
     return state;
   }
 
@@ -376,7 +382,7 @@
 
   function scoreDict(pair) { return pair ? { earned: pair[0], possible: pair[1] } : null; }
 
-  function keptScore(state, content) { return content.keep === "best" ? state.b : state.l; }
+  function keptScore(state, content) { return { best: state.b, last: state.l, first: state.f }[content.keep]; }
 
   function view(state, content) {
     var steps = trace(content, state.r), here = steps[steps.length - 1];
@@ -398,6 +404,7 @@
       can_restart: left === null || left > 0,
       best: scoreDict(state.b),
       last: scoreDict(state.l),
+      first: scoreDict(state.f),
       score: scoreDict(keptScore(state, content))
     };
   }
@@ -410,6 +417,7 @@
     var score = [Math.min(possible, earnedOf(totalsOf(content, state.r))), possible];
     state.n += 1;
     state.l = score;
+    if (!state.f) { state.f = score; }
     if (!state.b || score[0] * state.b[1] > state.b[0] * score[1]) { state.b = score; }
   }
 
@@ -657,8 +665,11 @@
           item.appendChild(document.createTextNode(" (" + pointsText(idx.choices[id]) + ")"));
         });
         if (state.score) {
-          debrief.appendChild(make("p", null, fill(content.keep === "best" ? t("Your recorded score (best attempt): {earned} of {possible}.")
-            : t("Your recorded score (last attempt): {earned} of {possible}."), state.score)));
+          debrief.appendChild(make("p", null, fill({
+            best: t("Your recorded score (best attempt): {earned} of {possible}."),
+            last: t("Your recorded score (last attempt): {earned} of {possible}."),
+            first: t("Your recorded score (first attempt; replays are practice): {earned} of {possible}.")
+          }[content.keep], state.score)));
         }
         if (state.attempts_left !== null) {
           debrief.appendChild(make("p", null, fill(t("Attempts left: {count}"), { count: state.attempts_left })));
