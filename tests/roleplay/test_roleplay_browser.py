@@ -8,7 +8,16 @@ import shutil
 import time
 
 import pytest
-from roleplay_support import MS_PEREZ, check, load_scenario, run_model, scenario_path, vectors
+from roleplay_support import (
+    COURSE_SCENARIOS,
+    ENDING_ROUTES,
+    MS_PEREZ,
+    check,
+    load_scenario,
+    run_model,
+    scenario_path,
+    vectors,
+)
 from support.browser import ROOT, axe_violations
 
 from xblocks.common.i18n import script_catalogue
@@ -440,3 +449,22 @@ def test_phone_width_and_forced_colors(browser, offline_site):
         assert colors[0] != colors[1], f"the bar's fill is invisible against its track: {colors}"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("number, name", enumerate(["ms_perez", "fac_ortiz_meeting"]))
+def test_every_ending_in_the_workbench(page, workbench_server, number, name):
+    """Both course role-plays, as the workbench serves them (scenario_roleplay.0 and .1), played by
+    mouse to every ending, with Replay between them; the debrief shows the route's score."""
+    scenario = load_scenario(COURSE_SCENARIOS[name])
+    page.goto(f"{workbench_server}/scenario/scenario_roleplay.{number}/?student={learner('endings')}")
+    page.wait_for_selector(".p2p-rp-scene-title")
+    for count, (ending, (route, earned)) in enumerate(ENDING_ROUTES[name].items()):
+        if count:
+            page.click("button:has-text('Replay the conversation')")
+            page.wait_for_selector(f"button[data-choice='{route.split()[0]}']")
+        for choice in route.split():
+            page.click(f"button[data-choice='{choice}']")
+        page.wait_for_selector(".p2p-rp-chart")
+        assert page.locator(".p2p-rp-scene-title").inner_text().endswith(scenario.scene(ending).title)
+        overall = page.locator(".p2p-rp-overall").inner_text()
+        assert f"{earned} of 35" in overall, overall

@@ -46,8 +46,9 @@ def _init_args(fragment_html: str) -> dict:
 
 
 def test_workbench_scenario_is_the_course_file():
-    [(title, xml)] = ScenarioRoleplayBlock.workbench_scenarios()
+    [(title, xml), (title2, xml2)] = ScenarioRoleplayBlock.workbench_scenarios()
     assert "Pérez" in title and xml == MS_PEREZ.read_text(encoding="utf-8")
+    assert "Lucía" in title2 and xml2 == COURSE_SCENARIOS["fac_ortiz_meeting"].read_text(encoding="utf-8")
 
 
 def test_student_view_renders_frame_and_hands_the_script_its_data(perez_block):

@@ -27,7 +27,10 @@ from . import model
 SCRIPT = XBLOCKS_DIR / "roleplay" / "static" / "roleplay.js"
 STUDIO_SCRIPT = XBLOCKS_DIR / "roleplay" / "static" / "roleplay-studio.js"
 REPO_ROOT = XBLOCKS_DIR.parent
-WORKBENCH_SCENARIO = REPO_ROOT / "courses" / "cultural_competency" / "scenario_roleplay" / "ms_perez.xml"
+WORKBENCH_SCENARIOS = (
+    ("Role-play: Alfredo's IEP meeting with Ms. Pérez", "cultural_competency/scenario_roleplay/ms_perez.xml"),
+    ("Role-play: facilitating Lucía's IEP meeting", "facilitation/scenario_roleplay/fac_ortiz_meeting.xml"),
+)
 EDITOR_SOURCE = "scenario.xml"
 MAX_XML_CHARS = 500_000  # a studio save larger than this is refused, not parsed
 
@@ -301,10 +304,9 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
 
     @staticmethod
     def workbench_scenarios():
-        """The Ms. Pérez scenario of the cultural competency course (read from the course folder)."""
-        if not WORKBENCH_SCENARIO.exists():
-            return []
-        return [("Role-play: Alfredo's IEP meeting with Ms. Pérez", WORKBENCH_SCENARIO.read_text(encoding="utf-8"))]
+        """The course role-plays (read from the course folders), in the order of WORKBENCH_SCENARIOS."""
+        found = [(title, REPO_ROOT / "courses" / path) for title, path in WORKBENCH_SCENARIOS]
+        return [(title, path.read_text(encoding="utf-8")) for title, path in found if path.exists()]
 
 
 def _detached(node):
