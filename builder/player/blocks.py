@@ -3,12 +3,84 @@ and one block rendered with its own template and the content its script mounts."
 
 from __future__ import annotations
 
-from builder.course import Component, Course
+from lxml import etree
+
+from builder.course import Component, Course, json_line
 from builder.player.html import use_static
 from xblocks.common.i18n import script_catalogue
 from xblocks.common.kind import block_tags, kind
 from xblocks.common.problems import Problem
 from xblocks.common.rendering import render
+from xblocks.problem import model as problem_model
+
+# Problem settings Open edX lets a problem inherit from its unit, subsection, chapter or course
+# (InheritanceMixin in the platform's xmodule/modulestore/inheritance.py): a course-wide "Maximum
+# Attempts" in Advanced Settings limits every problem that does not set its own. The player applies
+# them the same way, or the SCORM package would allow attempts the LMS course refuses.
+INHERITED_PROBLEM_SETTINGS = ("max_attempts", "showanswer")
+
+
+def _setting_sources(course: Course, component: Component):
+    """Where an inheritable setting may be written for this component, nearest first: (policy.json
+    entry key, the element's attributes, its file, its line) of its unit, subsection, chapter, course."""
+    for chapter, subsection, unit in course.units():
+        if any((c.category, c.url_name) == (component.category, component.url_name) for c in unit.components):
+            for category, node in (("vertical", unit), ("sequential", subsection), ("chapter", chapter)):
+                yield f"{category}/{node.url_name}", node.attrs, node.file, node.line
+            break
+    yield f"course/{course.run}", course.attrs, str(course.folder / "course" / f"{course.run}.xml"), 1
+
+
+def inherited_problem_settings(course: Course, component: Component, problems: list[Problem]) -> dict:
+    """The settings a problem that does not set them itself inherits, checked as the player needs them."""
+    own = etree.fromstring(component.block.xml.encode("utf-8")).attrib
+    policy_file = course.folder / "policies" / course.run / "policy.json"
+    policy = course.policy if isinstance(course.policy, dict) else {}
+    found = {}
+    for name in INHERITED_PROBLEM_SETTINGS:
+        if name in own:
+            continue
+        for key, attrs, file, line in _setting_sources(course, component):
+            entry = policy.get(key)
+            if isinstance(entry, dict) and name in entry:
+                text = policy_file.read_text(encoding="utf-8") if policy_file.is_file() else ""
+                found[name] = (entry[name], str(policy_file), json_line(text, name, key))
+                break
+            if name in attrs:
+                found[name] = (attrs[name], file, line)
+                break
+    settings = {}
+    for name, (value, file, line) in found.items():
+        text = "null" if value is None else str(value).strip()
+        where = f"the {name} that problem '{component.url_name}' inherits"
+        if name == "max_attempts":
+            if text in ("", "null"):
+                settings[name] = None
+            elif text.isdigit() and 1 <= int(text) <= 9999:
+                settings[name] = int(text)
+            else:
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        f'{where} is "{text}", not a whole number of 1 or more',
+                        'set "max_attempts" to a number such as 2, or to null for unlimited attempts',
+                    )
+                )
+        elif text in problem_model.SHOWANSWER_OFFLINE:
+            settings[name] = text
+        else:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f'{where} is "{text}", which the offline player cannot apply',
+                    "use one of: "
+                    + ", ".join(problem_model.SHOWANSWER_OFFLINE)
+                    + ", or set showanswer on the problem itself",
+                )
+            )
+    return settings
 
 
 def playability_problems(course: Course) -> list[Problem]:
@@ -49,6 +121,8 @@ def render_block(
     module = player.model
     block_id = component.url_name
     content = module.view_content(component.block)
+    if component.category == "problem":
+        content = {**content, **inherited_problem_settings(course, component, problems)}
     for name in module.static_files(component.block):
         use_static(course, name, component, statics, problems)
     try:
