@@ -322,15 +322,11 @@ class ReflectionJournalBlock(XBlock):
         return student_item(self, student_id, model.TAG)
 
     def _share_with_staff(self, state: dict, content: dict) -> None:
-        """Hand the latest submitted versions of shared prompts (and nothing private) to edx-submissions,
-        where staff read them; every share is a new submission, so staff always see the latest."""
+        """Hand what staff may read (model.staff_share: versions written while their prompt was shared,
+        nothing private) to edx-submissions, where staff read them; every share is a new submission."""
         from submissions import api as submissions
 
-        shared = {}
-        for prompt in content["prompts"]:
-            versions = (state["entries"].get(prompt["id"]) or {}).get("versions")
-            if prompt["shared_with_staff"] and versions:
-                shared[prompt["id"]] = {"text": versions[-1]["text"], "at": versions[-1]["at"]}
+        shared = model.staff_share(state, content)
         submissions.create_submission(
             self._student_item(anonymous_user_id(self)), {"username": username(self), "entries": shared}
         )

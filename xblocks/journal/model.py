@@ -13,10 +13,18 @@ OLX:
 A learner's state for one block (the same JSON in Python, in the script, and in SCORM suspend_data):
 
     {"entries": {"<prompt id>": {"draft": "text not yet submitted",          # absent when none
-                                  "versions": [{"text": "...", "at": "2026-11-24T10:00:00Z"}]}}}
+                                  "versions": [{"text": "...", "at": "2026-11-24T10:00:00Z",
+                                                "shared": true}]}}}        # absent: private
 
 A draft equal to the latest submitted version is not kept (no text is stored twice). Every submit
-that changes the text adds a version; earlier versions are never dropped.
+that changes the text, or submits it under another sharing state, adds a version; earlier versions
+are never dropped.
+
+Privacy by construction: a version carries the sharing state of its prompt when it was submitted
+(`"shared": true`, absent when private, as in every state written before versions carried it).
+Staff are handed only versions written while their prompt was shared, and only while it still is
+(`staff_share`, `report`): text written while a prompt was private stays private when the author
+later shares the prompt. Drafts are never handed to anyone.
 """
 
 from __future__ import annotations
@@ -287,7 +295,7 @@ def restore(saved, content: dict) -> dict:
         if not isinstance(entry, dict):
             continue
         versions = [
-            {"text": v["text"], "at": v["at"]}
+            _version(v["text"], v["at"], v.get("shared") is True)
             for v in entry.get("versions") or []
             if isinstance(v, dict) and isinstance(v.get("text"), str) and isinstance(v.get("at"), str)
         ]
@@ -299,6 +307,11 @@ def restore(saved, content: dict) -> dict:
         if kept:
             restored[prompt["id"]] = kept
     return {"entries": restored}
+
+
+def _version(text: str, at: str, shared: bool) -> dict:
+    """A submitted version; `shared` only when its prompt was shared with staff as it was submitted."""
+    return {"text": text, "at": at, "shared": True} if shared else {"text": text, "at": at}
 
 
 def _current_text(entry: dict) -> str:
@@ -416,8 +429,10 @@ def submit(state: dict, payload, content: dict, now: str):
         raise Refused("write something before submitting")
     entry = dict(state["entries"].get(prompt_id) or {})
     versions = list(entry.get("versions") or [])
-    if not versions or versions[-1]["text"] != text:
-        versions.append({"text": text, "at": now})
+    version = _version(text, now, _prompt(content, prompt_id)["shared_with_staff"])
+    last = versions[-1] if versions else None
+    if last is None or (last["text"], last.get("shared", False)) != (text, version.get("shared", False)):
+        versions.append(version)
     entry = {"versions": versions}
     entries = dict(state["entries"], **{prompt_id: entry})
     new_state = {"entries": entries}
@@ -479,22 +494,39 @@ def apply(handler: str, state: dict, payload, content: dict, now: str):
     return HANDLERS[handler](state, payload, content, now)
 
 
+def staff_share(state: dict, content: dict) -> dict:
+    """What staff may read of this state: per prompt shared now, its latest version submitted while
+    the prompt was shared, {prompt id: {"text", "at"}}. Nothing else ever leaves the learner's state."""
+    shared = {}
+    for prompt in content["prompts"]:
+        if not prompt["shared_with_staff"]:
+            continue
+        versions = (state["entries"].get(prompt["id"]) or {}).get("versions") or []
+        written_shared = [v for v in versions if v.get("shared") is True]
+        if written_shared:
+            shared[prompt["id"]] = {"text": written_shared[-1]["text"], "at": written_shared[-1]["at"]}
+    return shared
+
+
 def report(state: dict, content: dict, block_id: str = "") -> dict:
-    """What the SCORM player reports. Private prompts report only a word count, never the text:
-    LMS administrators can read interactions, and private entries are for the learner alone.
+    """What the SCORM player reports. Private entries report only a word count, never the text:
+    LMS administrators can read interactions, and private entries are for the learner alone. An
+    entry is private unless its latest version was submitted while its prompt was shared, and the
+    prompt still is.
     `block_id` is the player's id for the block (content["id"] is empty for pointer-form OLX)."""
     interactions = []
     for prompt in content["prompts"]:
         versions = (state["entries"].get(prompt["id"]) or {}).get("versions") or []
         if not versions:
             continue
-        text = versions[-1]["text"]
+        last = versions[-1]
+        shared = prompt["shared_with_staff"] and last.get("shared") is True
         interactions.append(
             {
                 "id": f"{block_id or content['id']}-{prompt['id']}",
                 "type": "long-fill-in",
                 "description": prompt["text"],
-                "response": text if prompt["shared_with_staff"] else f"private entry, {word_count(text)} words",
+                "response": last["text"] if shared else f"private entry, {word_count(last['text'])} words",
                 "result": "neutral",
             }
         )

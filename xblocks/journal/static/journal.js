@@ -40,13 +40,19 @@
       if (!isObject(entry)) { return; }
       var versions = (Array.isArray(entry.versions) ? entry.versions : []).filter(function (v) {
         return isObject(v) && isString(v.text) && isString(v.at);
-      }).map(function (v) { return { text: v.text, at: v.at }; });
+      }).map(function (v) { return version(v.text, v.at, v.shared === true); });
       var kept = {};
       if (isString(entry.draft)) { kept.draft = entry.draft; }
       if (versions.length) { kept.versions = versions; }
       if (Object.keys(kept).length) { restored[prompt.id] = kept; }
     });
     return { entries: restored };
+  }
+
+  // A submitted version; `shared` only when its prompt was shared with staff as it was submitted
+  // (privacy by construction: text written while a prompt was private is never reported as shared).
+  function version(text, at, shared) {
+    return shared ? { text: text, at: at, shared: true } : { text: text, at: at };
   }
 
   function lastVersion(entry) {
@@ -162,7 +168,8 @@
         if (!p.text.trim()) { throw P2PStore.refuse("write something before submitting"); }
         var versions = ((state.entries[p.prompt_id] || {}).versions || []).slice();
         var last = versions.length ? versions[versions.length - 1] : null;
-        if (!last || last.text !== p.text) { versions.push({ text: p.text, at: rules.now() }); }
+        var made = version(p.text, rules.now(), findPrompt(content, p.prompt_id).shared_with_staff);
+        if (!last || last.text !== p.text || (last.shared === true) !== (made.shared === true)) { versions.push(made); }
         var entry = { versions: versions };
         var next = withEntry(state, p.prompt_id, entry);
         var view = entryView(entry, content);
@@ -172,7 +179,8 @@
       journal: function (state, payload, content) { return { state: state, response: { entries: journalEntries(state, content) } }; },
       staff_entries: function () { throw P2PStore.refuse("staff views need the LMS", 403); }
     },
-    // Private prompts report a word count, never text: LMS administrators can read interactions.
+    // Private entries report a word count, never text: LMS administrators can read interactions. An
+    // entry is private unless its latest version was submitted while its prompt was shared, and still is.
     // blockId: the player's id for the block (content.id, the url_name, may be empty in pointer-form OLX).
     report: function (state, content, blockId) {
       var interactions = [];
@@ -180,7 +188,8 @@
         var last = lastVersion(state.entries[prompt.id]);
         if (!last) { return; }
         interactions.push({ id: (blockId || content.id) + "-" + prompt.id, type: "long-fill-in", description: prompt.text,
-          response: prompt.shared_with_staff ? last.text : "private entry, " + wordCount(last.text) + " words",
+          response: prompt.shared_with_staff && last.shared === true ? last.text
+            : "private entry, " + wordCount(last.text) + " words",
           result: "neutral" });
       });
       return { completed: completion(state, content) === 1, score: score(state, content), interactions: interactions };
