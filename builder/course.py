@@ -958,6 +958,10 @@ class _Loader:
                         'graded="true" but no format (assignment type)',
                         'add format="<a GRADER type>" or remove graded="true"',
                     )
+        from builder.grading import pretest_problems  # grading reads this module's Course
+
+        for found in pretest_problems(course):
+            self.problem(*found)
 
 
 STATIC_REF = re.compile(r"""/static/([^"'\s)?#<>]+)""")

@@ -86,6 +86,79 @@ def course_grade(policy: dict, subsections: list[dict]) -> dict:
     }
 
 
+def compare(subsections: list[dict]) -> list[dict]:
+    """Each pre-test beside its post-test, question by question, for the learner's result page.
+
+    A pre-test is a subsection with `pretest_for` naming its post-test (checked by `p2p validate`:
+    same number of questions, question n of each about the same idea). The subsections are
+    `course_grade`'s, scores in question order. A side: {id, title, earned, possible, percent (None
+    when nothing was answered), attempted}; a question: {"pre", "post"}, each the fraction of its
+    points earned, or None when not answered. Pairs whose post-test is missing are left out.
+    """
+    by_id = {subsection.get("id"): subsection for subsection in subsections}
+    pairs = []
+    for pre in subsections:
+        post = by_id.get(pre.get("pretest_for") or "")
+        if post is None:
+            continue
+
+        def side(subsection: dict) -> dict:
+            earned, possible, attempted = _subsection_total(subsection.get("scores") or [])
+            return {
+                "id": subsection.get("id"),
+                "title": subsection.get("title"),
+                "earned": earned,
+                "possible": possible,
+                "percent": _round_half_even(earned / possible, 4) if attempted and possible > 0 else None,
+                "attempted": attempted,
+            }
+
+        def fraction(score: dict | None):
+            if score is None or score.get("earned") is None or not float(score["possible"]):
+                return None
+            return _round_half_even(float(score["earned"]) / float(score["possible"]), 4)
+
+        before, after = pre.get("scores") or [], post.get("scores") or []
+        questions = [
+            {
+                "pre": fraction(before[n] if n < len(before) else None),
+                "post": fraction(after[n] if n < len(after) else None),
+            }
+            for n in range(max(len(before), len(after)))
+        ]
+        pairs.append({"pre": side(pre), "post": side(post), "questions": questions})
+    return pairs
+
+
+def pretest_problems(course: Course) -> list[tuple]:
+    """What is wrong with the course's `pretest_for` pairings: (file, line, message, fix) each."""
+    subsections = {s.url_name: s for chapter in course.chapters for s in chapter.subsections}
+    found = []
+    for pre in subsections.values():
+        target = pre.attrs.get("pretest_for")
+        if target is None:
+            continue
+        post = subsections.get(target)
+        questions = [sum(1 for u in s.units for c in u.components if c.category == "problem") for s in (pre, post) if s]
+        if post is None or post is pre:
+            found.append(
+                (pre.file, pre.line, f'pretest_for="{target}" names no other subsection of this course',
+                 "write the url_name of the post-test's <sequential>")
+            )  # fmt: skip
+        elif post.attrs.get("graded", "false").lower() != "true" or pre.attrs.get("graded", "false").lower() == "true":
+            found.append(
+                (pre.file, pre.line, "a pre-test is ungraded and its post-test graded",
+                 f'remove graded from this <sequential> and give "{target}" graded="true" and a format')
+            )  # fmt: skip
+        elif questions[0] != questions[1] or not questions[0]:
+            found.append(
+                (pre.file, pre.line,
+                 f'the pre-test holds {questions[0]} problems and its post-test "{target}" {questions[1]}',
+                 "write parallel forms: the same number of problems, question n of each about the same idea")
+            )  # fmt: skip
+    return found
+
+
 def _subsection_total(scores: list[dict]) -> tuple[float, float, bool]:
     earned = possible = 0.0
     attempted = False
@@ -181,15 +254,16 @@ def grading_outline(course: Course, chapters=None) -> list[dict]:
                     score = block_score(component)
                     if score:
                         blocks.append({"id": component.url_name, **score})
-            outline.append(
-                {
-                    "id": subsection.url_name,
-                    "title": subsection.display_name,
-                    "format": subsection.attrs.get("format", ""),
-                    "graded": subsection.attrs.get("graded", "false").lower() == "true",
-                    "blocks": blocks,
-                }
-            )
+            entry = {
+                "id": subsection.url_name,
+                "title": subsection.display_name,
+                "format": subsection.attrs.get("format", ""),
+                "graded": subsection.attrs.get("graded", "false").lower() == "true",
+                "blocks": blocks,
+            }
+            if subsection.attrs.get("pretest_for"):
+                entry["pretest_for"] = subsection.attrs["pretest_for"]
+            outline.append(entry)
     return outline
 
 

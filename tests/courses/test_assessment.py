@@ -3,6 +3,7 @@ and a graded post-test of 10-15 problems each, parallel (the same number, the sa
 knowledge check of 3-5 problems closing each chapter, and feedback on every option, so a wrong answer
 teaches."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,29 @@ def test_every_option_has_feedback_that_teaches(name):
                 pytest.fail(
                     f"{where}: {part['kind']} — the courses' assessments use choice, dropdown and numeric questions"
                 )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda root: _replace(root / "sequential/cr_seq_pretest.xml", "cr_seq_posttest", "cr_seq_nowhere"),
+         'pretest_for="cr_seq_nowhere" names no other subsection of this course'),
+        (lambda root: _replace(root / "vertical/cr_u_pretest.xml", '  <problem url_name="cr_pre_10"/>\n', ""),
+         'the pre-test holds 9 problems and its post-test "cr_seq_posttest" 10'),
+        (lambda root: _replace(root / "sequential/cr_seq_pretest.xml", '">', '" graded="true" format="Post-test">'),
+         "a pre-test is ungraded and its post-test graded"),
+    ],
+)  # fmt: skip
+def test_a_broken_pre_post_pairing_is_reported_with_its_line(tmp_path, edit, message):
+    root = tmp_path / "conflict_resolution"
+    shutil.copytree(ROOT / "courses" / "conflict_resolution", root)
+    edit(root)
+    _, problems = load_course(root)
+    [found] = [p for p in problems if message in p.message]
+    assert (Path(found.file).name, found.line) == ("cr_seq_pretest.xml", 1) and found.fix
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))

@@ -14,5 +14,8 @@ for (const name of fs.readdirSync(folder).filter((n) => n.endsWith(".json")).sor
   test(name, () => {
     const vector = JSON.parse(fs.readFileSync(path.join(folder, name), "utf8"));
     assert.deepStrictEqual(grader.grade(vector.policy, vector.subsections), vector.expected);
+    if (vector.expected_compare) {
+      assert.deepStrictEqual(grader.compare(vector.subsections), vector.expected_compare);
+    }
   });
 }

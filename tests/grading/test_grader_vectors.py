@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.grading import course_grade
+from builder.grading import compare, course_grade
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = sorted((ROOT / "tests" / "vectors" / "grader").glob("*.json"))
@@ -22,6 +22,8 @@ VECTORS = sorted((ROOT / "tests" / "vectors" / "grader").glob("*.json"))
 def test_python_grader_follows_the_vectors(path):
     vector = json.loads(path.read_text(encoding="utf-8"))
     assert course_grade(vector["policy"], vector["subsections"]) == vector["expected"]
+    if "expected_compare" in vector:  # the pre-test beside its post-test, for the result page
+        assert compare(vector["subsections"]) == vector["expected_compare"]
 
 
 def test_vectors_cover_the_issue_learners():

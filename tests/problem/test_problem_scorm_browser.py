@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from support.browser import axe_violations
+from support.problem_page import answer as answer_box
+from support.problem_page import package_grade
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "scorm"))
@@ -85,36 +87,7 @@ def problem(sco, url_name):
 
 
 def answer(sco, url_name, answers):
-    """Answer with the keyboard: Space on radios and checkboxes, typing in fields, the arrow keys in a select."""
-    box = problem(sco, url_name)
-    for part_id, value in answers.items():
-        part = box.locator(f"[data-part='{part_id}']")
-        if part.locator("select").count():
-            part.locator("select").select_option(value)
-        elif part.locator("input[type='text']").count():
-            part.locator("input[type='text']").fill(value)
-        else:
-            for choice in value if isinstance(value, list) else [value]:
-                field = part.locator(f"input[value='{choice}']")
-                field.focus()
-                field.press("Space")
-    box.locator(".p2p-problem__submit").focus()
-    box.locator(".p2p-problem__submit").press("Enter")
-
-
-def package_grade(sco, url_name) -> list:
-    """The package's own grade of one problem on the answers it holds (problem.js's grader)."""
-    return sco.evaluate(
-        """(id) => {
-          const doc = P2PStateCodec.decode(window.parent.P2P_LMS.cmi.suspend_data);
-          const data = JSON.parse(document.getElementById('p2p-data').textContent);
-          const block = data.blocks.find((b) => b.id === id);
-          const state = P2PProblem.rules.restore(doc.b[id] || null, block.content);
-          const graded = P2PProblem.grade(block.content, state.answers);
-          return [graded.earned, graded.possible];
-        }""",
-        url_name,
-    )
+    answer_box(problem(sco, url_name), answers)
 
 
 @pytest.mark.parametrize("version", VERSIONS)

@@ -13,7 +13,8 @@
  *   P2PCourseState.prune(doc, blocks, unitIds)   forget blocks and units a re-published package no longer has
  *   P2PCourseState.status(doc, blocks, unitIds, grading)
  *       {progress, completed, unitsDone, grade (P2PGrader's answer or null), raw (0..100) and scaled (0..1)
- *        for the LMS (null when nothing can score), interactions}
+ *        for the LMS (null when nothing can score), comparison (each pre-test beside its post-test,
+ *        P2PGrader.compare's answer), interactions}
  *
  * blocks: {<block id>: {rules, content, unit}}, as the adapter's register() keeps them.
  */
@@ -70,6 +71,29 @@
     return {result: result, raw: share * 100, scaled: most > 0 ? share / most : 0};
   }
 
+  /* The pre-tests beside their post-tests (P2PGrader.compare), when this page holds both: a chapter's
+   * page (one SCO per chapter) cannot see the other chapter's answers, so it shows no comparison. */
+  function comparison(grading, outcomes) {
+    if (!grading || !global.P2PGrader) { return []; }
+    var byId = {};
+    grading.subsections.forEach(function (subsection) { byId[subsection.id] = subsection; });
+    var sheet = [];
+    grading.subsections.forEach(function (pre) {
+      var post = pre.pretest_for ? byId[pre.pretest_for] : undefined;
+      if (!post) { return; }
+      var both = pre.blocks.concat(post.blocks);
+      if (!both.every(function (block) { return outcomes[block.id] !== undefined; })) { return; }
+      [pre, post].forEach(function (subsection) {
+        sheet.push({id: subsection.id, title: subsection.title, pretest_for: subsection === pre ? pre.pretest_for : undefined,
+          scores: subsection.blocks.map(function (block) {
+            var outcome = outcomes[block.id];
+            return {earned: outcome && outcome.score ? outcome.score.earned : null, possible: block.possible, weight: block.weight};
+          })});
+      });
+    });
+    return global.P2PGrader.compare(sheet);
+  }
+
   function sum(result) {  // the course percent before Open edX's rounding
     return result.types.reduce(function (total, type) { return total + type.contribution; }, 0);
   }
@@ -101,6 +125,7 @@
       grade: graded ? graded.result : null,
       raw: graded ? graded.raw : null,
       scaled: graded ? graded.scaled : null,
+      comparison: comparison(grading, outcomes),
       interactions: interactions
     };
   }

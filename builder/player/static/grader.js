@@ -3,6 +3,7 @@
  * step and its rounding the same in both).
  *
  *   P2PGrader.grade(policy, subsections) -> {percent, letter, passed, pass_mark, types: [...]}
+ *   P2PGrader.compare(subsections) -> [{pre, post, questions: [{pre, post}]}]  (pre-test beside post-test)
  *
  * policy is grading_policy.json ({GRADER, GRADE_CUTOFFS}); a subsection is {id, title, format,
  * graded, scores: [{earned (null = not attempted), possible, weight}]}.
@@ -95,7 +96,36 @@
       pass_mark: passMark, types: types};
   }
 
-  var api = {grade: grade};
+  /* Each pre-test (a subsection with pretest_for naming its post-test) beside its post-test, question
+   * by question: grading.py's compare, step for step. A question's side is the fraction of its
+   * points earned, or null when not answered. */
+  function compare(subsections) {
+    var byId = {};
+    subsections.forEach(function (subsection) { byId[subsection.id] = subsection; });
+    function side(subsection) {
+      var sum = subsectionTotal(subsection.scores || []);
+      return {id: subsection.id, title: subsection.title, earned: sum.earned, possible: sum.possible,
+        percent: sum.attempted && sum.possible > 0 ? roundHalfEven(sum.earned / sum.possible, 4) : null,
+        attempted: sum.attempted};
+    }
+    function fraction(score) {
+      if (!score || score.earned === null || score.earned === undefined || !Number(score.possible)) { return null; }
+      return roundHalfEven(Number(score.earned) / Number(score.possible), 4);
+    }
+    var pairs = [];
+    subsections.forEach(function (pre) {
+      var post = pre.pretest_for ? byId[pre.pretest_for] : undefined;
+      if (!post) { return; }
+      var before = pre.scores || [], after = post.scores || [], questions = [];
+      for (var n = 0; n < Math.max(before.length, after.length); n++) {
+        questions.push({pre: fraction(before[n]), post: fraction(after[n])});
+      }
+      pairs.push({pre: side(pre), post: side(post), questions: questions});
+    });
+    return pairs;
+  }
+
+  var api = {grade: grade, compare: compare};
   if (typeof module !== "undefined" && module.exports) { module.exports = api; }
   global.P2PGrader = api;
 })(typeof window !== "undefined" ? window : globalThis);

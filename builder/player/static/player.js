@@ -79,6 +79,43 @@
         add(list, "li", text);
       });
     });
+    drawComparison(state);
+  }
+
+  /* Each pre-test beside its post-test, question by question (question n of each asks about the same
+   * idea), so learners see what they have learned. A table with a caption and header cells, read in
+   * order by screen readers. */
+  function drawComparison(state) {
+    var pairs = (state && state.comparison) || [];
+    pairs.forEach(function (pair) {
+      add(resultBody, "h3", t("Before and after: your pre-test and post-test"));
+      function total(side) {
+        return side.attempted
+          ? format(t("{earned} of {possible} ({percent}%)"), {earned: String(Math.round(side.earned * 100) / 100),
+            possible: String(side.possible), percent: percentText(side.percent)})
+          : t("Not done yet");
+      }
+      add(resultBody, "p", format(t("Pre-test: {pre}. Post-test: {post}."), {pre: total(pair.pre), post: total(pair.post)}));
+      var table = add(resultBody, "table");
+      table.className = "p2p-result-compare";
+      add(table, "caption", t("Question by question: each post-test question asks about the same idea as the pre-test question beside it."));
+      var head = add(add(table, "thead"), "tr");
+      [t("Question"), pair.pre.title, pair.post.title].forEach(function (text) {
+        var cell = add(head, "th", text);
+        cell.setAttribute("scope", "col");
+      });
+      var body = add(table, "tbody");
+      function cell(value) {
+        return value === null ? t("Not answered") : value === 1 ? t("Correct") : value === 0 ? t("Not correct")
+          : format(t("Partly correct ({percent}%)"), {percent: percentText(value)});
+      }
+      pair.questions.forEach(function (question, n) {
+        var row = add(body, "tr");
+        add(row, "th", format(t("Question {n}"), {n: n + 1})).setAttribute("scope", "row");
+        add(row, "td", cell(question.pre));
+        add(row, "td", cell(question.post));
+      });
+    });
   }
 
   function changed(state) {
