@@ -8,7 +8,13 @@
 - `diamonds-N`: N small diamonds in a row, each with a "start this step again" loop: 2**N
   loop-free routes, the input that made route enumeration take seconds (20) or never return (24);
 - `tangle-40`: 40 scenes where every scene leads to every other, one loop holding them all: no
-  algorithm can score it exactly in reasonable time, so validation must refuse it quickly.
+  algorithm can score it exactly in reasonable time, so validation must refuse it quickly;
+- inputs near the editor's size limit (500,000 characters) aimed at the checks around scoring:
+  `chain-2000` (scenes in a row, declared first to last: finding the scenes that can reach an
+  ending took one pass per scene, 13 s for 4,000 compact scenes), `endings-2000` (tiered endings:
+  comparing every pair took 31 s for 3,000 and reported 1.3 million problems), `flags-16` (16 flags
+  set one by one, then 400 guarded choices: 65,536 states, each evaluating 400 conditions, over 2
+  minutes; the limit now counts the conditions evaluated, not only the states).
 
 The generators are also used by tests/roleplay/test_roleplay_scoring.py.
 """
@@ -101,6 +107,47 @@ def tangle(count: int) -> str:
     return _document(f"Generated: a tangle of {count}", body, [_ending("end")])
 
 
+def chain(count: int) -> str:
+    """`count` scenes in a row, each with one choice to the next, then one ending."""
+    body = [
+        _scene(f"s{k}", _choice(f"c{k}", f"s{k + 1}" if k + 1 < count else "end", "respect:1 advocacy:1"))
+        for k in range(count)
+    ]
+    return _document(f"Generated: a chain of {count}", body, [_ending("end")])
+
+
+def tiered_endings(count: int) -> str:
+    """One scene with `count` choices, each into its own ending, the tiers in turn: many tier conflicts."""
+    tiers = ("best", "mixed", "poor")
+    choices = "".join(_choice(f"c{k}", f"e{k}", f"respect:{k % 7}") for k in range(count))
+    endings = [
+        f'  <ending id="e{k}" title="Ending {k}" tier="{tiers[k % 3]}"><debrief>How e{k} went.</debrief></ending>\n'
+        for k in range(count)
+    ]
+    return _document(f"Generated: {count} tiered endings", [_scene("s0", choices)], endings)
+
+
+def flag_fan(flags: int, guarded: int) -> str:
+    """`flags` scenes that each may set one flag (2**flags value sets), then a scene of `guarded`
+    choices whose condition reads every flag."""
+    body = []
+    for k in range(flags):
+        after = f"s{k + 1}"
+        set_it = f'    <choice id="a{k}" next="{after}" set="f{k}=true"><text>Set f{k}.</text><feedback>Set.</feedback></choice>\n'
+        body.append(_scene(f"s{k}", set_it + _choice(f"b{k}", after, "respect:1")))
+    condition = " or ".join(f"f{k}" for k in range(flags))
+    last = "".join(
+        f'    <choice id="z{j}" next="end" if="{condition}" points="advocacy:1"><text>Go.</text>'
+        "<feedback>Gone.</feedback></choice>\n"
+        for j in range(guarded)
+    )
+    body.append(_scene(f"s{flags}", last + _choice("zz", "end")))
+    declared = "".join(f'  <flag id="f{k}"/>\n' for k in range(flags))
+    return _document(f"Generated: {flags} flags", body, [_ending("end")]).replace(
+        '  <persona id="parent"', declared + '  <persona id="parent"', 1
+    )
+
+
 def measure(name: str, xml: str, runs: int = 3) -> float:
     """Validate `xml` as the editor does; print and return the fastest time in milliseconds."""
     times, outcome = [], ""
@@ -112,7 +159,7 @@ def measure(name: str, xml: str, runs: int = 3) -> float:
         bests = model._search_route_bests(scenario)
         outcome = f"valid; best possible {bests.possible} over {bests.states} states in {bests.steps} steps"
     else:
-        outcome = "refused: " + problems[0].message
+        outcome = f"refused ({len(problems)} problems): " + problems[0].message
     best = min(times)
     print(f"{name}: {len(xml):,} characters of XML, validated in {best:.0f} ms (fastest of {runs}); {outcome}")
     return best
@@ -126,6 +173,9 @@ def main() -> int:
         ("diamonds-24", diamonds(24)),
         ("diamonds-100", diamonds(100)),
         ("tangle-40", tangle(40)),
+        ("chain-2000", chain(2000)),
+        ("endings-2000", tiered_endings(2000)),
+        ("flags-16", flag_fan(16, 400)),
     ]
     for name, xml in cases:
         if measure(name, xml) > BUDGET_MS:

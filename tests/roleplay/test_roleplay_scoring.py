@@ -130,3 +130,23 @@ def test_a_loop_that_changes_a_counter_adds_no_states():
     bests = graph_scores(scenario)
     assert len(bests.reached) == 4 and bests.endings == {"heard": (2, 2), "cold": (-2, -2)}
     assert (bests.dimensions, bests.possible, bests.endings) == enumerated(scenario)
+
+
+def test_inputs_near_the_size_limit_are_answered_with_linear_work():
+    """The checks around scoring grow with the scenario, not with its square (bench: chain-2000,
+    endings-2000, flags-16): a long chain validates, many tier conflicts are reported once per ending
+    and lower tier, and a fan of flags with guarded choices is refused by the step limit, which
+    counts the conditions evaluated."""
+    scenario, problems = model.parse_text(roleplay_scale.chain(2000), "chain.xml")
+    assert problems == [] and model._search_route_bests(scenario).steps < 5 * 2000
+    scenario, problems = model.parse_text(roleplay_scale.tiered_endings(2000), "endings.xml")
+    assert scenario is None and 0 < len(problems) <= 2000
+    assert all("tier" in p.message for p in problems)
+    scenario, problems = model.parse_text(roleplay_scale.flag_fan(16, 400), "flags.xml")
+    assert scenario is None and [p.message for p in problems] == [
+        f"the scenario's loops are too tangled to score: finding its best routes takes more than "
+        f"{scoring.MAX_STEPS} steps"
+    ]
+    # Fewer flags fit the limit and are scored exactly: each guarded choice earns 1 once a flag is set.
+    scenario, problems = model.parse_text(roleplay_scale.flag_fan(4, 20), "flags.xml")
+    assert problems == [] and model._search_route_bests(scenario).possible == 4

@@ -488,14 +488,14 @@ def _validate(reader: _Reader, root, scenario: Scenario, lines) -> None:
     personas = {p.id for p in scenario.personas}
     scenes = {s.id: s for s in scenario.scenes}
     if scenario.start and scenario.start not in scenes:
-        reader.problem(root, f'start="{scenario.start}" names no scene', f"use one of: {', '.join(scenes) or '(none)'}")
+        reader.problem(root, f'start="{scenario.start}" names no scene', f"use one of: {_some(scenes)}")
     for scene in scenario.scenes:
         for beat in scene.beats:
             if beat.speaker and beat.speaker not in personas:
                 reader.problem(
                     at(beat),
                     f"speaker '{beat.speaker}' is not a persona",
-                    f'declare <persona id="{beat.speaker}" .../> or use one of: {", ".join(sorted(personas)) or "(none)"}',
+                    f'declare <persona id="{beat.speaker}" .../> or use one of: {_some(sorted(personas))}',
                 )
             if beat.translation_by and beat.translation_by not in personas:
                 reader.problem(
@@ -515,14 +515,14 @@ def _validate(reader: _Reader, root, scenario: Scenario, lines) -> None:
                     reader.problem(
                         at(branch),
                         f"choice '{choice.id}' leads to unknown scene '{target}'",
-                        f"use one of: {', '.join(scenes)}",
+                        f"use one of: {_some(scenes)}",
                     )
             for dimension in choice.points:
                 if dimension not in dimensions:
                     reader.problem(
                         at(choice),
                         f"choice '{choice.id}' gives points to unknown dimension '{dimension}'",
-                        f"use one of: {', '.join(sorted(dimensions)) or '(none)'}",
+                        f"use one of: {_some(sorted(dimensions))}",
                     )
     _check_conditions(reader, scenario, at)
     if scenario.start not in scenes:
@@ -705,10 +705,16 @@ def _describe(values: dict, scenario: Scenario) -> str:
 
 
 def _check_tiers(reader: _Reader, scenario: Scenario, bests: scoring.Bests, at) -> None:
-    """A route into a higher tier never scores less than a route into a lower one."""
+    """A route into a higher tier never scores less than a route into a lower one. Each ending is
+    compared with the best-scoring ending of each lower tier only, so the work grows with the
+    number of endings (one problem per ending and lower tier at most)."""
     tiered = [s for s in scenario.scenes if s.ending and s.tier and s.id in bests.endings]
+    top: dict[str, Scene] = {}  # tier -> its ending with the highest-scoring route
+    for ending in tiered:
+        if ending.tier not in top or bests.endings[ending.id][1] > bests.endings[top[ending.tier].id][1]:
+            top[ending.tier] = ending
     for higher in tiered:
-        for lower in tiered:
+        for lower in top.values():
             if TIERS.index(higher.tier) <= TIERS.index(lower.tier):
                 continue
             low = max(0, bests.endings[higher.id][0])
@@ -721,6 +727,15 @@ def _check_tiers(reader: _Reader, scenario: Scenario, bests: scoring.Bests, at) 
                     "guard the endings with conditions on what the learner did, or change the points, so that "
                     "a higher tier always earns at least as much",
                 )
+
+
+def _some(names, shown: int = 12) -> str:
+    """Names to suggest in a fix: the first few, so a message stays short however large the scenario."""
+    names = list(names)
+    if not names:
+        return "(none)"
+    more = f", ... ({len(names) - shown} more)" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def _unique(reader: _Reader, items, what: str, at) -> None:
@@ -743,15 +758,19 @@ def _reachable(scenario: Scenario, start: str) -> set[str]:
 
 
 def _can_reach(scenario: Scenario, targets: set[str]) -> set[str]:
-    """Scenes from which one of `targets` can be reached."""
-    found = set(targets)
-    changed = True
-    while changed:
-        changed = False
-        for scene in scenario.scenes:
-            if scene.id not in found and any(t in found for c in scene.choices for t in c.targets):
-                found.add(scene.id)
-                changed = True
+    """Scenes from which one of `targets` can be reached (a search backwards from them, so the work
+    grows with the number of choices, not with its square)."""
+    sources: dict[str, set[str]] = {}
+    for scene in scenario.scenes:
+        for choice in scene.choices:
+            for target in choice.targets:
+                sources.setdefault(target, set()).add(scene.id)
+    found, frontier = set(targets), list(targets)
+    while frontier:
+        for source in sources.get(frontier.pop(), ()):
+            if source not in found:
+                found.add(source)
+                frontier.append(source)
     return found
 
 
@@ -770,8 +789,16 @@ def _route_bests(scenario: Scenario) -> tuple[dict[str, int], int] | None:
 
 def _search_route_bests(scenario: Scenario) -> scoring.Bests | None:
     """The scores over the scenario's state graph: a state is a scene and the values of the
-    variables some condition reads (see scoring.py: no route is enumerated)."""
+    variables some condition reads (see scoring.py: no route is enumerated); searched once per
+    parsed scenario (validation and scoring share it)."""
+    if "_search" not in scenario.__dict__:
+        scenario.__dict__["_search"] = _search(scenario)
+    return scenario.__dict__["_search"]
+
+
+def _search(scenario: Scenario) -> scoring.Bests | None:
     read = _read_variables(scenario)
+    per_state = 1 + len(read) // 2  # building a state's values and keys costs with their number
 
     def key(values: dict) -> tuple:
         return tuple(values.get(name) for name in read)
@@ -788,9 +815,23 @@ def _search_route_bests(scenario: Scenario) -> scoring.Bests | None:
             ending_of=lambda state: state[0] if scenario.scene(state[0]).ending else None,
             dimensions=[d.id for d in scenario.dimensions],
             scene_graph={scene.id: [t for c in scene.choices for t in c.targets] for scene in scenario.scenes},
+            cost=lambda state: per_state + _scene_cost(scenario, state[0]),
         )
     except scoring.TooTangled:
         return None
+
+
+def _scene_cost(scenario: Scenario, scene_id: str) -> int:
+    """Search steps to ask a scene for its moves: a step per choice and branch, and one more per
+    ten characters of the conditions and effects evaluated (computed once per scene)."""
+    costs = scenario.__dict__.setdefault("_costs", {})
+    if scene_id not in costs:
+        total = 1
+        for choice in scenario.scene(scene_id).choices:
+            total += 1 + (len(choice.condition) + len(choice.effects)) // 10
+            total += sum(1 + len(b.condition) // 10 for b in choice.branches)
+        costs[scene_id] = total
+    return costs[scene_id]
 
 
 def _read_variables(scenario: Scenario) -> list[str]:

@@ -57,24 +57,27 @@ def best_scores(
     dimensions: list[str],
     scene_graph: dict[str, Iterable[str]],
     max_steps: int = MAX_STEPS,
+    cost: Callable[[Hashable], int] = lambda state: 1,
 ) -> Bests:
     """Scores over every route from `start` that visits no scene twice. Raises TooTangled.
 
     `scene_graph` gives, for every scene, the scenes any of its choices can lead to (conditions
     ignored): its loops decide where the search must go path by path. States are discovered along
     routes only, so a counter that a loop would change without end (a retry that costs trust) never
-    makes the state graph grow: the route is cut back before the loop closes."""
+    makes the state graph grow: the route is cut back before the loop closes. Asking a state for its
+    moves costs `cost(state)` steps (the scenario counts the choices and branches it evaluates), so
+    the limit bounds the work, not only the number of states."""
     budget = _Budget(max_steps)
     components = _components(scene_graph)
     component_of = {scene_id: number for number, members in enumerate(components) for scene_id in members}
     looped = [len(members) > 1 for members in components]
-    graph = _StateGraph(start, scene_of, moves, dimensions, budget)
+    graph = _StateGraph(start, scene_of, moves, dimensions, budget, cost)
     scene = graph.scene
 
     # Forward, sources first: the states a route really reaches, and where routes enter each
     # component. Inside a loop, a choice leading to a scene already on the route cuts the route
     # back, so only the simple paths from the states where routes enter the loop count.
-    entered: dict[int, list[int]] = {component_of[scene(0)]: [0]}
+    entered: dict[int, dict[int, None]] = {component_of[scene(0)]: {0: None}}  # ordered sets
     reached = {0}
     exits: dict[int, list[tuple[int, tuple[int, ...]]]] = {}  # entry state -> ways out of its component
     for number in reversed(range(len(components))):
@@ -90,9 +93,7 @@ def best_scores(
                 reached.update(state for state, _gain in ways)
             exits[index] = ways
             for state, _gain in ways:
-                bucket = entered.setdefault(component_of[scene(state)], [])
-                if state not in bucket:
-                    bucket.append(state)
+                entered.setdefault(component_of[scene(state)], {})[state] = None
 
     # Backward, sinks first: each entry state's best continuations.
     values: dict[int, _Value] = {}
@@ -122,16 +123,17 @@ class _StateGraph:
     """States numbered as they are discovered; a state's moves are asked for once, when a route
     first stands on it. A choice that stays in its scene is a loop (cut), so it is no edge."""
 
-    def __init__(self, start, scene_of, moves, dimensions, budget):
+    def __init__(self, start, scene_of, moves, dimensions, budget, cost):
         self.states, self.index, self.scenes, self.edges = [start], {start: 0}, [scene_of(start)], {}
         self._scene_of, self._moves, self._dimensions, self._budget = scene_of, moves, dimensions, budget
+        self._cost = cost
 
     def scene(self, index: int) -> str:
         return self.scenes[index]
 
     def out(self, index: int) -> list[tuple[int, tuple[int, ...]]]:
         if index not in self.edges:
-            self._budget.spend()
+            self._budget.spend(self._cost(self.states[index]))
             here, found = self.scenes[index], []
             for target, points in self._moves(self.states[index]):
                 scene_id = self._scene_of(target)
@@ -151,8 +153,8 @@ class _Budget:
     def __init__(self, limit: int):
         self.limit, self.used = limit, 0
 
-    def spend(self) -> None:
-        self.used += 1
+    def spend(self, steps: int = 1) -> None:
+        self.used += steps
         if self.used > self.limit:
             raise TooTangled(f"more than {self.limit} states and search steps")
 
