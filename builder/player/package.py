@@ -93,7 +93,7 @@ def pages_of(course: Course, per: str) -> list[Page]:
         raise BuildError(
             [
                 Problem(
-                    course.name,
+                    str(course.folder / "course" / f"{course.run}.xml"),  # where chapters are written
                     None,
                     "the course has no units, so a package would be empty",
                     "add a vertical with content to a sequential of a chapter",
