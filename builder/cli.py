@@ -1,4 +1,4 @@
-"""The `p2p` command: `p2p validate`, `p2p build` and `p2p publish` (to SCORM Cloud).
+"""The `p2p` command: `p2p validate`, `p2p build`, `p2p publish` (to SCORM Cloud), `p2p stats`, ...
 
 Exit codes: 0 success, 1 the courses have problems (or a target failed), 2 usage errors (a
 course folder that does not exist, an unknown target, an unusable --out).
@@ -18,6 +18,7 @@ import click
 from builder import cloud, pipeline
 from builder import kit as kit_module
 from builder import pathways as pathways_module
+from builder import stats as stats_module
 from builder.build import Artifact, BuildOptions, OutputError, check_output_folder, publish, staging_folder
 from builder.pipeline import COURSES_DIR, LoadedCourse, Report
 from builder.targets import TARGETS
@@ -92,6 +93,14 @@ def main() -> None:
     """Validate P2P courses (Open edX OLX) and build them for Open edX and SCORM."""
 
 
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one document on stdout for machines.",
+)
 strict_option = click.option(
     "--strict", is_flag=True, help="Fail on warnings too (course folders skipped, package caveats)."
 )
@@ -100,14 +109,7 @@ strict_option = click.option(
 @main.command()
 @click.argument("courses", nargs=-1)
 @courses_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: one document on stdout for machines.",
-)
+@format_option
 @strict_option
 def validate(courses: tuple[str, ...], courses_dir: Path, output_format: str, strict: bool) -> None:
     """Check COURSE folders (default: every course) and report every problem at once."""
@@ -390,14 +392,7 @@ def publish_packages(batch: list[cloud.Package], credentials: cloud.Credentials,
 
 @main.command("pathway")
 @courses_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: one document on stdout for machines.",
-)
+@format_option
 def pathway_command(courses_dir: Path, output_format: str) -> None:
     """Show the trainer-of-trainers levels of --courses/pathways.xml: what each requires, and its PD hours."""
     if not (courses_dir / pathways_module.PATHWAYS_FILE).is_file():
@@ -479,3 +474,26 @@ def kit_command(course_name: str, courses_dir: Path, level_id: str, out: Path, p
         raise UsageProblem(str(error)) from None
     for artifact in published:
         click.echo(f"{artifact.path}  {human_size(artifact.size)}")
+
+
+@main.command("stats")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@format_option
+def stats_command(report: Path, output_format: str) -> None:
+    """Item difficulty and discrimination from an LMS REPORT, flagging items that do not work.
+
+    REPORT is Open edX's Problem Responses report (CSV), Moodle's SCORM Interactions report (text
+    download) or SCORM Cloud's registrations (JSON); see docs/item-statistics.md.
+    """
+    try:
+        responses = stats_module.read_report(report)
+    except stats_module.ReportError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"p2p: {plural(len(error.problems), 'problem')} in the report — nothing was computed", err=True)
+        sys.exit(1)
+    document = stats_module.summary(report, responses, stats_module.item_statistics(responses))
+    if output_format == "json":
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(stats_module.text_table(document))
