@@ -468,3 +468,25 @@ def test_every_ending_in_the_workbench(page, workbench_server, number, name):
         assert page.locator(".p2p-rp-scene-title").inner_text().endswith(scenario.scene(ending).title)
         overall = page.locator(".p2p-rp-overall").inner_text()
         assert f"{earned} of 35" in overall, overall
+
+
+def test_studio_editor_shows_warnings_as_the_author_types(page, workbench_server):
+    page.goto(f"{workbench_server}/scenario/{SCENARIO}/studio_view/?student=staff-author")
+    editor = page.locator("[data-role=xml]")
+    original = editor.input_value()
+    assert page.locator("[data-role=warnings-list] li").count() == 0
+    with_flag = original.replace("<persona ", '<flag id="noted"/>\n  <persona ', 1)
+    line = with_flag[: with_flag.index('<flag id="noted"/>')].count("\n") + 1
+    editor.fill(with_flag)
+    page.wait_for_function(
+        "() => document.querySelector('[data-role=warnings-summary]').textContent.startsWith('Warnings')"
+    )
+    assert page.locator("[data-role=summary]").inner_text() == "No problems found."
+    assert page.locator("[data-role=warnings-list] li").all_inner_texts() == [
+        f"scenario.xml:{line}: flag 'noted' is never used — remove it"
+    ]
+    assert editor.get_attribute("aria-invalid") == "false"
+    assert axe_violations(page, ".p2p-roleplay-studio") == []
+    editor.fill(original)
+    page.wait_for_function("() => document.querySelector('[data-role=warnings-summary]').textContent === ''")
+    assert page.locator("[data-role=warnings-list] li").count() == 0

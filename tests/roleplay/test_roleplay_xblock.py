@@ -229,6 +229,36 @@ def test_studio_submit_saves_valid_content(perez_block):
     assert reloaded.data == xml and reloaded.display_name.startswith("Practice")
 
 
+def _with_unread_flag(xml: str) -> tuple[str, int]:
+    """The scenario with a flag that a choice sets and no condition reads (a warning), and its line."""
+    xml = xml.replace("<persona ", '<flag id="noted"/>\n  <persona ', 1)
+    xml = xml.replace('set="met-in-person=true', 'set="noted=true met-in-person=true', 1)
+    return xml, xml[: xml.index('<flag id="noted"/>')].count("\n") + 1
+
+
+def test_the_editor_shows_warnings_and_saves_anyway(perez_block):
+    runtime, usage_id, block = perez_block
+    xml, line = _with_unread_flag(block.data)
+    status, body = post(runtime, block, "validate", {"xml": xml})
+    assert status == 200 and body["valid"] is True and body["problems"] == []
+    assert [(w["line"], w["text"]) for w in body["warnings"]] == [
+        (
+            line,
+            f"scenario.xml:{line}: flag 'noted' is set but no condition reads it — use it in an if=\"...\", or remove it",
+        )
+    ]
+    status, body = post(runtime, block, "studio_submit", {"xml": xml})
+    assert status == 200 and body["saved"] and len(body["warnings"]) == 1
+    html = runtime.render(block, "studio_view").body_html()
+    assert "Warnings (the scenario can still be saved): 1" in html and "flag &#39;noted&#39; is set" in html
+    with translation.override("es"):
+        html = runtime.render(block, "studio_view").body_html()
+    assert "Advertencias (el escenario se puede guardar igualmente): 1" in html
+    # A clean scenario has no warnings.
+    status, body = post(runtime, block, "validate", {"xml": MS_PEREZ.read_text(encoding="utf-8")})
+    assert body["warnings"] == []
+
+
 def test_invalid_scenario_is_refused_at_import():
     with pytest.raises(ValueError, match="unknown scene 'middle'"):
         _new_block((VECTORS_DIR.parent.parent / "roleplay" / "data" / "broken" / "unknown_next.xml").read_text())

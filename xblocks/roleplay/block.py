@@ -74,6 +74,11 @@ def _problem_lines(problems) -> list[dict]:
     return [{"line": p.line, "message": p.message, "fix": p.fix, "text": str(p)} for p in problems]
 
 
+def _warning_lines(scenario) -> list[dict]:
+    """What the validator warns of in a valid scenario (saved anyway), in the problems' shape."""
+    return _problem_lines(scenario.warnings) if scenario is not None else []
+
+
 @XBlock.wants("user")  # Open edX tells who is course staff only through this service
 class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
     """A branching role-play: scenes, personas, choices with feedback and points, endings with a debrief."""
@@ -261,6 +266,7 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
             block_id=self._block_id() + "-studio",
             xml=self.data,
             problems=_problem_lines(_parsed(self.data)[1]),
+            warnings=_warning_lines(_parsed(self.data)[0]),
         )
         fragment = Fragment(html)
         fragment.add_css(static_text("roleplay/static/roleplay.css"))
@@ -286,7 +292,11 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
     def validate(self, data, suffix=""):
         """Live validation for the editor: the model's problems, nothing saved."""
         scenario, problems = _parsed(self._xml_from(data))
-        return {"valid": scenario is not None, "problems": _problem_lines(problems)}
+        return {
+            "valid": scenario is not None,
+            "problems": _problem_lines(problems),
+            "warnings": _warning_lines(scenario),
+        }
 
     @XBlock.json_handler
     def studio_submit(self, data, suffix=""):
@@ -300,7 +310,7 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
             )
         self.data = xml
         self.display_name = scenario.display_name
-        return {"saved": True, "display_name": scenario.display_name}
+        return {"saved": True, "display_name": scenario.display_name, "warnings": _warning_lines(scenario)}
 
     @staticmethod
     def workbench_scenarios():

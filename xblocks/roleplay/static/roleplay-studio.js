@@ -9,6 +9,8 @@
     var xml = el.querySelector("[data-role=xml]");
     var summary = el.querySelector("[data-role=summary]");
     var list = el.querySelector("[data-role=list]");
+    var warningsSummary = el.querySelector("[data-role=warnings-summary]");
+    var warningsList = el.querySelector("[data-role=warnings-list]");
     var status = el.querySelector("[data-role=status]");
     var timer = null, sequence = 0;
 
@@ -25,21 +27,29 @@
       });
     }
 
-    function show(problems) {
-      list.textContent = "";
-      problems.forEach(function (problem) {
+    function fill(target, items) {
+      target.textContent = "";
+      items.forEach(function (entry) {
         var item = document.createElement("li");
-        item.textContent = problem.text;
-        list.appendChild(item);
+        item.textContent = entry.text;
+        target.appendChild(item);
       });
+    }
+
+    // Problems block saving; warnings (a variable set but never read, ...) do not.
+    function show(problems, warnings) {
+      fill(list, problems);
       summary.textContent = problems.length ? t("Problems found:") + " " + problems.length : t("No problems found.");
       xml.setAttribute("aria-invalid", problems.length ? "true" : "false");
+      fill(warningsList, warnings || []);
+      warningsSummary.textContent = warnings && warnings.length
+        ? t("Warnings (the scenario can still be saved):") + " " + warnings.length : "";
     }
 
     function check() {
       var mine = ++sequence;
       post("validate", { xml: xml.value }).then(function (answer) {
-        if (mine === sequence && answer.ok) { show(answer.body.problems); }
+        if (mine === sequence && answer.ok) { show(answer.body.problems, answer.body.warnings); }
       }, function () { status.textContent = t("The scenario could not be checked; try again."); });
     }
 
