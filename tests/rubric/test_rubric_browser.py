@@ -379,26 +379,25 @@ def test_certification_request_assessment_and_feedback_in_the_browser(page, work
     assert axe_violations(page, ".p2p-rubric") == []
 
 
-def test_mounted_offline_in_spanish_as_a_scorm_player_does(page, static_server, tmp_path):
-    """The template rendered in Spanish, the script mounted on the offline store (what the SCORM
-    player does), state kept across a reload through the slot."""
+def offline_page(page, static_server, tmp_path: Path, content: dict, lang: str):
+    """The template rendered in `lang`, the script mounted on the offline store (what the SCORM
+    player does), state kept in localStorage through the slot; the page opened and ready."""
     from xblocks.common.i18n import script_catalogue
     from xblocks.common.rendering import environment, render
 
-    content = content_of(SCENARIOS / "self_check.xml")
     block = render(
-        "rubric/templates/student_view.html", "es", block_id="u1-b1", content=content, asset_url=lambda name: name
+        "rubric/templates/student_view.html", lang, block_id="u1-b1", content=content, asset_url=lambda name: name
     )
-    as_json = environment("es").filters["script_json"]
+    as_json = environment(lang).filters["script_json"]
     shutil.copy(STORE_JS, tmp_path / "p2p-store.js")
     shutil.copy(RUBRIC_JS, tmp_path / "rubric.js")
     shutil.copy(ROOT / "xblocks" / "rubric" / "static" / "rubric.css", tmp_path / "rubric.css")
     (tmp_path / "index.html").write_text(
-        f"""<!doctype html><html lang="es"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Rúbrica</title>
+        f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{content["title"]}</title>
 <link rel="stylesheet" href="rubric.css"></head><body><main><div id="host">{block}</div></main>
 <script type="application/json" id="content">{as_json(content)}</script>
-<script type="application/json" id="i18n">{as_json(script_catalogue("es", RUBRIC_JS))}</script>
+<script type="application/json" id="i18n">{as_json(script_catalogue(lang, RUBRIC_JS))}</script>
 <script src="p2p-store.js"></script><script src="rubric.js"></script>
 <script>
   const content = JSON.parse(document.getElementById('content').textContent);
@@ -407,15 +406,20 @@ def test_mounted_offline_in_spanish_as_a_scorm_player_does(page, static_server, 
                 save: (s) => {{ localStorage.setItem('rubric', JSON.stringify(s)); return {{ok: true}}; }}}};
   const store = P2PStore.offline(P2PRubric.rules, content, slot);
   store.call('state', {{}}).then((state) => {{
-    P2PRubric.mount(document.getElementById('host'), store, {{content, state, i18n, lang: 'es'}});
+    P2PRubric.mount(document.getElementById('host'), store, {{content, state, i18n, lang: '{lang}'}});
     document.body.setAttribute('data-ready', 'true');
   }});
 </script></body></html>""",
         encoding="utf-8",
     )
-    url = static_server(tmp_path).url + "/index.html"
-    page.goto(url)
+    page.goto(static_server(tmp_path).url + "/index.html")
     page.wait_for_selector("body[data-ready]")
+
+
+def test_mounted_offline_in_spanish_as_a_scorm_player_does(page, static_server, tmp_path):
+    """The template rendered in Spanish, the script mounted on the offline store (what the SCORM
+    player does), state kept across a reload through the slot."""
+    offline_page(page, static_server, tmp_path, content_of(SCENARIOS / "self_check.xml"), "es")
     rubric = page.locator(".p2p-rubric")
     assert rubric.get_attribute("lang") == "es"
     assert "Para aprobar: un total de al menos 17 de 22." in rubric.inner_text()
@@ -442,6 +446,62 @@ def test_mounted_offline_in_spanish_as_a_scorm_player_does(page, static_server, 
         page.locator(".p2p-rubric textarea").nth(1).input_value()
         == "La intérprete leyó el resumen en voz alta a la familia."
     )
+
+
+def test_course_calibration_offline_practice_then_the_held_back_graded_sample(page, static_server, tmp_path):
+    """The facilitation course's calibration as a SCORM learner meets it: two practice samples, the
+    graded one held back until they are submitted, its key only after its first submission, and
+    rating again for practice that leaves the grade alone."""
+    content = content_of(ROOT / "courses" / "facilitation" / "facilitation_rubric" / "fac_calibration.xml")
+    practice = [s["id"] for s in content["samples"] if s["practice"]]
+    graded = [s["id"] for s in content["samples"] if not s["practice"]]
+    assert len(practice) == 2 and graded == ["daniel_annual_review"]
+    offline_page(page, static_server, tmp_path, content, "en")
+    rubric = page.locator(".p2p-rubric")
+    held = rubric.locator('section[data-sample="daniel_annual_review"]')
+    assert held.is_hidden() and rubric.locator(".p2p-rubric__held").is_visible()
+    assert "Practice sample:" in rubric.locator(f'section[data-sample="{practice[0]}"]').inner_text()
+    assert axe_violations(page, ".p2p-rubric") == []
+
+    def rate(sample_id, level_of):
+        for criterion in content["criteria"]:
+            group = rubric.locator(f'fieldset[data-sample="{sample_id}"][data-criterion="{criterion["id"]}"]')
+            option(group, level_of(criterion["id"])).click()
+
+    keys = {s["id"]: {c: v["level"] for c, v in s["key"].items()} for s in content["samples"]}
+    for sample_id in practice:
+        rate(sample_id, keys[sample_id].get)
+    rubric.get_by_role("button", name="Submit ratings").click()
+    results = rubric.locator(".p2p-rubric__results")
+    results.wait_for(state="visible")
+    assert "Practice results: they do not count toward your grade." in results.inner_text()
+    assert results.locator(".p2p-rubric__compare-item").count() == 16  # the two practice samples only
+    assert held.is_visible() and rubric.locator(".p2p-rubric__held").is_hidden()
+    assert rubric.locator(f'fieldset[data-sample="{practice[0]}"] input').first.is_disabled()
+    assert not held.locator("fieldset input").first.is_disabled()
+    assert "expert" not in held.inner_text().lower().replace("the expert's ratings are shown after that", "")
+
+    rate("daniel_annual_review", lambda criterion: "beginning")
+    rubric.get_by_role("button", name="Submit ratings").click()
+    grade = rubric.locator(".p2p-rubric__grade")
+    grade.wait_for()
+    # The key rates one criterion (closing) at beginning: 1 of 8 exact on the first submission.
+    first_grade = grade.inner_text()
+    assert first_grade.startswith("Your grade comes from your first ratings of the graded sample(s): 1 of 8 exact")
+    again = rubric.get_by_role("button", name="Rate again for practice")
+    assert again.is_visible() and rubric.get_by_role("button", name="Submit ratings").is_hidden()
+    assert axe_violations(page, ".p2p-rubric") == []
+
+    again.click()
+    page.wait_for_function("document.querySelectorAll('.p2p-rubric input[type=radio]:checked').length === 0")
+    for sample_id in practice + graded:
+        rate(sample_id, keys[sample_id].get)
+    rubric.get_by_role("button", name="Submit ratings").click()
+    page.wait_for_function("document.querySelectorAll('.p2p-rubric__match-exact').length === 24")
+    assert grade.inner_text() == first_grade  # the key copied on a second try: the grade stays
+    page.reload()
+    page.wait_for_selector("body[data-ready]")
+    assert page.locator(".p2p-rubric__grade").inner_text() == first_grade
 
 
 def test_studio_editor_lists_located_problems(page, workbench_server):
