@@ -34,6 +34,37 @@ def loop_free_routes(scenario: model.Scenario) -> list[list[str]]:
     return [route for route, _steps in routes_with_values(scenario)]
 
 
+def play(scenario: model.Scenario, choices: list[str]) -> tuple[dict, dict]:
+    """Play choices from the start through model.py's handlers, each one offered where it is made;
+    the final (state, view)."""
+    state = model.restore(None, scenario)
+    view = model.view(state, scenario)
+    for choice in choices:
+        assert choice in view["offered"], f"{choice} is not offered in {view['scene']}"
+        state, view = model.handle("choose", state, {"choice": choice}, scenario)
+    return state, view
+
+
+def placement(course_name: str, scenario_name: str):
+    """Where a course places a scenario: (course, its chapter's url_name, its subsection, and every
+    component of the course in order as (category, url_name)); the course must validate."""
+    from builder.course import load_course
+
+    course, problems = load_course(ROOT / "courses" / course_name)
+    assert course is not None and not problems, "\n".join(map(str, problems))
+    order = [
+        (chapter.url_name, subsection, (c.category, c.url_name))
+        for chapter in course.chapters
+        for subsection in chapter.subsections
+        for u in subsection.units
+        for c in u.components
+    ]
+    chapter, subsection, _ = next(o for o in order if o[2] == ("scenario_roleplay", scenario_name))
+    assert subsection.attrs.get("graded") == "true" and subsection.attrs.get("format") == "Role-play"
+    assert "scenario_roleplay" in course.setting("advanced_modules", [])
+    return course, chapter, subsection, [o[2] for o in order]
+
+
 def vectors() -> list[tuple[str, dict]]:
     found = sorted(VECTORS_DIR.glob("*.json"))
     assert len(found) >= 8, "the role-play vectors are missing"

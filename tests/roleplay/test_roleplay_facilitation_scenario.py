@@ -4,9 +4,8 @@ reachable, the one best route, the three loops that cannot be farmed, Spanish wi
 the facilitator's skills among the choices, and its place in the course."""
 
 import pytest
-from roleplay_support import ROOT, load_scenario, loop_free_routes
+from roleplay_support import ROOT, load_scenario, loop_free_routes, placement, play
 
-from builder.course import load_course
 from xblocks.roleplay import model
 
 SCENARIO = ROOT / "courses" / "facilitation" / "scenario_roleplay" / "fac_ortiz_meeting.xml"
@@ -30,14 +29,6 @@ BEST_ROUTE = [
 @pytest.fixture(scope="module")
 def meeting():
     return load_scenario(SCENARIO)
-
-
-def _play(scenario, choices):
-    state = model.restore(None, scenario)
-    view = model.view(state, scenario)
-    for choice in choices:
-        state, view = model.handle("choose", state, {"choice": choice}, scenario)
-    return state, view
 
 
 def test_size_endings_and_dimensions(meeting):
@@ -85,7 +76,7 @@ def test_the_one_best_route_is_at_its_best_on_every_dimension(meeting):
     assert model.route_totals(meeting, BEST_ROUTE) == bests
     for dimension in DIMENSIONS:
         assert max(model.route_totals(meeting, r)[dimension] for r in routes) == bests[dimension]
-    state, view = _play(meeting, BEST_ROUTE)
+    state, view = play(meeting, BEST_ROUTE)
     assert view["scene"] == "ending-agreement" and view["ending"]
     assert view["score"] == {"earned": 35, "possible": 35}
 
@@ -140,7 +131,7 @@ def test_the_one_best_route_is_at_its_best_on_every_dimension(meeting):
     ],
 )
 def test_weaker_routes_end_elsewhere_and_score_less(meeting, ending, route):
-    _state, view = _play(meeting, route)
+    _state, view = play(meeting, route)
     assert view["scene"] == ending
     assert view["score"]["earned"] < view["score"]["possible"] == 35
 
@@ -175,7 +166,7 @@ def test_weaker_routes_end_elsewhere_and_score_less(meeting, ending, route):
     ],
 )
 def test_going_round_a_loop_never_changes_the_score(meeting, lead_in, closing, back_at, exit_choice):
-    state, _ = _play(meeting, lead_in)
+    state, _ = play(meeting, lead_in)
     cut = lead_in[: model.route_scenes(meeting, lead_in).index(back_at)]  # the route up to the loop's scene
     before = model.route_totals(meeting, cut)
     for _ in range(4):
@@ -222,19 +213,7 @@ def test_every_facilitation_skill_is_a_choice(meeting, skill, words):
 
 
 def test_placed_in_the_skills_chapter_after_the_readings_and_graded():
-    course, problems = load_course(ROOT / "courses" / "facilitation")
-    assert course is not None and not problems, "\n".join(map(str, problems))
-    order = [
-        (chapter.url_name, subsection, c.category, c.url_name)
-        for chapter in course.chapters
-        for subsection in chapter.subsections
-        for u in subsection.units
-        for c in u.components
-    ]
-    place = next(o for o in order if o[2:] == ("scenario_roleplay", "fac_ortiz_meeting"))
-    assert place[0] == "fac_ch2_skills"
-    assert place[1].attrs.get("graded") == "true" and place[1].attrs.get("format") == "Role-play"
-    names = [o[2:] for o in order]
+    _course, chapter, _subsection, names = placement("facilitation", "fac_ortiz_meeting")
+    assert chapter == "fac_ch2_skills"
     for reading in ("fac_prepare", "fac_toolkit", "fac_opening", "fac_skills", "fac_reframe_practice", "fac_closing"):
-        assert names.index(("html", reading)) < names.index(place[2:])
-    assert "scenario_roleplay" in course.setting("advanced_modules", [])
+        assert names.index(("html", reading)) < names.index(("scenario_roleplay", "fac_ortiz_meeting"))
