@@ -242,6 +242,8 @@ def _effect(item: str, position: int, variables) -> list:
         raise ConditionError(f"'{name}' is a keyword, not a variable", position)
     kind = "flag" if value in ("true", "false") else "counter"
     if kind == "flag" and op != "=":
+        if variables is not None and variables.get(name) == "counter":  # true/false given to a counter
+            raise ConditionError(f"'{name}' is a counter: write it as in '{name}+=1'", position)
         raise ConditionError(f"a flag is set with '=' only: {name}=true or {name}=false", position)
     if kind == "counter" and abs(int(value)) > MAX_NUMBER:
         raise ConditionError(f"numbers lie between -{MAX_NUMBER} and {MAX_NUMBER}", position)

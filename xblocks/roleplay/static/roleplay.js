@@ -179,7 +179,12 @@
     var name = match[1], op = match[2], value = match[3];
     if (KEYWORDS.indexOf(name) >= 0) { fail("'" + name + "' is a keyword, not a variable", position); }
     var kind = value === "true" || value === "false" ? "flag" : "counter";
-    if (kind === "flag" && op !== "=") { fail("a flag is set with '=' only: " + name + "=true or " + name + "=false", position); }
+    if (kind === "flag" && op !== "=") {
+      if (variables && variables[name] === "counter") {  // true/false given to a counter
+        fail("'" + name + "' is a counter: write it as in '" + name + "+=1'", position);
+      }
+      fail("a flag is set with '=' only: " + name + "=true or " + name + "=false", position);
+    }
     if (kind === "counter" && Math.abs(parseInt(value, 10)) > MAX_NUMBER) {
       fail("numbers lie between -" + MAX_NUMBER + " and " + MAX_NUMBER, position);
     }
