@@ -798,7 +798,7 @@ def _search_route_bests(scenario: Scenario) -> scoring.Bests | None:
 
 def _search(scenario: Scenario) -> scoring.Bests | None:
     read = _read_variables(scenario)
-    per_state = 1 + len(read) // 2  # building a state's values and keys costs with their number
+    per_state = 1 + len(read) // 4  # building a state's values and keys costs with their number
 
     def key(values: dict) -> tuple:
         return tuple(values.get(name) for name in read)
