@@ -3,12 +3,14 @@ and a graded post-test of 10-15 problems each, parallel (the same number, the sa
 knowledge check of 3-5 problems closing each chapter, and feedback on every option, so a wrong answer
 teaches."""
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from builder.course import load_course
+from builder.grading import course_grade, grading_outline, grading_policy
 from xblocks.problem import model
 
 COURSES = ["conflict_resolution", "cultural_competency", "facilitation"]
@@ -40,6 +42,7 @@ def test_pre_and_post_tests_are_parallel_and_each_chapter_closes_with_a_check(na
     assert problems == []
     pre, post, checks = _assessments(course)
     assert len(pre) == 1 and len(post) == 1, "one ungraded pre-test and one graded post-test"
+    assert pre[0].attrs.get("pretest_for") == post[0].url_name  # the result page compares the two
     pre_items, post_items = _problems(pre[0]), _problems(post[0])
     assert 10 <= len(pre_items) == len(post_items) <= 15
     kinds = [[p["kind"] for p in model.parts(model.view_content(c.block))] for c in pre_items]
@@ -102,3 +105,38 @@ def _replace(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new, 1))
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+@pytest.mark.parametrize("name", COURSES)
+def test_picking_the_longest_option_gives_nothing_away(name):
+    """Test-wise guessing does not pass: the right option is the longest in at most a third of the
+    single-choice questions, and a learner who always picks the longest (with every other question,
+    journal, role-play and rubric at full marks) stays below the pass mark."""
+    course, _ = load_course(ROOT / "courses" / name)
+    kinds = {c.url_name: c for c in course.components()}
+    singles = longest_right = 0
+    raw = {}
+    for url_name, component in kinds.items():
+        if component.category != "problem":
+            continue
+        content = model.view_content(component.block)
+        earned = 0.0
+        for part in model.parts(content):
+            if part["kind"] != "single":
+                earned += 1
+                continue
+            singles += 1
+            pick = max(part["choices"], key=lambda choice: len(_text(choice["html"])))
+            longest_right += pick["correct"] == "true"
+            earned += model.grade(content, {part["id"]: pick["id"]})["parts"][part["id"]]["points"]
+        raw[url_name] = earned
+    assert longest_right <= singles / 3, f"{longest_right} of {singles}: lengthen wrong options or shorten right ones"
+    sheet = [
+        dict(s, scores=[{**b, "earned": raw.get(b["id"], b["possible"])} for b in s["blocks"]])
+        for s in grading_outline(course)
+    ]
+    assert course_grade(grading_policy(course), sheet)["passed"] is False
