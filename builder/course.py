@@ -100,6 +100,8 @@ class Course:
     # What an author should know that does not stop a build: what the HTML sanitizer takes out of
     # html components (xblocks.common.sanitize), located.
     warnings: list[Problem] = field(default_factory=list, compare=False)
+    # A pathway level's build only: its certificate's terms (builder.pathways.certificate_terms).
+    certificate: dict | None = field(default=None, compare=False)
 
     def units(self) -> Iterator[tuple[Chapter, Subsection, Unit]]:
         for chapter in self.chapters:

@@ -41,6 +41,9 @@ class CourseRequirement:
     course: str  # the course folder name
     min_grade: float  # 0..1, the course grade (by its grading policy) the level needs
     line: int | None = field(default=None, compare=False)
+    # The level's PD hours this course's certificate grants; needed when the level requires several
+    # courses (each course's certificate states its own share), else the level's pd_hours.
+    pd_hours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,10 @@ class Pathways:
                     "title": level.title,
                     "builds_on": level.builds_on,
                     "pd_hours": level.pd_hours,
-                    "courses": [{"course": r.course, "min_grade": r.min_grade} for r in level.courses],
+                    "courses": [
+                        {"course": r.course, "min_grade": r.min_grade, "pd_hours": pd_hours(self, level.id, r.course)}
+                        for r in level.courses
+                    ],
                     "rubrics": [{"course": r.course, "block": r.block} for r in level.rubrics],
                 }
                 for level in self.levels
@@ -185,10 +191,15 @@ def _parse_level(checker: _Checker, element) -> Level | None:
             grade = _number(
                 checker, child, "min_grade", 0.01, 1, 'give the grade as a fraction of 1, e.g. min_grade="0.80"'
             )
+            course_hours = None
+            if child.get("pd_hours") is not None:
+                course_hours = _number(
+                    checker, child, "pd_hours", 0.25, 200, "give this course's share of the level's hours"
+                )
             if ref and grade is not None:
                 if any(r.course == ref for r in courses):
                     checker.add(child, f"course {ref!r} is required twice by level {level_id!r}", "keep one <course>")
-                courses.append(CourseRequirement(ref, grade, child.sourceline))
+                courses.append(CourseRequirement(ref, grade, child.sourceline, course_hours))
         elif child.tag == "rubric":
             course, block = (child.get("course") or "").strip(), (child.get("block") or "").strip()
             if not course or not block:
@@ -203,6 +214,22 @@ def _parse_level(checker: _Checker, element) -> Level | None:
             checker.add(child, f"<{child.tag}> is not allowed in a <level>", "use <course> and <rubric> requirements")
     if not courses and not rubrics:
         checker.add(element, f"level {level_id!r} requires nothing", "add the <course> (and <rubric>) it requires")
+    shares = [r.pd_hours for r in courses]
+    if hours is not None and (len(courses) > 1 or any(share is not None for share in shares)):
+        if any(share is None for share in shares):
+            checker.add(
+                element,
+                f"level {level_id!r} requires {len(courses)} courses, so each course's certificate needs its"
+                " share of the level's PD hours",
+                'give every <course> of the level pd_hours="..." adding up to the level\'s pd_hours',
+            )
+        elif abs(sum(s for s in shares if s is not None) - hours) > 1e-9:
+            checker.add(
+                element,
+                f"the courses' pd_hours add up to {sum(s for s in shares if s is not None):g},"
+                f" not the level's {hours:g}",
+                "make the courses' shares add up to the level's pd_hours",
+            )
     if not title or hours is None:
         return None
     return Level(
@@ -510,6 +537,16 @@ def with_content_groups(course, pathways: Pathways):
     while partition_id in used:  # the course's own partitions keep their ids
         partition_id = partition_id + 1 if partition_id < MAXIMUM_ID else MINIMUM_PARTITION_ID
     policy_entry["user_partitions"] = [*partitions, partition_json(pathways, partition_id)]
+    first = levels_of(pathways, course.name)[:1]
+    if first:
+        # Open edX awards the certificate at the pass mark: the first level's, as in its packages.
+        course.grading_policy = {
+            **course.grading_policy,
+            "GRADE_CUTOFFS": {"Pass": pathways.mastery(first[0], course.name)},
+        }
+        if "certificates" not in policy_entry:  # a course team's own configuration stays
+            policy_entry["certificates"] = certificates_policy(course, pathways)
+            policy_entry.setdefault("cert_html_view_enabled", True)
     inherited: dict[int, str | None] = {}
     for node, parent in _nodes(course):
         above = inherited.get(id(parent)) if parent is not None else None
@@ -589,9 +626,90 @@ def scorm_level_course(course, pathways: Pathways, level_id: str):
                 kept.append(component)
         unit.components = kept
     leveled = for_level(leveled, pathways, level_id)  # drops units the left-out components emptied
+    leveled.certificate = certificate_terms(course, pathways, level_id, {c.url_name for c in leveled.components()})
     leveled.name = f"{course.name}-{level_id}"
     leveled.display_name = f"{course.display_name} ({level.title})"
     mastery = pathways.mastery(level_id, course.name)
     if mastery is not None:
         leveled.grading_policy = {**leveled.grading_policy, "GRADE_CUTOFFS": {"Pass": mastery}}
     return leveled, left_out
+
+
+# -- Certificates of completion: the same terms in a level's SCORM packages and the Open edX export ----
+
+PROGRAM = "P2P trainer-of-trainers pathway"
+CERTIFICATE_NAME = "Certificate of completion"
+# The statement a certificate makes; the player shows it (certificate.js, translated) and the Open
+# edX certificate configuration carries it, filled the same way.
+CERTIFICATE_STATEMENT = (
+    "has completed {course} at the {level} level of the {program}, for {hours} professional-development hours."
+)
+
+
+def pd_hours(pathways: Pathways, level_id: str, course_name: str) -> float:
+    """The PD hours a course's certificate grants at a level: its share when it declares one, else
+    the level's own (a level requiring one course)."""
+    level = pathways.level(level_id)
+    assert level is not None
+    share = next((r.pd_hours for r in level.courses if r.course == course_name), None)
+    return share if share is not None else level.pd_hours
+
+
+def certificate_terms(course, pathways: Pathways, level_id: str, in_package: set[str] | None = None) -> dict:
+    """What a course's certificate at a level states and requires, as the player reads it: every unit
+    done, the course grade at the level's mastery, and each rubric the level (or a level below it)
+    requires in this course met — `here` says whether the package holds the rubric (one only Open edX
+    can play is never met in SCORM, and the learner is told where it is done)."""
+    level = pathways.level(level_id)
+    assert level is not None
+    titles = {component.url_name: component.display_name for component in course.components()}
+    rubrics = [
+        requirement.block
+        for lower in pathways.levels[: pathways.rank(level_id) + 1]
+        for requirement in lower.rubrics
+        if requirement.course == course.name
+    ]
+    return {
+        "course": course.display_name,
+        "level": level.title,
+        "hours": pd_hours(pathways, level_id, course.name),
+        "min_grade": pathways.mastery(level_id, course.name),
+        "rubrics": [
+            {
+                "id": block,
+                "title": titles.get(block) or block,
+                "here": in_package is None or block in in_package,
+            }
+            for block in dict.fromkeys(rubrics)
+        ],
+    }
+
+
+def certificates_policy(course, pathways: Pathways) -> dict:
+    """The course's certificate configuration as Studio stores it in policy.json (`certificates`:
+    CertificateManager's version-1 dicts; the platform uses the first active one) with the wording
+    of the SCORM certificates. Open edX awards it when the course is passed, so it states the first
+    level that takes the course; the higher levels' own requirement (the trainer's assessment) is
+    recorded by their assessment in the course."""
+    level = pathways.level(levels_of(pathways, course.name)[0])
+    assert level is not None
+    statement = CERTIFICATE_STATEMENT.format(
+        course=course.display_name,
+        level=level.title,
+        program=PROGRAM,
+        hours=f"{pd_hours(pathways, level.id, course.name):g}",
+    )
+    return {
+        "certificates": [
+            {
+                "id": stable_id(f"{PARTITION_KEY}:certificate:{course.name}"),
+                "name": CERTIFICATE_NAME,
+                "description": f"The learner {statement}",
+                "course_title": course.display_name,
+                "is_active": True,
+                "signatories": [],
+                "version": 1,
+                "editing": False,
+            }
+        ]
+    }

@@ -35,10 +35,12 @@ PAGE_TEMPLATE = "templates/sco.html"
 
 # Scripts in load order: the codec and the store, then the adapter's, then the blocks', and the
 # shell last (it starts the adapter's runtime and mounts the blocks).
+CERTIFICATE_SCRIPT = PLAYER_STATIC / "certificate.js"
 CORE_SCRIPTS = (
     PLAYER_STATIC / "state-codec.js",
     STORE_SCRIPT,
     PLAYER_STATIC / "grader.js",
+    CERTIFICATE_SCRIPT,
     PLAYER_STATIC / "course-state.js",
 )
 SHELL_SCRIPT = PLAYER_STATIC / "player.js"
@@ -209,7 +211,7 @@ def _render_page(
         "package": package_id,
         "sco": page.href,
         "lang": lang,
-        "i18n": script_catalogue(lang, SHELL_SCRIPT, *runtime.scripts),
+        "i18n": script_catalogue(lang, SHELL_SCRIPT, CERTIFICATE_SCRIPT, *runtime.scripts),
         "units": [{"id": u["id"], "title": u["title"]} for u in units],
         "blocks": blocks,
         # The course grade, as Open edX computes it (grader.js): the whole course's outline, so a

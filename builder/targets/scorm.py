@@ -44,8 +44,9 @@ def chapters_in_order(course: Course) -> bool:
     return str(course.setting("chapters_in_order", "false")).lower() in ("true", "1", "yes")
 
 
-def scorm_runtime(course: Course, version: str) -> Runtime:
-    """The SCORM adapter for one version: its script and the page data it reads."""
+def scorm_runtime(course: Course, version: str, sco_per: str = "course") -> Runtime:
+    """The SCORM adapter for one version: its script and the page data it reads. A pathway level's
+    single-SCO package carries its certificate's terms (a page per chapter never sees the whole course)."""
     return Runtime(
         name=version,
         global_name=RUNTIME_GLOBAL,
@@ -54,6 +55,7 @@ def scorm_runtime(course: Course, version: str) -> Runtime:
             "version": version,
             "capacity": SUSPEND_DATA_CAPACITY[version],
             "mastery": mastery_score(course),
+            "certificate": course.certificate if sco_per == "course" else None,
         },
     )
 
@@ -100,7 +102,7 @@ def build_package(
         )
     package_id = _ncname(f"p2p-{course.name}-{version}")
     pages = pages_of(course, sco_per)
-    player = build_player(course, scorm_runtime(course, version), pages, package_id)
+    player = build_player(course, scorm_runtime(course, version, sco_per), pages, package_id)
     scos = [
         Sco(_ncname(f"sco-{index:02d}"), page.title, page.href, player.page_files[page.href])
         for index, page in enumerate(pages, start=1)

@@ -84,6 +84,18 @@ def test_trainer_notes_are_in_the_trainer_guide_only(tmp_path):
     assert "experienced co-facilitator" not in facilitator
 
 
+def test_the_trainer_level_content_is_in_the_trainer_guide_only(tmp_path):
+    """The coaching unit prints as facilitator notes and the trainer-mode assessment as an observation
+    checklist in the trainer's guide; the facilitator's guide holds neither."""
+    for level in ("trainer", "facilitator"):
+        assert run("kit", "facilitation", "--level", level, "--out", tmp_path, "--no-pdf")[0] == 0
+    trainer = text_of(tmp_path / "facilitation-trainer-kit.html")
+    facilitator = text_of(tmp_path / "facilitation-facilitator-kit.html")
+    for heading in ("Observing and Coaching New Facilitators", "Observed facilitation: trainer's assessment"):
+        assert heading in trainer and heading not in facilitator
+    assert "Observation checklist: Observed facilitation: trainer's assessment" in trainer
+
+
 def test_an_unknown_level_writes_nothing(tmp_path):
     out = tmp_path / "dist"
     code, _, err = run("kit", "facilitation", "--level", "director", "--out", out)

@@ -101,6 +101,18 @@ def test_levels_are_ordered_by_builds_on_not_by_position():
             "level id 'a' is used twice",
         ),
         ('<pathways>\n<level id="a" title="A" pd_hours="1"><badge/></level></pathways>', 2, "<badge> is not allowed"),
+        (
+            '<pathways>\n<level id="a" title="A" pd_hours="3">\n<course ref="x" min_grade=".5" pd_hours="1"/>'
+            '<course ref="y" min_grade=".5"/></level></pathways>',
+            2,
+            "level 'a' requires 2 courses, so each course's certificate needs its share",
+        ),
+        (
+            '<pathways>\n<level id="a" title="A" pd_hours="3">\n<course ref="x" min_grade=".5" pd_hours="1"/>'
+            '<course ref="y" min_grade=".5" pd_hours="1.5"/></level></pathways>',
+            2,
+            "the courses' pd_hours add up to 2.5, not the level's 3",
+        ),
     ],
 )
 def test_each_fault_in_the_file_is_located(xml, line, message):
@@ -120,8 +132,8 @@ def test_requirements_no_build_can_satisfy_are_refused(tmp_path):
     (root / "pathways.xml").write_text(
         """<pathways>
   <level id="participant" title="Participant" pd_hours="3">
-    <course ref="conflict_resolution" min_grade="0.80"/>
-    <course ref="no_such_course" min_grade="0.80"/>
+    <course ref="conflict_resolution" min_grade="0.80" pd_hours="1.5"/>
+    <course ref="no_such_course" min_grade="0.80" pd_hours="1.5"/>
     <rubric course="facilitation" block="fac_calibration"/>
   </level>
   <level id="facilitator" title="Facilitator" builds_on="participant" pd_hours="2">
@@ -163,7 +175,8 @@ def test_p2p_pathway_prints_the_levels_as_a_table_and_as_json():
     document = json.loads(out)
     assert [level["id"] for level in document["levels"]] == ["participant", "facilitator", "trainer"]
     participant = document["levels"][0]
-    assert participant["courses"][0] == {"course": "conflict_resolution", "min_grade": 0.8}
+    assert participant["courses"][0] == {"course": "conflict_resolution", "min_grade": 0.8, "pd_hours": 1.25}
+    assert document["levels"][1]["courses"] == [{"course": "facilitation", "min_grade": 0.7, "pd_hours": 2}]
     # The estimate counts the participant's two courses, read and written at a study pace.
     assert participant["estimated_minutes"] > 60
 
@@ -273,7 +286,8 @@ def test_p2p_build_writes_one_package_per_level_with_its_content_and_mastery(tmp
         facilitator = package_text(tmp_path / f"facilitation-facilitator-{version}.zip")
         trainer = package_text(tmp_path / f"facilitation-trainer-{version}.zip")
         assert coaching not in facilitator and coaching in trainer
-        assert "Observed facilitation: trainer" not in facilitator + trainer
+        # (the trainer package's certificate names it, as done with a trainer in Open edX)
+        assert "A certified trainer observes the candidate" not in facilitator + trainer
         assert "Rater calibration: a sample meeting" in facilitator
     manifest = lambda name: etree.fromstring(zipfile.ZipFile(tmp_path / name).read("imsmanifest.xml"))  # noqa: E731
     assert [e.text for e in manifest("facilitation-facilitator-scorm12.zip").iter("{*}masteryscore")] == ["70"]
@@ -287,6 +301,15 @@ def test_p2p_build_writes_one_package_per_level_with_its_content_and_mastery(tmp
         assert data["units"][0]["title"] and all("coaching" not in u["id"] for u in data["units"]) == (
             level == "facilitator"
         )
+        assert "fac_trainer_assessment" not in [block["id"] for block in data["blocks"]]
+        # Its certificate: the level's grade and rubrics; the trainer's assessment is Open edX's to record.
+        rubrics = {r["id"]: r["here"] for r in data["certificate"]["rubrics"]}
+        assert rubrics == (
+            {"fac_calibration": True}
+            if level == "facilitator"
+            else {"fac_calibration": True, "fac_trainer_assessment": False}
+        )
+        assert (data["certificate"]["min_grade"], data["certificate"]["hours"]) == (mark, 2)
     # One Open edX course for every level: the trainer sequential is in it, behind the trainer group.
     with tarfile.open(tmp_path / "facilitation-olx.tar.gz") as archive:
         sequential = etree.fromstring(archive.extractfile("course/sequential/fac_seq_coaching.xml").read())
@@ -294,6 +317,20 @@ def test_p2p_build_writes_one_package_per_level_with_its_content_and_mastery(tmp
     (partition,) = policy["course/2026"]["user_partitions"]
     trainer_group = next(g["id"] for g in partition["groups"] if g["name"] == "Trainer")
     assert json.loads(sequential.get("group_access")) == {str(partition["id"]): [trainer_group]}
+    # The certificate configuration as Studio stores it (CertificateManager, schema version 1), with
+    # the SCORM certificate's statement; Open edX awards it at the pass mark, the first level's.
+    (certificate,) = policy["course/2026"]["certificates"]["certificates"]
+    assert certificate["version"] == 1 and certificate["is_active"] is True and certificate["id"] >= 100
+    assert certificate["name"] == "Certificate of completion" and certificate["signatories"] == []
+    assert certificate["course_title"] == "Facilitating IEP Meetings"
+    assert certificate["description"] == (
+        "The learner has completed Facilitating IEP Meetings at the Facilitator level of the P2P"
+        " trainer-of-trainers pathway, for 2 professional-development hours."
+    )
+    assert policy["course/2026"]["cert_html_view_enabled"] is True
+    with tarfile.open(tmp_path / "facilitation-olx.tar.gz") as archive:
+        grading = json.loads(archive.extractfile("course/policies/2026/grading_policy.json").read())
+    assert grading["GRADE_CUTOFFS"] == {"Pass": 0.7}
 
 
 def test_p2p_build_level_option(tmp_path):

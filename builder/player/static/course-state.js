@@ -1,7 +1,7 @@
 /* The learner's state of one player page, whatever the run-time: one versioned document
  *
  *   {v: 1, b: {<block id>: state}, u: [visited unit ids], c: 1 once the course was completed,
- *    l: <bookmark, kept here without an LMS>}
+ *    l: <bookmark, kept here without an LMS>, k: <the day a level's certificate was earned>}
  *
  * (an adapter may keep keys of its own in it: the SCORM one keeps i, its interaction signatures),
  * and the status the blocks' own reports add up to. A run-time adapter stores the document where
@@ -11,10 +11,11 @@
  *   P2PCourseState.empty()                       a fresh document
  *   P2PCourseState.decode(text)                  a saved document, or null if unreadable or of another version
  *   P2PCourseState.prune(doc, blocks, unitIds)   forget blocks and units a re-published package no longer has
- *   P2PCourseState.status(doc, blocks, unitIds, grading)
+ *   P2PCourseState.status(doc, blocks, unitIds, grading, certificate)
  *       {progress, completed, unitsDone, grade (P2PGrader's answer or null), raw (0..100) and scaled (0..1)
  *        for the LMS (null when nothing can score), comparison (each pre-test beside its post-test,
- *        P2PGrader.compare's answer), interactions}
+ *        P2PGrader.compare's answer), interactions, passed ({<block id>: its report's passed}),
+ *        certificate (P2PCertificate.check's answer for a level's terms, else null)}
  *
  * blocks: {<block id>: {rules, content, unit}}, as the adapter's register() keeps them.
  */
@@ -101,12 +102,13 @@
   /* A unit is done once visited and every block in it reports completed. Completion never goes
    * back once reached (doc.c): a learner who shortens an entry after finishing stays finished, as
    * the LMS keeps them. */
-  function status(doc, blocks, unitIds, grading) {
-    var blocksDone = {}, interactions = [], outcomes = {};
+  function status(doc, blocks, unitIds, grading, certificate) {
+    var blocksDone = {}, interactions = [], outcomes = {}, passed = {};
     Object.keys(blocks).forEach(function (id) {
       var block = blocks[id];
       var outcome = block.rules.report(block.rules.restore(doc.b[id] || null, block.content), block.content, id);
       outcomes[id] = outcome;
+      passed[id] = outcome.passed === undefined ? null : outcome.passed;
       blocksDone[id] = !!outcome.completed;
       (outcome.interactions || []).forEach(function (item) { interactions.push({item: item, content: block.content}); });
     });
@@ -118,6 +120,9 @@
     var completed = done === unitIds.length;
     if (completed) { doc.c = 1; } else if (doc.c) { completed = true; }
     var graded = grade(grading, outcomes);
+    var earned = certificate && global.P2PCertificate
+      ? global.P2PCertificate.check(certificate, {completed: completed, grade: graded ? graded.result : null, passed: passed}, doc)
+      : null;
     return {
       progress: completed ? 1 : unitIds.length ? done / unitIds.length : 1,
       completed: completed,
@@ -126,7 +131,9 @@
       raw: graded ? graded.raw : null,
       scaled: graded ? graded.scaled : null,
       comparison: comparison(grading, outcomes),
-      interactions: interactions
+      interactions: interactions,
+      passed: passed,
+      certificate: earned
     };
   }
 

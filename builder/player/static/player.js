@@ -8,6 +8,7 @@
  *   slot(blockId) -> {load, save}             the block's persistence, for P2PStore.offline
  *   visit(unitIndex)                          the learner opened a unit
  *   saved(blockId)                            a block's saved state (null if none)
+ *   learner()                                 {name, id} of the learner as the LMS gives them ("" when unknown)
  *   finish()                                  the sitting ends (on pagehide), once
  */
 (function (global) {
@@ -52,6 +53,14 @@
    * assignment type what counts, what is missing and the pass mark. Learner-facing, so plain words. */
   function drawResult(state) {
     resultBody.textContent = "";
+    drawGrade(state);
+    // A pathway level's package: its certificate, or what the level still needs (certificate.js).
+    if (data.certificate && global.P2PCertificate) {
+      global.P2PCertificate.draw(resultBody, data, state && state.certificate, runtime.learner ? runtime.learner() : null);
+    }
+  }
+
+  function drawGrade(state) {
     var grade = state && state.grade;
     if (!grade) { add(resultBody, "p", t("This course has no graded work.")); return; }
     var summary = add(resultBody, "p");
@@ -138,6 +147,7 @@
     if (index < 0 || index >= sections.length) { return; }
     current = index;
     resultSection.hidden = true;
+    doc.body.classList.remove("p2p-certificate-shown");
     resultLink.removeAttribute("aria-current");
     sections.forEach(function (section, n) { section.hidden = n !== index; });
     links.forEach(function (link, n) {

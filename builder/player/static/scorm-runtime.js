@@ -7,7 +7,8 @@
  *   runtime.begin();                            // first report; returns the bookmarked unit index or -1
  *   runtime.slot(blockId)                       // {load, save} for P2PStore.offline
  *   runtime.visit(unitIndex)                    // bookmark + progress (a learner action)
- *   runtime.status()                            // {progress, completed, unitsDone}
+ *   runtime.status()                            // {progress, completed, unitsDone, certificate...}
+ *   runtime.learner()                           // {name, id} as the LMS gives them
  *   runtime.finish()                            // exit, session time, last commit, Terminate (once)
  *
  * Commits are debounced: at most one per learner action, none while idle. Without an LMS the
@@ -221,7 +222,7 @@
     }
 
     function report() {
-      return State.status(doc, blocks, unitIds, config.grading);
+      return State.status(doc, blocks, unitIds, config.grading, config.certificate);
     }
 
     function sendScoreAndStatus(state) {
@@ -325,6 +326,7 @@
       doc = {v: State.version, b: restored.b || {}, u: restored.u || [], i: restored.i || {}};
       if (restored.c) { doc.c = 1; }
       if (restored.l) { doc.l = restored.l; }
+      if (typeof restored.k === "string") { doc.k = restored.k; }
     }
 
     function readInteractions() {
@@ -415,6 +417,12 @@
         }
       },
       status: function () { return reported; },
+      // Who the LMS says the learner is (the certificate's name): {name, id}, empty without an LMS.
+      learner: function () {
+        return version === "scorm12"
+          ? {name: get("cmi.core.student_name"), id: get("cmi.core.student_id")}
+          : {name: get("cmi.learner_name"), id: get("cmi.learner_id")};
+      },
       saved: function (id) { return doc.b[id] || null; },
       finish: finish,
       document: function () { return JSON.parse(JSON.stringify(doc)); }
