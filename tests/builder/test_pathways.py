@@ -152,6 +152,15 @@ def test_requirements_no_build_can_satisfy_are_refused(tmp_path):
     assert f"{where}:5: rubric 'fac_calibration' is for audience 'facilitator', above level 'participant'" in err
     assert f"{where}:8: rubric 'fac_self_assessment' has no <pass> or <agreement> rule" in err
     assert f"{where}:9: course 'facilitation' has no facilitation_rubric with url_name 'no_such_rubric'" in err
+    # p2p validate and p2p build check the pathway too, with the same located problems.
+    code, out, _ = run("validate", "--courses", root)
+    assert code == 1 and f"{where}:4: level 'participant' requires unknown course 'no_such_course'" in out
+    code, out, _ = run("validate", "--courses", root, "--format", "json")
+    found = {(Path(p["file"]).name, p["line"]) for p in json.loads(out)["pathway_problems"]}
+    # (this pathway has no trainer level, so the facilitation course's trainer sequential is flagged too)
+    assert code == 1 and found == {*(("pathways.xml", line) for line in (4, 5, 8, 9)), ("fac_seq_coaching.xml", 1)}
+    code, _, err = run("build", "--courses", root, "--out", tmp_path / "dist")
+    assert code == 1 and f"{where}:5: rubric 'fac_calibration'" in err and not (tmp_path / "dist").exists()
 
 
 def test_an_audience_that_names_no_level_is_located_in_the_course(tmp_path):
