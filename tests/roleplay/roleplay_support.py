@@ -148,9 +148,11 @@ def set_block_state(block, saved) -> None:
 # -- the course scenarios, route by route ------------------------------------------------------
 
 FACILITATION = ROOT / "courses" / "facilitation" / "scenario_roleplay" / "fac_ortiz_meeting.xml"
-COURSE_SCENARIOS = {"ms_perez": MS_PEREZ, "fac_ortiz_meeting": FACILITATION}
+CONFLICT = ROOT / "courses" / "conflict_resolution" / "scenario_roleplay" / "cr_haddad_services.xml"
+COURSE_SCENARIOS = {"ms_perez": MS_PEREZ, "fac_ortiz_meeting": FACILITATION, "cr_haddad_services": CONFLICT}
+POSSIBLE = {"ms_perez": 35, "fac_ortiz_meeting": 35, "cr_haddad_services": 46}  # each scenario's best route
 
-# One route into every ending of each course scenario, with the points it earns (of 35).
+# One route into every ending of each course scenario, with the points it earns (of POSSIBLE).
 ENDING_ROUTES = {
     "ms_perez": {
         "ending-trusted-partner": (
@@ -205,11 +207,44 @@ ENDING_ROUTES = {
             0,
         ),
     },
+    "cr_haddad_services": {
+        "ending-built-together": (
+            "step-aside ask-what-she-sees reflect-back explain-options help-write reframe-kim ask-brandt "
+            "read-the-notice agree-time strengths-first chart-interests list-options time-to-consider "
+            "full-notice-and-spring her-decision",
+            46,
+        ),
+        "ending-plan-thin-trust": (
+            "step-aside ask-what-she-sees reflect-back discourage help-write reframe-kim ask-brandt skip-the-file "
+            "agree-time strengths-first chart-interests list-options time-to-consider full-notice her-decision",
+            34,
+        ),
+        "ending-minutes-back": (
+            "step-aside ask-what-she-sees reflect-back explain-options help-write reframe-kim ask-brandt "
+            "read-the-notice agree-time strengths-first split-difference amend-and-close",
+            29,
+        ),
+        "ending-mediation": (
+            "step-aside ask-what-she-sees reflect-back explain-options help-write reframe-kim ask-brandt "
+            "read-the-notice agree-time strengths-first let-kim-decide offer-mediation",
+            31,
+        ),
+        "ending-broken-promise": (
+            "step-aside ask-what-she-sees reflect-back explain-options help-write agree-restore ask-brandt "
+            "read-the-notice agree-time strengths-first hold-the-line",
+            20,
+        ),
+        "ending-complaint": (
+            "defend-in-public formal-reply talk-her-out warn-reversal skip-the-file standard-notice data-first "
+            "let-kim-decide see-you-there",
+            0,
+        ),
+    },
 }
 
 
 def ending_routes() -> list[tuple[str, str, list[str], int]]:
-    """(scenario name, ending, route, points earned) for every ending of both course scenarios."""
+    """(scenario name, ending, route, points earned) for every ending of the course scenarios."""
     return [
         (name, ending, route.split(), earned)
         for name, endings in ENDING_ROUTES.items()

@@ -1,4 +1,4 @@
-"""The two course role-plays remember what the learner did: played route by route (every loop-free
+"""The three course role-plays remember what the learner did: played route by route (every loop-free
 route the learner can take, with the conditions applied), the scenes and endings never contradict
 an earlier choice, and the ending's tier follows the score (a 0 % route cannot reach the best)."""
 

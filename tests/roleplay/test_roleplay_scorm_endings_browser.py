@@ -1,4 +1,4 @@
-"""Both course role-plays in their SCORM packages (1.2 and 2004), in Chromium with scorm-again as the
+"""The three course role-plays in their SCORM packages (1.2 and 2004), in Chromium with scorm-again as the
 LMS: every ending played by mouse, Replay between them; the LMS receives one interaction per choice
 played, named <url_name>-<choice id> (the interaction_id of the Open edX tracking events), with the
 result model.py gives, and nothing is refused."""
@@ -9,10 +9,15 @@ from scorm.scorm_helpers import build, launch, lms_folder, stop
 
 from xblocks.roleplay import model
 
-COURSES = {"ms_perez": "cultural_competency", "fac_ortiz_meeting": "facilitation"}
+COURSES = {
+    "ms_perez": "cultural_competency",
+    "fac_ortiz_meeting": "facilitation",
+    "cr_haddad_services": "conflict_resolution",
+}
 UNITS = {
     "ms_perez": "Role-play: From September Conferences to the IEP Meeting",
     "fac_ortiz_meeting": "Role-play: Lucía's IEP Meeting",
+    "cr_haddad_services": "Role-play: Ms. Haddad Is Going to the State",
 }
 RESULTS_12 = {"correct": "correct", "incorrect": "wrong", "neutral": "neutral"}
 
@@ -35,7 +40,7 @@ def test_every_ending_in_scorm(page, static_server, tmp_path, name, version):
         block.locator(".p2p-rp-chart").wait_for()
         title = scenario.scene(ending).title
         assert block.locator(".p2p-rp-scene-title").inner_text().endswith(title)
-        state = {"r": route.split(), "v": None, "n": number + 1, "b": None, "l": None}
+        state = {"r": route.split(), "v": None, "n": number + 1, "b": None, "l": None, "f": None}
         for item in model.report(state, scenario, name)["interactions"]:
             expected.setdefault(item["id"], item["result"])
     cmi = stop(page)

@@ -10,6 +10,7 @@ from lxml import etree
 from roleplay_support import (
     COURSE_SCENARIOS,
     MS_PEREZ,
+    POSSIBLE,
     VECTORS_DIR,
     block_state,
     ending_routes,
@@ -46,9 +47,10 @@ def _init_args(fragment_html: str) -> dict:
 
 
 def test_workbench_scenario_is_the_course_file():
-    [(title, xml), (title2, xml2)] = ScenarioRoleplayBlock.workbench_scenarios()
+    [(title, xml), (title2, xml2), (title3, xml3)] = ScenarioRoleplayBlock.workbench_scenarios()
     assert "Pérez" in title and xml == MS_PEREZ.read_text(encoding="utf-8")
     assert "Lucía" in title2 and xml2 == COURSE_SCENARIOS["fac_ortiz_meeting"].read_text(encoding="utf-8")
+    assert "Haddad" in title3 and xml3 == COURSE_SCENARIOS["cr_haddad_services"].read_text(encoding="utf-8")
 
 
 def test_student_view_renders_frame_and_hands_the_script_its_data(perez_block):
@@ -83,12 +85,12 @@ def test_each_ending_publishes_grade_and_completion(name, ending, route, earned)
     assert [e for e in runtime.events if e[0] in ("grade", "completion")] == []
     status, view = post(runtime, block, "choose", {"choice": route[-1]})
     assert status == 200 and view["scene"] == ending and view["ending"]
-    assert view["earned"] == earned and view["score"] == {"earned": earned, "possible": 35}
+    assert view["earned"] == earned and view["score"] == {"earned": earned, "possible": POSSIBLE[name]}
     assert [e for e in runtime.events if e[0] in ("grade", "completion")] == [
-        ("grade", {"value": earned, "max_value": 35}),
+        ("grade", {"value": earned, "max_value": POSSIBLE[name]}),
         ("completion", {"completion": 1.0}),
     ]
-    assert block.max_score() == 35 and block.weight == 1.0
+    assert block.max_score() == POSSIBLE[name] and block.weight == 1.0
 
 
 def test_replay_publishes_the_kept_score_each_time():
@@ -403,7 +405,7 @@ def test_tracking_events_for_choices_back_restart_and_endings(name, ending, rout
         "ending": ending,
         "tier": scenario.scene(ending).tier,
         "earned": earned,
-        "possible": 35,
+        "possible": POSSIBLE[name],
         "totals": model.route_totals(scenario, route),
         "scored": True,
         "attempt": 1,

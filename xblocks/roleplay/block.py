@@ -30,6 +30,10 @@ REPO_ROOT = XBLOCKS_DIR.parent
 WORKBENCH_SCENARIOS = (
     ("Role-play: Alfredo's IEP meeting with Ms. Pérez", "cultural_competency/scenario_roleplay/ms_perez.xml"),
     ("Role-play: facilitating Lucía's IEP meeting", "facilitation/scenario_roleplay/fac_ortiz_meeting.xml"),
+    (
+        "Role-play: Ms. Haddad and Sami's speech-language services",
+        "conflict_resolution/scenario_roleplay/cr_haddad_services.xml",
+    ),
 )
 EDITOR_SOURCE = "scenario.xml"
 MAX_XML_CHARS = 500_000  # a studio save larger than this is refused, not parsed
