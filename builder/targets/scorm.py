@@ -72,6 +72,14 @@ def package_warnings(course: Course, version: str, sco_per: str) -> list[BuildWa
             "accept only single-SCO packages — build with --sco-per course for those",
         )
     ]
+    if course.certificate is not None:
+        found.append(
+            BuildWarning(
+                package,
+                "no certificate of completion: no page of a package with one SCO per chapter sees the"
+                " whole course's grade — build with --sco-per course to give learners their certificate",
+            )
+        )
     if version == "scorm2004" and chapters_in_order(course):
         found.append(
             BuildWarning(

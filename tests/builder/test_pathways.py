@@ -269,8 +269,8 @@ def package_text(path: Path) -> str:
         return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
 
 
-def page_data(package: Path) -> dict:
-    page = lxml.html.fromstring(zipfile.ZipFile(package).read("index.html"))
+def page_data(package: Path, page_name: str = "index.html") -> dict:
+    page = lxml.html.fromstring(zipfile.ZipFile(package).read(page_name))
     return json.loads(page.get_element_by_id("p2p-data").text)
 
 
@@ -357,6 +357,11 @@ def test_p2p_build_level_option(tmp_path):
     args = ("build", "facilitation", "--courses", COURSES_DIR, "--target", "scorm12", "--level", "trainer")
     code, _, err = run(*args, "--strict", "--out", tmp_path / "strict")
     assert code == 0 and "note: facilitation-trainer-scorm12: fac_trainer_assessment left out" in err, err
+    # One SCO per chapter: no page sees the whole course, so no certificate, and the build says so.
+    code, _, err = run(*args, "--sco-per", "chapter", "--out", tmp_path / "chapters")
+    assert code == 0 and "warning: facilitation-trainer-scorm12: no certificate of completion" in err
+    data = page_data(tmp_path / "chapters" / "facilitation-trainer-scorm12.zip", "chapter-01.html")
+    assert data["certificate"] is None
     # A course from outside --courses is built whole, and --level is refused without a pathway.
     code, _, err = run(
         "build",
