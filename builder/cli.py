@@ -415,7 +415,12 @@ def pathway_command(courses_dir: Path, output_format: str) -> None:
         return
     rows = [("level", "builds on", "requires", "PD hours", "est. self-paced time")]
     for level in pathways.levels:
-        needs = [f"{r.course} ≥ {r.min_grade:.0%}" for r in level.courses]
+        shared = len(level.courses) > 1  # each course's certificate states its share of the hours
+        needs = [
+            f"{r.course} ≥ {r.min_grade:.0%}"
+            + (f" ({pathways_module.pd_hours(pathways, level.id, r.course):g} h)" if shared else "")
+            for r in level.courses
+        ]
         needs += [f"{r.block} ({r.course}) met" for r in level.rubrics]
         estimate = minutes[level.id]
         rows.append((level.id, level.builds_on or "—", ", ".join(needs), f"{level.pd_hours:g}", f"{estimate} min"))

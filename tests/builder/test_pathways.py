@@ -178,14 +178,14 @@ def test_p2p_pathway_prints_the_levels_as_a_table_and_as_json():
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0].split()[:3] == ["level", "builds", "on"]
-    assert lines[1].startswith("participant ") and "conflict_resolution ≥ 80%" in lines[1]
+    assert lines[1].startswith("participant ") and "conflict_resolution ≥ 80% (3 h)" in lines[1]
     assert lines[2].startswith("facilitator ") and "fac_calibration (facilitation) met" in lines[2]
     code, out, _ = run("pathway", "--courses", COURSES_DIR, "--format", "json")
     document = json.loads(out)
     assert [level["id"] for level in document["levels"]] == ["participant", "facilitator", "trainer"]
     participant = document["levels"][0]
-    assert participant["courses"][0] == {"course": "conflict_resolution", "min_grade": 0.8, "pd_hours": 1.25}
-    assert document["levels"][1]["courses"] == [{"course": "facilitation", "min_grade": 0.7, "pd_hours": 2}]
+    assert participant["courses"][0] == {"course": "conflict_resolution", "min_grade": 0.8, "pd_hours": 3}
+    assert document["levels"][1]["courses"] == [{"course": "facilitation", "min_grade": 0.7, "pd_hours": 3}]
     # The estimate counts the participant's two courses, read and written at a study pace.
     assert participant["estimated_minutes"] > 60
 
@@ -256,6 +256,8 @@ def test_the_open_edx_export_maps_levels_to_a_cohort_content_group_partition(tmp
     assert welcome.get("group_access") is None
     reloaded, problems = load_course(export)
     assert problems == []
+    # The certificate configuration comes back with the policy, as the platform's importer reads it.
+    assert reloaded.course_policy()["certificates"] == grouped.course_policy()["certificates"]
     assert {c.url_name: c.attrs.get("group_access") for c in reloaded.components()}["fac_calibration_intro"] == (
         page.get("group_access")
     )
@@ -318,7 +320,10 @@ def test_p2p_build_writes_one_package_per_level_with_its_content_and_mastery(tmp
             if level == "facilitator"
             else {"fac_calibration": True, "fac_trainer_assessment": False}
         )
-        assert (data["certificate"]["min_grade"], data["certificate"]["hours"]) == (mark, 2)
+        assert (data["certificate"]["min_grade"], data["certificate"]["hours"]) == (
+            mark,
+            3 if level == "facilitator" else 2,
+        )
     # One Open edX course for every level: the trainer sequential is in it, behind the trainer group.
     with tarfile.open(tmp_path / "facilitation-olx.tar.gz") as archive:
         sequential = etree.fromstring(archive.extractfile("course/sequential/fac_seq_coaching.xml").read())
@@ -334,7 +339,7 @@ def test_p2p_build_writes_one_package_per_level_with_its_content_and_mastery(tmp
     assert certificate["course_title"] == "Facilitating IEP Meetings"
     assert certificate["description"] == (
         "The learner has completed Facilitating IEP Meetings at the Facilitator level of the P2P"
-        " trainer-of-trainers pathway, for 2 professional-development hours."
+        " trainer-of-trainers pathway, for 3 professional-development hours."
     )
     assert policy["course/2026"]["cert_html_view_enabled"] is True
     with tarfile.open(tmp_path / "facilitation-olx.tar.gz") as archive:
