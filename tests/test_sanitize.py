@@ -137,3 +137,24 @@ def test_a_problems_text_is_escaped_xml_text_and_sanitized():
     label = problem.content["items"][0]["label"]
     assert label.startswith("Is 3 &lt; 4? &lt;img src=x onerror=alert(1)&gt;")
     assert "<img" not in label and "onerror" not in label.replace("&lt;img src=x onerror=alert(1)&gt;", "")
+
+
+def test_a_rubric_samples_hidden_markup_does_not_reach_the_workbench_page_through_olx_or_the_editor():
+    import json
+
+    import webob
+    from support.workbench import RecordingRuntime
+
+    hostile = HOSTILE_SAMPLE_RUBRIC.read_text()
+    through_olx = RecordingRuntime("author").parse_xml_string(hostile)
+    self_check = ROOT / "xblocks" / "rubric" / "templates" / "scenarios" / "self_check.xml"
+    through_editor = RecordingRuntime("author").parse_xml_string(self_check.read_text())  # then edited
+    runtime = RecordingRuntime("staff_author")
+    editor = runtime.get_block(through_editor)
+    request = webob.Request.blank("/", method="POST", body=json.dumps({"olx": hostile}).encode())
+    assert runtime.handle(editor, "studio_submit", request).status_code == 200
+    for usage_id in (through_olx, through_editor):
+        html = RecordingRuntime("learner").get_block(usage_id).render("student_view").body_html()
+        sample = html[html.index("p2p-rubric__sample-body") :]
+        assert "drafted with the parent." in sample and "for questions." in sample
+        assert not re.search(r"<(img|svg)\b|onerror|onload|<\?", sample), sample[:600]

@@ -11,11 +11,23 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import Path
 from urllib.parse import unquote
+
+from lxml import etree
 
 from builder.course import Component, Course
 from xblocks.common.problems import Problem
 from xblocks.common.sanitize import sanitize
+
+# What the player page allows (a <meta> in sco.html): its own script file, nothing inline, no plugins,
+# frames, <base> or form posts. 'file:' lets a package opened from disk (no LMS) run its script.
+PLAYER_CSP = "script-src 'self' file:; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'"
+# ... and what a course's own HTML document (a handout in static/) may do once packaged: no script at
+# all. It opens in the LMS's frame or a tab of the same origin as the player, within reach of the LMS API.
+DOCUMENT_CSP = "script-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'"
+_HEAD = re.compile(rb"<head\b[^>]*>", re.I)
+_DOCTYPE = re.compile(rb"\A\s*(?:\xef\xbb\xbf)?\s*<!doctype[^>]*>", re.I)
 
 # src/href/poster/data attributes of author HTML that point into the course's static folder.
 _STATIC_REF = re.compile(r"""(\b(?:src|href|poster|data)\s*=\s*["'])/?static/([^"'?#]+)""", re.I)
@@ -85,3 +97,49 @@ def use_static(
         return clean
     statics.add(clean)
     return clean
+
+
+def packaged_static(course: Course, name: str, problems: list[Problem]) -> Path | bytes:
+    """A course static file as a package holds it. An HTML document gets a Content-Security-Policy that
+    runs no script; an SVG that would run code (opened as a page, it can) is refused, located."""
+    path = course.folder / "static" / name
+    suffix = posixpath.splitext(name)[1].lower()
+    if suffix in (".html", ".htm", ".xhtml"):
+        data = path.read_bytes()
+        meta = f'<meta http-equiv="Content-Security-Policy" content="{DOCUMENT_CSP}">'.encode()
+        after = _HEAD.search(data) or _DOCTYPE.match(data)  # in <head>, or where the parser opens it
+        at = after.end() if after else 0
+        return data[:at] + meta + data[at:]
+    if suffix == ".svg":
+        problems.extend(svg_code(path, f"static/{name}"))
+    return path
+
+
+def svg_code(path: Path, name: str) -> list[Problem]:
+    """What in an SVG file would run code when it is opened: <script>, handlers, javascript: links."""
+    try:
+        tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except (etree.XMLSyntaxError, OSError) as error:
+        return [Problem(str(path), None, f"{name} is not a readable SVG file ({error})", "export the SVG again")]
+    found = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        what = [f"<{local}>"] if local in ("script", "foreignObject", "iframe", "embed", "object") else []
+        for attribute, value in element.attrib.items():
+            attribute = etree.QName(attribute).localname
+            if attribute.lower().startswith("on"):
+                what.append(f"{attribute}=")
+            elif attribute == "href" and re.sub(r"[\x00-\x20]", "", value).lower().startswith(("javascript:", "data:")):
+                what.append(f'href="{value.strip()[:11]}..."')
+        found += [
+            Problem(
+                str(path),
+                element.sourceline,
+                f"{name} holds {item}, which runs code when the SVG is opened; a package does not allow it",
+                "remove it from the SVG (an image needs no script)",
+            )
+            for item in what
+        ]
+    return found

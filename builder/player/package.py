@@ -23,7 +23,7 @@ from builder.build import BuildError
 from builder.course import Chapter, Course
 from builder.grading import grading_outline, grading_policy
 from builder.player.blocks import playability_problems, render_block
-from builder.player.html import offline_html
+from builder.player.html import PLAYER_CSP, offline_html, packaged_static
 from xblocks.common.i18n import normalize_language, script_catalogue
 from xblocks.common.kind import kind, known, template_name
 from xblocks.common.problems import Problem
@@ -123,7 +123,7 @@ def build_player(course: Course, runtime: Runtime, pages: list[Page], package_id
         html, statics = _render_page(course, page, runtime, package_id, lang, problems)
         files[page.href] = html.encode("utf-8")
         for name in statics:
-            files[f"static/{name}"] = course.folder / "static" / name
+            files[f"static/{name}"] = packaged_static(course, name, problems)
         page_files[page.href] = (page.href, *(f"static/{name}" for name in statics))
     if problems:
         raise BuildError(sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.message)))
@@ -228,6 +228,7 @@ def _render_page(
         scripts=[BUNDLE_SCRIPT],
         styles=[BUNDLE_STYLE],
         data=data,
+        content_security_policy=PLAYER_CSP,
     )
     return html, sorted(statics)
 
