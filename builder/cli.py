@@ -330,7 +330,7 @@ def publish_command(
         if bool(packages) == bool(course_names):
             raise cloud.SetupError(
                 "give PACKAGE.zip files or --course NAME, not both and not neither"
-                " — e.g. p2p publish dist/facilitation-scorm2004.zip"
+                " — e.g. p2p publish dist/facilitation-facilitator-scorm2004.zip"
             )
         credentials = None if dry_run else cloud.credentials_from(os.environ, allow_http)
         with tempfile.TemporaryDirectory(prefix="p2p-publish-") as workdir:

@@ -318,7 +318,7 @@ def test_usage_errors(env, tmp_path):
         assert code == 2
         assert err == (
             "p2p: give PACKAGE.zip files or --course NAME, not both and not neither — e.g. p2p publish"
-            " dist/facilitation-scorm2004.zip\n"
+            " dist/facilitation-facilitator-scorm2004.zip\n"
         )
     code, _, err = run("--course", "no_such_course", "--courses", tmp_path)
     assert code == 2 and "course folder 'no_such_course' not found" in err
