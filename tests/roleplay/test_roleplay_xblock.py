@@ -59,7 +59,7 @@ def test_student_view_renders_frame_and_hands_the_script_its_data(perez_block):
     assert "Building trust with Ms. Pérez" in html and "Who is who" in html and 'role="status"' in html
     assert "data-init='P2PRoleplayInit'" in html
     args = _init_args(html)
-    assert set(args) == {"content", "state", "i18n", "lang"}
+    assert set(args) == {"content", "state", "i18n", "lang", "csrf_cookie"} and args["csrf_cookie"] == "csrftoken"
     assert args["content"] == model.view_content(block.scenario)
     assert args["state"]["scene"] == "fall-conferences" and args["lang"] == "en" and args["i18n"] == {}
     fragment = block.student_view()
@@ -193,20 +193,25 @@ def test_resume_after_the_author_removes_a_scene(perez_block):
     assert status == 200 and view["scene"] == "meeting-logistics"
 
 
-def test_studio_view_shows_the_xml_and_validates_live(perez_block):
-    runtime, usage_id, block = perez_block
+@pytest.fixture
+def perez_for_author():
+    return _new_block(MS_PEREZ.read_text(encoding="utf-8"), user="staff-author")
+
+
+def test_studio_view_shows_the_xml_and_validates_live(perez_for_author):
+    runtime, usage_id, block = perez_for_author
     html = runtime.render(block, "studio_view").body_html()
     assert "Scenario (XML)" in html and "No problems found." in html and "&lt;scenario_roleplay" in html
     broken = block.data.replace('next="first-contact"', 'next="first-kontakt"', 1)
-    status, body = post(runtime, block, "validate", {"xml": broken})
+    status, body = post(runtime, block, "check_content", {"xml": broken})
     assert status == 200 and body["valid"] is False
     line = broken[: broken.index("first-kontakt")].count("\n") + 1
     assert any(p["line"] == line and "unknown scene 'first-kontakt'" in p["message"] for p in body["problems"])
     assert body["problems"][0]["text"].startswith("scenario.xml:")
 
 
-def test_studio_submit_refuses_invalid_content_whole(perez_block):
-    runtime, usage_id, block = perez_block
+def test_studio_submit_refuses_invalid_content_whole(perez_for_author):
+    runtime, usage_id, block = perez_for_author
     before = block.data
     status, body = post(runtime, block, "studio_submit", {"xml": before.replace("</scenario_roleplay>", "")})
     assert status == 400 and "The scenario was not saved:" in body["error"] and "not well-formed" in body["error"]
@@ -216,14 +221,14 @@ def test_studio_submit_refuses_invalid_content_whole(perez_block):
     assert status == 400 and "unknown attribute 'colour'" in body["error"]
     half_a_character = {"xml": before.replace("</scenario_roleplay>", "\ud800</scenario_roleplay>")}
     for payload in ({}, {"xml": 5}, {"xml": "x" * 600_000}, half_a_character):
-        for handler in ("studio_submit", "validate"):
+        for handler in ("studio_submit", "check_content"):
             status, body = post(runtime, block, handler, payload)
             assert status == 400, (handler, str(payload)[:40])
     assert WorkbenchRuntime("learner").get_block(usage_id).data == before
 
 
-def test_studio_submit_saves_valid_content(perez_block):
-    runtime, usage_id, block = perez_block
+def test_studio_submit_saves_valid_content(perez_for_author):
+    runtime, usage_id, block = perez_for_author
     xml = block.data.replace('display_name="Role-play: Building trust', 'display_name="Practice: Building trust')
     status, body = post(runtime, block, "studio_submit", {"xml": xml})
     assert status == 200 and body["display_name"].startswith("Practice: Building trust")
@@ -238,10 +243,10 @@ def _with_unread_flag(xml: str) -> tuple[str, int]:
     return xml, xml[: xml.index('<flag id="noted"/>')].count("\n") + 1
 
 
-def test_the_editor_shows_warnings_and_saves_anyway(perez_block):
-    runtime, usage_id, block = perez_block
+def test_the_editor_shows_warnings_and_saves_anyway(perez_for_author):
+    runtime, usage_id, block = perez_for_author
     xml, line = _with_unread_flag(block.data)
-    status, body = post(runtime, block, "validate", {"xml": xml})
+    status, body = post(runtime, block, "check_content", {"xml": xml})
     assert status == 200 and body["valid"] is True and body["problems"] == []
     assert [(w["line"], w["text"]) for w in body["warnings"]] == [
         (
@@ -257,7 +262,7 @@ def test_the_editor_shows_warnings_and_saves_anyway(perez_block):
         html = runtime.render(block, "studio_view").body_html()
     assert "Advertencias (el escenario se puede guardar igualmente): 1" in html
     # A clean scenario has no warnings.
-    status, body = post(runtime, block, "validate", {"xml": MS_PEREZ.read_text(encoding="utf-8")})
+    status, body = post(runtime, block, "check_content", {"xml": MS_PEREZ.read_text(encoding="utf-8")})
     assert body["warnings"] == []
 
 

@@ -514,9 +514,9 @@ def test_studio_editor_lists_located_problems(page, workbench_server):
     assert '<sample id="annual_review"' in olx.input_value()
     olx.fill(olx.input_value().replace('min_adjacent="100"', 'min_adjacent="120"'))
     editor.get_by_role("button", name="Save").click()
-    editor.locator(".p2p-rubric-studio__list li").first.wait_for()
-    assert editor.locator(".p2p-rubric-studio__summary").inner_text() == "The rubric was not saved:"
-    problem = editor.locator(".p2p-rubric-studio__list li").first.inner_text()
+    editor.locator("[data-role=list] li").first.wait_for()
+    assert editor.locator("[data-role=status]").inner_text() == "The rubric was not saved:"
+    problem = editor.locator("[data-role=list] li").first.inner_text()
     assert re.match(r"rubric \(Studio editor\):\d+: min_adjacent '120' is not a percentage", problem)
     assert olx.get_attribute("aria-invalid") == "true"
     assert axe_violations(page, ".p2p-rubric-studio") == []

@@ -422,23 +422,23 @@ def test_studio_editor_saves_valid_olx_and_refuses_broken_olx_whole():
     assert "Rubric (OLX)" in html and "&lt;criterion id=&#34;agenda&#34;" in html
     before = block.definition
     broken = (Path(__file__).resolve().parent / "data" / "broken" / "missing_descriptor.xml").read_text()
-    status, body = call(runtime, block, "studio_submit", {"olx": broken})
+    status, body = call(runtime, block, "studio_submit", {"xml": broken})
     assert status == 400
     assert body["error"].split("\n") == [
         "The rubric was not saved:",
         "rubric (Studio editor):8: criterion 'family_voice' has no descriptor for level(s): proficient — "
         'add <descriptor level="...">...</descriptor> for every level',
     ]
-    status, body = call(runtime, block, "studio_submit", {"olx": "<facilitation_rubric mode='self'>\n<level"})
+    status, body = call(runtime, block, "studio_submit", {"xml": "<facilitation_rubric mode='self'>\n<level"})
     assert status == 400 and "rubric (Studio editor):2:" in body["error"]
     half_a_character = scenario("self_check.xml").replace("</prompt>", "\udc00</prompt>")
-    status, body = call(runtime, block, "studio_submit", {"olx": half_a_character})
+    status, body = call(runtime, block, "studio_submit", {"xml": half_a_character})
     assert status == 400 and "half of a character" in body["error"]  # JSON can carry it; no XML file can
     assert as_user(usage_id, "staff_author")[1].definition == before  # nothing saved
     edited = scenario("self_check.xml").replace(
         'display_name="Self-check: facilitating an IEP meeting"', 'display_name="After the meeting: self-check"'
     )
-    status, body = call(runtime, block, "studio_submit", {"olx": edited})
+    status, body = call(runtime, block, "studio_submit", {"xml": edited})
     assert (status, body) == (200, {"saved": True, "display_name": "After the meeting: self-check"})
     _runtime, again = as_user(usage_id, "learner-after-edit")
     assert again.display_name == "After the meeting: self-check"
@@ -454,7 +454,7 @@ def test_a_block_added_in_studio_starts_from_the_example_and_exports_without_a_f
     block = runtime.construct_xblock(model.TAG, ScopeIds("staff_author", model.TAG, definition_id, usage_id))
     assert block.definition == ""
     assert "Agenda and shared agreements" in block.student_view().body_html()
-    assert block._content()["id"] == block._block_id()
+    assert block._content()["id"] == block.content_id
     out = io.BytesIO()
     runtime.export_to_xml(block, out)
     assert b"facilitation_self_check" not in out.getvalue()  # the runtime, not the example, names the block

@@ -20,6 +20,12 @@ DEFAULT_LANGUAGE = "en"
 SUPPORTED_LANGUAGES = ("en", "es")
 
 
+def _(text: str) -> str:
+    """Marks an interface string (tests/test_translations.py finds it); it is translated where it is
+    shown, with `gettext(text, lang)` in the user's language, never at import time."""
+    return text
+
+
 def normalize_language(code: str | None) -> str:
     """'es-419', 'es_MX', 'ES' -> 'es'; anything unsupported -> 'en'."""
     base = (code or "").replace("_", "-").split("-")[0].lower()

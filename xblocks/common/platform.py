@@ -58,6 +58,31 @@ def user_is_staff(block) -> bool:
     return str(workbench_id or "").startswith("staff")
 
 
+def can_edit_content(block) -> bool:
+    """May the current user change this block's content (Studio's editor)? Studio's own handler view
+    gives the block a `studio_user_permissions` service (cms/djangoapps/contentstore/utils.py,
+    load_services_for_studio) whose can_write is the course author check, while its user service
+    there does not say staff; elsewhere (the LMS, the workbench) course staff may."""
+    permissions = (
+        block.runtime.service(block, "studio_user_permissions")
+        if _has_service(block, "studio_user_permissions")
+        else None
+    )
+    if permissions is not None:
+        return bool(permissions.can_write(block.scope_ids.usage_id.course_key))
+    return user_is_staff(block)
+
+
+def csrf_cookie_name() -> str:
+    """The cookie Django keeps the CSRF token in (operators can rename it: CSRF_COOKIE_NAME)."""
+    try:
+        from django.conf import settings
+
+        return str(getattr(settings, "CSRF_COOKIE_NAME", "csrftoken") or "csrftoken")
+    except Exception:  # no Django, or Django not configured
+        return "csrftoken"
+
+
 def course_key(block) -> str:
     """The block's course id as text (Open edX usage keys carry it; the workbench has one: 'workbench')."""
     course = getattr(block.scope_ids.usage_id, "course_key", None) or getattr(block.runtime, "course_id", None)

@@ -1,81 +1,53 @@
 """The reflection_journal XBlock (Open edX and the xblock-sdk workbench).
 
-The rules live in `model.py` (twin of `P2PJournal.rules` in journal.js); this file stores state,
-answers the JSON handlers, publishes completion, grade and tracking events, and serves the staff view.
+The rules live in `model.py` (twin of `P2PJournal.rules` in journal.js); the shared base (`P2PBlock`)
+stores, parses, exports, renders and edits the content; this file keeps the learner's journal, answers
+the journal's handlers, publishes completion, grade and tracking events, and serves the staff view.
 """
 
 from __future__ import annotations
 
-import re
+from xblock.fields import Dict, Scope, String
 
-from web_fragments.fragment import Fragment
-from webob import Response
-from xblock.core import XBlock
-from xblock.fields import Boolean, Dict, Integer, List, Scope, String
-
-from xblocks.common.handlers import csv_response, json_body, json_response, utc_now
-from xblocks.common.i18n import script_catalogue
+from xblocks.common.base import P2PBlock, _, json_handler, rule_handler
+from xblocks.common.handlers import csv_response, utc_now
 from xblocks.common.kind import BlockKind
-from xblocks.common.platform import (
-    add_platform_attributes,
-    anonymous_user_id,
-    course_key,
-    current_language,
-    student_item,
-    take_platform_attributes,
-    user_is_staff,
-    username,
-)
-from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
+from xblocks.common.platform import anonymous_user_id, course_key, student_item, username
+from xblocks.common.rendering import XBLOCKS_DIR
+from xblocks.common.rules import Refused
 
 from . import model
 
-SCRIPT = XBLOCKS_DIR / "journal" / "static" / "journal.js"
 MAX_REQUEST_BYTES = 100_000  # a full 10,000-character entry as escaped JSON fits with room to spare
 STAFF_CSV_COLUMNS = ("username", "prompt_id", "prompt", "words", "submitted_at", "text")
+ONLY_STAFF = _("Only course staff can read shared entries.")
+
+# A journal added in Studio starts from this, which the author then rewrites.
+STARTER_JOURNAL = """<reflection_journal display_name="Pause and reflect">
+  <prompt id="reflection">What stood out for you here, and what will you try with the families you work with?</prompt>
+</reflection_journal>"""
 
 
-def _(text: str) -> str:
-    """Marks strings for translation (display names and help are shown in Studio)."""
-    return text
-
-
-@XBlock.wants("user")
-class ReflectionJournalBlock(XBlock):
+class ReflectionJournalBlock(P2PBlock):
     """Private reflection prompts with autosave, versions and a whole-course journal."""
 
     block_kind = BlockKind(
         tag=model.TAG, model=model, folder=XBLOCKS_DIR / "journal", name="journal", global_name="P2PJournal"
     )
+    content_field = "definition"
+    model_attributes = model.BLOCK_ATTRIBUTES + model.COURSE_ATTRIBUTES
+    editor_source = "journal (Studio editor)"
+    starter = STARTER_JOURNAL
+    studio_label = _("Journal (OLX)")
+    studio_help = _(
+        "The prompts, with optional guidance, a section, a minimum of words and points. It is saved only when it has no problems."
+    )
+    not_saved = _("The journal was not saved:")
+    max_request_bytes = MAX_REQUEST_BYTES
 
     display_name = String(display_name=_("Display name"), default=model.DEFAULT_DISPLAY_NAME, scope=Scope.settings)
-    section = String(
-        display_name=_("Journal section"),
-        default="",
-        scope=Scope.content,
-        help=_("The heading this block's entries appear under in the learner's journal."),
-    )
-    guidance = String(default="", scope=Scope.content)
-    min_words = Integer(display_name=_("Minimum words"), default=0, scope=Scope.content)
-    points = Integer(
-        display_name=_("Points"),
-        default=0,
-        scope=Scope.settings,
-        help=_("0: not graded. Otherwise the points for complete entries."),
-    )
-    shared_with_staff = Boolean(default=False, scope=Scope.content)
-    prompts = List(
-        default=[
-            {
-                "id": "reflection",
-                "shared_with_staff": False,
-                "text": "What stood out for you here, and what will you try with the families you work with?",
-            }
-        ],
-        scope=Scope.content,
-    )
-    url_name = String(default="", scope=Scope.content)
-    lang = String(default="en", scope=Scope.content)  # the language of the prompts, not of the interface
+    # The authored OLX (without url_name: the runtime names the block); see docs/journal.md.
+    definition = String(default="", scope=Scope.content)
 
     # Scope.preferences is one value per learner shared by every block of this type, so any
     # journal block can show the learner's whole journal (user_state is visible only to its own
@@ -90,65 +62,21 @@ class ReflectionJournalBlock(XBlock):
     def has_score(self):
         return bool(self.points)
 
+    @property
+    def points(self) -> int:
+        found = self.parsed().model
+        return found.points if found else 0
+
     def max_score(self):
         return self.points or None
 
-    # ------------------------------------------------------------ OLX
-
-    @classmethod
-    def parse_xml(cls, node, runtime, keys):
-        source = node.getroottree().docinfo.URL or model.TAG
-        block = runtime.construct_xblock_from_class(cls, keys)
-        own = take_platform_attributes(block, node, model.BLOCK_ATTRIBUTES + model.COURSE_ATTRIBUTES)
-        journal, problems = model.parse(own, source)
-        if problems:
-            raise ValueError("\n".join(str(p) for p in problems))
-        block._set_model(journal)
-        return block
-
-    def add_xml_to_node(self, node):
-        element = model.serialize(self.model())
-        node.tag = element.tag
-        node.attrib.update(element.attrib)
-        node.text = element.text
-        for child in element:
-            node.append(child)
-        add_platform_attributes(self, node, model.BLOCK_ATTRIBUTES + model.COURSE_ATTRIBUTES)
-
-    def _set_model(self, journal: model.Journal):
-        self.display_name = journal.display_name
-        self.section = journal.section
-        self.guidance = journal.guidance
-        self.min_words = journal.min_words
-        self.points = journal.points
-        self.shared_with_staff = journal.shared_with_staff
-        self.url_name = journal.url_name
-        self.lang = journal.lang
-        self.prompts = [{"id": p.id, "text": p.text, "shared_with_staff": p.shared_with_staff} for p in journal.prompts]
-
     def model(self) -> model.Journal:
-        return model.Journal(
-            tuple(model.Prompt(p["id"], p["text"], bool(p["shared_with_staff"])) for p in self.prompts),
-            self.display_name,
-            self.section,
-            self.guidance,
-            self.min_words,
-            self.points,
-            self.shared_with_staff,
-            self.url_name,
-            self.lang or "en",
-        )
+        return self.content_model()
 
-    # ------------------------------------------------------------ identity and state
-
-    def _block_id(self) -> str:
-        return re.sub(r"[^A-Za-z0-9_-]", "_", str(self.scope_ids.usage_id))
+    # ------------------------------------------------------------ state
 
     def _content(self) -> dict:
-        content = model.view_content(self.model())
-        # Open edX usage keys carry the url_name as block_id; the workbench's ids are only unique.
-        content["id"] = content["id"] or str(getattr(self.scope_ids.usage_id, "block_id", "") or self._block_id())
-        return content
+        return self.view_content(self.content_model())
 
     def _record(self) -> dict:
         return (self.journals.get(course_key(self)) or {}).get(str(self.scope_ids.usage_id)) or {}
@@ -186,54 +114,26 @@ class ReflectionJournalBlock(XBlock):
                 items += model.journal_entries(model.restore(record.get("state"), content), content)
         return items
 
-    # ------------------------------------------------------------ views
+    # ------------------------------------------------------------ view
 
-    def student_view(self, context=None):
-        lang = current_language()
-        content = self._content()
-        block_id = self._block_id()
-        html = render(
-            "journal/templates/student_view.html", lang, block_id=block_id, content=content, asset_url=lambda name: name
-        )
-        fragment = Fragment(html)
-        fragment.add_css(static_text("journal/static/journal.css"))
-        fragment.add_javascript(static_text("common/static/p2p-store.js"))
-        fragment.add_javascript(static_text("journal/static/journal.js"))
-        data = {
-            "content": content,
+    def view_data(self, found, content: dict) -> dict:
+        return {
             "state": model.view_state(self._state(content), content),
-            "i18n": script_catalogue(lang, SCRIPT),
-            "lang": lang,
-            "staff": user_is_staff(self) and any(p["shared_with_staff"] for p in content["prompts"]),
+            "staff": self.is_staff() and any(p["shared_with_staff"] for p in content["prompts"]),
         }
-        # The runtime writes init args into a <script> element with plain json.dumps, where learner
-        # text containing "</script>" would end the element; this string has no "<" at all.
-        fragment.initialize_js("P2PJournalInit", {"json": str(environment(lang).filters["script_json"](data))})
-        return fragment
 
     # ------------------------------------------------------------ learner handlers
 
-    def _run(self, request, handler: str) -> Response:
-        if request.method != "POST":
-            return json_response({"error": "use POST"}, 405)
-        if len(request.body) > MAX_REQUEST_BYTES * (len(self.prompts) if handler == "save_drafts" else 1):
-            return json_response({"error": "request too large"}, 400)
-        try:
-            payload = json_body(request.body)
-        except ValueError:
-            return json_response({"error": "the request is not JSON"}, 400)
+    def run_rule(self, handler: str, payload) -> dict:
         content = self._content()
         state = self._state(content)
         sent = None
-        try:
-            if handler == "save_drafts":
-                payload, sent = self._newer_drafts(payload, content)
-            if sent is not None and not payload["drafts"]:
-                new_state, response = state, {}  # every draft asked about was overtaken already
-            else:
-                new_state, response = model.apply(handler, state, payload, content, utc_now())
-        except model.Refused as refused:
-            return json_response({"error": refused.message}, refused.status)
+        if handler == "save_drafts":
+            payload, sent = self._newer_drafts(payload, content)
+        if sent is not None and not payload["drafts"]:
+            new_state, response = state, {}  # every draft asked about was overtaken already
+        else:
+            new_state, response = model.apply(handler, state, payload, content, utc_now())
         if sent is not None:
             # Answer every prompt asked about, also those whose save was overtaken by a newer one.
             response = {
@@ -249,15 +149,7 @@ class ReflectionJournalBlock(XBlock):
             self._store(new_state, content, sent)
         if handler == "submit":
             self._after_submit(new_state, state, response, content)
-        return json_response(response)
-
-    @XBlock.handler
-    def state(self, request, suffix=""):
-        return self._run(request, "state")
-
-    @XBlock.handler
-    def save_draft(self, request, suffix=""):
-        return self._run(request, "save_draft")
+        return response
 
     def _newer_drafts(self, payload, content: dict):
         """The page's leave-time save and an autosave it overtook may arrive in either order: a draft
@@ -279,17 +171,14 @@ class ReflectionJournalBlock(XBlock):
         marks = {item["prompt_id"]: [page, seq] for item in newer}
         return dict(payload, drafts=newer), {"asked": payload["drafts"], "marks": marks}
 
-    @XBlock.handler
-    def save_drafts(self, request, suffix=""):
-        return self._run(request, "save_drafts")
-
-    @XBlock.handler
-    def submit(self, request, suffix=""):
-        return self._run(request, "submit")
-
-    @XBlock.handler
-    def journal(self, request, suffix=""):
-        return self._run(request, "journal")
+    state = rule_handler("state")
+    save_draft = rule_handler("save_draft")
+    # A leave-time save carries every prompt's draft.
+    save_drafts = rule_handler(
+        "save_drafts", max_bytes=lambda block: MAX_REQUEST_BYTES * max(1, len(block._content()["prompts"]))
+    )
+    submit = rule_handler("submit")
+    journal = rule_handler("journal")
 
     def _after_submit(self, new_state: dict, old_state: dict, response: dict, content: dict) -> None:
         prompt = next(p for p in content["prompts"] if p["id"] == response["prompt_id"])
@@ -354,43 +243,26 @@ class ReflectionJournalBlock(XBlock):
                     )
         return sorted(rows, key=lambda r: (r["prompt_id"], r["username"]))
 
-    @staticmethod
-    def _requested_prompt(request):
-        """The prompt a staff request names, in the query string or a JSON body (None: all shared)."""
-        if "prompt_id" in request.GET:
-            return request.GET["prompt_id"]
-        try:
-            body = json_body(request.body) if len(request.body) <= MAX_REQUEST_BYTES else {}
-        except ValueError:
-            body = {}
-        return body.get("prompt_id") if isinstance(body, dict) else None
+    def _shared_prompt(self, payload, request, content: dict) -> str | None:
+        """The shared prompt a staff request names, in the query string or the JSON body (None: all)."""
+        prompt_id = request.GET.get("prompt_id") or (payload.get("prompt_id") if isinstance(payload, dict) else None)
+        if prompt_id is None:
+            return None
+        prompt = next((p for p in content["prompts"] if p["id"] == prompt_id), None)
+        if prompt is None or not prompt["shared_with_staff"]:
+            raise Refused(_("This prompt is private: its entries are for the learner alone."), 403)
+        return prompt_id
 
-    def _staff_refusal(self, request, content: dict) -> Response | None:
-        if not user_is_staff(self):
-            return json_response({"error": "only course staff can read shared entries"}, 403)
-        prompt_id = self._requested_prompt(request)
-        if prompt_id is not None:
-            prompt = next((p for p in content["prompts"] if p["id"] == prompt_id), None)
-            if prompt is None or not prompt["shared_with_staff"]:
-                return json_response({"error": "this prompt is private: its entries are for the learner alone"}, 403)
-        return None
-
-    @XBlock.handler
-    def staff_entries(self, request, suffix=""):
+    @json_handler(requires="staff", refusal=ONLY_STAFF, methods=("GET", "POST"))
+    def staff_entries(self, payload, request):
         content = self._content()
-        refusal = self._staff_refusal(request, content)
-        if refusal:
-            return refusal
-        prompt_id = self._requested_prompt(request)
-        rows = [r for r in self._shared_rows(content) if prompt_id is None or r["prompt_id"] == prompt_id]
-        return json_response({"rows": rows})
+        prompt_id = self._shared_prompt(payload, request, content)
+        return {"rows": [r for r in self._shared_rows(content) if prompt_id is None or r["prompt_id"] == prompt_id]}
 
-    @XBlock.handler
-    def staff_csv(self, request, suffix=""):
+    @json_handler(requires="staff", refusal=ONLY_STAFF, methods=("GET", "POST"))
+    def staff_csv(self, payload, request):
         content = self._content()
-        refusal = self._staff_refusal(request, content)
-        if refusal:
-            return refusal
+        self._shared_prompt(payload, request, content)
         rows = ([row[column] for column in STAFF_CSV_COLUMNS] for row in self._shared_rows(content))
         return csv_response(STAFF_CSV_COLUMNS, rows, f"{content['id']}-shared-entries.csv")
 

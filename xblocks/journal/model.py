@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from xblocks.common.problems import Problem, located
+from xblocks.common.rules import Refused
 
 TAG = "reflection_journal"
 MAX_ENTRY_CHARS = 10_000  # per entry, counted in Unicode code points (Python len, JS Array.from)
@@ -262,15 +263,6 @@ def static_files(model: Journal) -> list[str]:
 
 
 # ---------------------------------------------------------------- rules (twin of P2PJournal.rules)
-
-
-class Refused(Exception):
-    """A request the rules refuse: the handler answers 400 with this message and changes nothing."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 def word_count(text: str) -> int:

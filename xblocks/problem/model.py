@@ -45,6 +45,7 @@ from html import escape as html_escape
 from lxml import etree
 
 from xblocks.common.problems import Problem, located
+from xblocks.common.rules import Refused
 from xblocks.common.sanitize import sanitize
 
 TAG = "problem"
@@ -151,14 +152,6 @@ REGEXP_DIFFERENCES = (
     (re.compile(r"\(\?[aiLmsux]"), "inline flags such as (?i)"),
     (re.compile(r"\\[AZdDwWsSbB]"), r"the classes \d \w \s \b (Unicode in Python, ASCII in JavaScript) and \A \Z"),
 )
-
-
-class Refused(Exception):
-    """A request the rules turn down; nothing changes. `status` is the HTTP status a handler answers."""
-
-    def __init__(self, message: str, status: int = 400, detail: str = ""):
-        super().__init__(message)
-        self.message, self.status, self.detail = message, status, detail
 
 
 @dataclass(frozen=True)

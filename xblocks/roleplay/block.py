@@ -1,31 +1,22 @@
 """The scenario_roleplay XBlock: a branching role-play scored on the dimensions the author names.
 
-The scenario is kept as its authored XML (`data`) and read with `model.py`; the learner's state
-lives in separate user_state fields and every request goes through the same rules as the
-offline script (`model.handle`), so the server never trusts a score sent by a browser.
+The scenario is kept as its authored XML and read with `model.py` (the shared base, `P2PBlock`, stores,
+parses, exports, renders and edits it); the learner's state lives in separate user_state fields and
+every request goes through the same rules as the offline script (`model.handle`), so the server never
+trusts a score sent by a browser.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-
-from lxml import etree
-from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
-from xblock.core import XBlock
-from xblock.exceptions import JsonHandlerError
 from xblock.fields import Integer, List, Scope, String
 
-from xblocks.common import platform
-from xblocks.common.i18n import gettext, script_catalogue
+from xblocks.common.base import P2PBlock, _, rule_handler
 from xblocks.common.kind import BlockKind
-from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
+from xblocks.common.rendering import XBLOCKS_DIR
 
 from . import model
 
-SCRIPT = XBLOCKS_DIR / "roleplay" / "static" / "roleplay.js"
-STUDIO_SCRIPT = XBLOCKS_DIR / "roleplay" / "static" / "roleplay-studio.js"
 REPO_ROOT = XBLOCKS_DIR.parent
 WORKBENCH_SCENARIOS = (
     ("Role-play: Alfredo's IEP meeting with Ms. Pérez", "cultural_competency/scenario_roleplay/ms_perez.xml"),
@@ -35,8 +26,6 @@ WORKBENCH_SCENARIOS = (
         "conflict_resolution/scenario_roleplay/cr_haddad_services.xml",
     ),
 )
-EDITOR_SOURCE = "scenario.xml"
-MAX_XML_CHARS = 500_000  # a studio save larger than this is refused, not parsed
 
 
 # A new component starts from this short, complete scenario, which the author then rewrites.
@@ -63,33 +52,21 @@ STARTER_SCENARIO = """<scenario_roleplay display_name="Role-play: a first phone 
 </scenario_roleplay>"""
 
 
-def _(text: str) -> str:
-    """Marks a string for translation; the block translates it with `gettext(text, lang)`."""
-    return text
-
-
-@functools.lru_cache(maxsize=32)
-def _parsed(xml: str) -> tuple[model.Scenario | None, tuple]:
-    scenario, problems = model.parse_text(xml, EDITOR_SOURCE)
-    return scenario, tuple(problems)
-
-
-def _problem_lines(problems) -> list[dict]:
-    return [{"line": p.line, "message": p.message, "fix": p.fix, "text": str(p)} for p in problems]
-
-
-def _warning_lines(scenario) -> list[dict]:
-    """What the validator warns of in a valid scenario (saved anyway), in the problems' shape."""
-    return _problem_lines(scenario.warnings) if scenario is not None else []
-
-
-@XBlock.wants("user")  # Open edX tells who is course staff only through this service
-class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
+class ScenarioRoleplayBlock(CompletableXBlockMixin, P2PBlock):
     """A branching role-play: scenes, personas, choices with feedback and points, endings with a debrief."""
 
     block_kind = BlockKind(
         tag=model.TAG, model=model, folder=XBLOCKS_DIR / "roleplay", name="roleplay", global_name="P2PRoleplay"
     )
+    content_field = "data"
+    model_attributes = model.ROOT_ATTRIBUTES
+    editor_source = "scenario.xml"
+    starter = STARTER_SCENARIO
+    studio_label = _("Scenario (XML)")
+    studio_help = _("Edit the scenario below. It is checked as you type; it can only be saved when it has no problems.")
+    not_saved = _("The scenario was not saved:")
+    warnings_label = _("Warnings (the scenario can still be saved):")
+    unavailable = _("This role-play cannot be shown because its scenario has problems. Please tell the course team.")
 
     has_score = True
     icon_class = "problem"
@@ -117,44 +94,20 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
 
     @property
     def scenario(self) -> model.Scenario:
-        scenario, problems = _parsed(self.data)
+        scenario = self.parsed().model
         if scenario is None:
-            raise ValueError("\n".join(str(p) for p in problems))
+            raise ValueError("\n".join(str(p) for p in self.parsed().problems))
         return scenario
 
     @property
     def weight(self) -> float:
         """The author's weight for this block's grade (the platform multiplies the score by it)."""
-        scenario, _problems = _parsed(self.data)
+        scenario = self.parsed().model
         return scenario.weight if scenario else 1.0
 
     def max_score(self):
-        scenario, _problems = _parsed(self.data)
+        scenario = self.parsed().model
         return model.view_content(scenario)["possible"] if scenario else None
-
-    @classmethod
-    def parse_xml(cls, node, runtime, keys):
-        block = runtime.construct_xblock_from_class(cls, keys)
-        node = platform.take_platform_attributes(block, _detached(node), model.ROOT_ATTRIBUTES)
-        node.attrib.pop("url_name", None)
-        xml = etree.tostring(node, encoding="unicode")
-        scenario, problems = _parsed(xml)
-        if scenario is None:
-            raise ValueError("scenario_roleplay: the scenario is not valid:\n" + "\n".join(str(p) for p in problems))
-        block.data = xml
-        block.display_name = scenario.display_name
-        return block
-
-    def add_xml_to_node(self, node):
-        source = etree.fromstring(self.data.encode("utf-8"))
-        node.tag = model.TAG
-        for name, value in source.attrib.items():
-            node.set(name, value)
-        node.set("display_name", self.display_name)
-        node.text = source.text
-        for child in source:
-            node.append(child)
-        platform.add_platform_attributes(self, node, model.ROOT_ATTRIBUTES)
 
     # -- learner state -------------------------------------------------------------------------
 
@@ -166,34 +119,25 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
         except (TypeError, ValueError):
             return None
 
-    def _state(self) -> dict:
-        saved = {
-            "r": self._field("route"),
-            "v": self._field("via"),
-            "n": self._field("attempts"),
-            "b": self._field("best_score"),
-            "l": self._field("last_score"),
-            "f": self._field("first_score"),
-        }
-        return model.restore(saved, self.scenario)
+    def _state(self, scenario: model.Scenario) -> dict:
+        saved = {name: self._field(field) for name, field in STATE_FIELDS.items()}
+        return model.restore(saved, scenario)
 
     def _store(self, state: dict) -> None:
-        self.route, self.via, self.attempts = state["r"], state["v"], state["n"]
-        self.best_score, self.last_score, self.first_score = state["b"], state["l"], state["f"]
+        for name, field in STATE_FIELDS.items():
+            setattr(self, field, state[name])
 
-    def _request(self, name: str, payload) -> dict:
-        scenario, problems = _parsed(self.data)
-        if scenario is None:
-            raise JsonHandlerError(
-                409,
-                "this role-play's scenario has problems, so nothing was changed: "
-                + "; ".join(str(p) for p in problems[:3]),
-            )
-        before = self._state()
-        try:
-            after, response = model.handle(name, before, payload, scenario)
-        except model.Refused as refusal:
-            raise JsonHandlerError(400, str(refusal)) from None
+    def _usage_name(self) -> str:
+        """The block's url_name: the SCORM package names the block (and its interactions) by it."""
+        return str(getattr(self.scope_ids.usage_id, "block_id", None) or self.scope_ids.usage_id)
+
+    def view_data(self, scenario, content: dict) -> dict:
+        return {"state": model.view(self._state(scenario), scenario)}
+
+    def run_rule(self, name: str, payload) -> dict:
+        scenario = self.content_model()
+        before = self._state(scenario)
+        after, response = model.handle(name, before, payload, scenario)
         if name != "state":
             self._store(after)
         for event_type, event in model.tracking_events(name, before, after, payload, scenario, self._usage_name()):
@@ -204,117 +148,10 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
             self.emit_completion(1.0)  # custom completion: complete at an ending, not on view
         return response
 
-    @XBlock.json_handler
-    def state(self, data, suffix=""):
-        """Read-only: the learner's view state."""
-        return self._request("state", data)
-
-    @XBlock.json_handler
-    def choose(self, data, suffix=""):
-        return self._request("choose", data)
-
-    @XBlock.json_handler
-    def back(self, data, suffix=""):
-        return self._request("back", data)
-
-    @XBlock.json_handler
-    def restart(self, data, suffix=""):
-        return self._request("restart", data)
-
-    # -- views ---------------------------------------------------------------------------------
-
-    def _usage_name(self) -> str:
-        """The block's url_name: the SCORM package names the block (and its interactions) by it."""
-        return str(getattr(self.scope_ids.usage_id, "block_id", None) or self.scope_ids.usage_id)
-
-    def _block_id(self) -> str:
-        raw = str(getattr(self.scope_ids.usage_id, "block_id", None) or self.scope_ids.usage_id)
-        return "p2p-rp-" + re.sub(r"[^A-Za-z0-9_-]", "-", raw)
-
-    def student_view(self, context=None):
-        lang = platform.current_language()
-        scenario, problems = _parsed(self.data)
-        if scenario is None:
-            # Content that no longer validates (edited outside Studio): say so instead of failing the page.
-            html = render(
-                "roleplay/templates/unavailable.html",
-                lang,
-                block_id=self._block_id(),
-                problems=[str(p) for p in problems] if platform.user_is_staff(self) else [],
-            )
-            return Fragment(html)
-        content = model.view_content(scenario)
-        html = render(
-            "roleplay/templates/student_view.html",
-            lang,
-            block_id=self._block_id(),
-            content=content,
-            asset_url=lambda name: f"/static/{name}",
-        )
-        fragment = Fragment(html)
-        fragment.add_css(static_text("roleplay/static/roleplay.css"))
-        fragment.add_javascript(static_text("common/static/p2p-store.js"))
-        fragment.add_javascript(static_text("roleplay/static/roleplay.js"))
-        state = model.view(self._state(), scenario)
-        data = {"content": content, "state": state, "lang": lang, "i18n": script_catalogue(lang, SCRIPT)}
-        # The runtime writes init data into a <script> element: pass it as JSON with no '<' in it,
-        # so no scenario text can close that element.
-        fragment.initialize_js("P2PRoleplayInit", {"json": str(environment(lang).filters["script_json"](data))})
-        return fragment
-
-    def studio_view(self, context=None):
-        lang = platform.current_language()
-        html = render(
-            "roleplay/templates/studio_view.html",
-            lang,
-            block_id=self._block_id() + "-studio",
-            xml=self.data,
-            problems=_problem_lines(_parsed(self.data)[1]),
-            warnings=_warning_lines(_parsed(self.data)[0]),
-        )
-        fragment = Fragment(html)
-        fragment.add_css(static_text("roleplay/static/roleplay.css"))
-        fragment.add_javascript(static_text("roleplay/static/roleplay-studio.js"))
-        fragment.initialize_js("P2PRoleplayStudioInit", {"i18n": script_catalogue(lang, STUDIO_SCRIPT)})
-        return fragment
-
-    def _xml_from(self, data) -> str:
-        xml = data.get("xml") if isinstance(data, dict) else None
-        if not isinstance(xml, str):
-            raise JsonHandlerError(400, 'send the scenario as {"xml": "..."}')
-        if len(xml) > MAX_XML_CHARS:
-            raise JsonHandlerError(400, f"the scenario is longer than {MAX_XML_CHARS} characters")
-        try:
-            xml.encode("utf-8")
-        except UnicodeEncodeError as error:  # a lone surrogate: JSON can carry it, no XML file can
-            raise JsonHandlerError(
-                400, f"character {error.start + 1} of the scenario is half of a character; retype it"
-            ) from None
-        return xml
-
-    @XBlock.json_handler
-    def validate(self, data, suffix=""):
-        """Live validation for the editor: the model's problems, nothing saved."""
-        scenario, problems = _parsed(self._xml_from(data))
-        return {
-            "valid": scenario is not None,
-            "problems": _problem_lines(problems),
-            "warnings": _warning_lines(scenario),
-        }
-
-    @XBlock.json_handler
-    def studio_submit(self, data, suffix=""):
-        """Save the scenario, or refuse it whole with the model's messages."""
-        xml = self._xml_from(data)
-        scenario, problems = _parsed(xml)
-        if scenario is None:
-            lang = platform.current_language()
-            raise JsonHandlerError(
-                400, gettext(_("The scenario was not saved:"), lang) + "\n" + "\n".join(str(p) for p in problems)
-            )
-        self.data = xml
-        self.display_name = scenario.display_name
-        return {"saved": True, "display_name": scenario.display_name, "warnings": _warning_lines(scenario)}
+    state = rule_handler("state")  # read-only: the learner's view state
+    choose = rule_handler("choose")
+    back = rule_handler("back")
+    restart = rule_handler("restart")
 
     @staticmethod
     def workbench_scenarios():
@@ -323,8 +160,5 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, XBlock):
         return [(title, path.read_text(encoding="utf-8")) for title, path in found if path.exists()]
 
 
-def _detached(node):
-    """A copy of the element with its tail removed (the block keeps only its own markup)."""
-    detached = etree.fromstring(etree.tostring(node))
-    detached.tail = None
-    return detached
+# The model's compact state keys and the user_state fields that keep them.
+STATE_FIELDS = {"r": "route", "v": "via", "n": "attempts", "b": "best_score", "l": "last_score", "f": "first_score"}

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from xblocks.common.problems import Problem, located
+from xblocks.common.rules import Refused
 
 from . import conditions, scoring
 
@@ -165,10 +166,6 @@ class Scenario:
 
     def persona(self, persona_id: str) -> Persona | None:
         return next((p for p in self.personas if p.id == persona_id), None)
-
-
-class Refused(Exception):
-    """A learner request the scenario does not allow; the JSON handlers answer it with a 400."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,49 +8,23 @@ on the candidate, the way staff-graded blocks such as edx-sga do it.
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from lxml import etree
-from web_fragments.fragment import Fragment
-from webob import Response
-from xblock.core import XBlock
-from xblock.exceptions import JsonHandlerError
 from xblock.fields import Dict, Integer, List, Scope, String
 
-from xblocks.common.handlers import csv_response, json_body, json_response, utc_now
-from xblocks.common.i18n import gettext, script_catalogue
+from xblocks.common.base import P2PBlock, _, json_handler, rule_handler
+from xblocks.common.handlers import csv_response, utc_now
 from xblocks.common.kind import BlockKind
-from xblocks.common.platform import (
-    add_platform_attributes,
-    anonymous_user_id,
-    course_key,
-    current_language,
-    student_item,
-    take_platform_attributes,
-    user_is_staff,
-    username,
-)
-from xblocks.common.rendering import XBLOCKS_DIR, environment, render, static_text
+from xblocks.common.platform import anonymous_user_id, course_key, student_item, username
+from xblocks.common.rendering import XBLOCKS_DIR
+from xblocks.common.rules import Refused
 
 from . import model
 
-SCRIPT = XBLOCKS_DIR / "rubric" / "static" / "rubric.js"
-STUDIO_SCRIPT = XBLOCKS_DIR / "rubric" / "static" / "rubric-studio.js"
-EDITOR_SOURCE = "rubric (Studio editor)"
 SCENARIOS = Path(__file__).resolve().parent / "templates" / "scenarios"
 MAX_REQUEST_BYTES = 100_000  # every note at its limit, as escaped JSON, fits with room to spare
-
-
-def _(text: str) -> str:
-    """An interface string in the current user's language (English when no language is active)."""
-    return gettext(text, current_language())
-
-
-def _error(message: str, status: int) -> Response:
-    return json_response({"error": message}, status)
+ONLY_TRAINERS = _("Only trainers (course staff) can see and assess candidates.")
 
 
 def _grade_points(total, max_total) -> tuple[int, int]:
@@ -61,8 +35,7 @@ def _grade_points(total, max_total) -> tuple[int, int]:
     return total_h, max_h
 
 
-@XBlock.wants("user")
-class FacilitationRubricBlock(XBlock):
+class FacilitationRubricBlock(P2PBlock):
     """A rubric for facilitated IEP meetings: self-assessment, rater calibration, trainer certification."""
 
     block_kind = BlockKind(
@@ -73,6 +46,17 @@ class FacilitationRubricBlock(XBlock):
         global_name="P2PRubric",
         scorm_refusal=model.scorm_refusal,
     )
+    content_field = "definition"
+    model_attributes = model.ROOT_ATTRIBUTES
+    editor_source = "rubric (Studio editor)"
+    # A block added in Studio starts from the self-check example, ready to edit.
+    starter = (SCENARIOS / "self_check.xml").read_text(encoding="utf-8")
+    studio_label = _("Rubric (OLX)")
+    studio_help = _(
+        "Levels, criteria with a descriptor for every level, the pass rule and, for calibration, samples with expert ratings. It is saved only when it has no problems."
+    )
+    not_saved = _("The rubric was not saved:")
+    max_request_bytes = MAX_REQUEST_BYTES
 
     display_name = String(display_name=_("Display name"), default="Facilitation rubric", scope=Scope.settings)
     definition = String(
@@ -97,51 +81,17 @@ class FacilitationRubricBlock(XBlock):
     has_custom_completion = True
     icon_class = "problem"
 
-    # ------------------------------------------------------------ OLX
-
-    @classmethod
-    def parse_xml(cls, node, runtime, keys):
-        source = node.getroottree().docinfo.URL or model.TAG
-        block = runtime.construct_xblock_from_class(cls, keys)
-        rubric, problems = model.parse(take_platform_attributes(block, node, model.ROOT_ATTRIBUTES), source)
-        if problems:
-            raise ValueError("\n".join(str(p) for p in problems))
-        block._set_rubric(rubric)
-        return block
-
-    def _set_rubric(self, rubric: model.Rubric) -> None:
-        # The runtime owns url_name (it names the block in the course); the definition keeps the rest.
-        self.display_name = rubric.display_name
-        self.definition = etree.tostring(model.serialize(dataclasses.replace(rubric, url_name="")), encoding="unicode")
-
-    def add_xml_to_node(self, node):
-        element = model.serialize(self.model())
-        node.tag = element.tag
-        node.attrib.update(element.attrib)
-        for child in element:
-            node.append(child)
-        add_platform_attributes(self, node, model.ROOT_ATTRIBUTES)
-
     def model(self) -> model.Rubric:
-        # A block added in Studio starts from the self-check example, ready to edit.
-        definition = self.definition or (SCENARIOS / "self_check.xml").read_text(encoding="utf-8")
-        rubric, problems = model.parse(etree.fromstring(definition.encode("utf-8")), model.TAG)
-        if problems:  # parse_xml refused it already; reaching here means the stored field was edited by hand
-            raise ValueError("\n".join(str(p) for p in problems))
-        return dataclasses.replace(rubric, url_name="", display_name=self.display_name or rubric.display_name)
+        return self.content_model()
 
     def max_score(self):
-        return model.max_score(self._content())
+        found = self.parsed().model
+        return model.max_score(model.view_content(found)) if found else None
 
     # ------------------------------------------------------------ identity and state
 
-    def _block_id(self) -> str:
-        return re.sub(r"[^A-Za-z0-9_-]", "_", str(self.scope_ids.usage_id))
-
     def _content(self) -> dict:
-        content = model.view_content(self.model())
-        content["id"] = content["id"] or self._block_id()
-        return content
+        return self.view_content(self.content_model())
 
     def _student_item(self, student_id: str) -> dict:
         return student_item(self, student_id, model.TAG)
@@ -161,33 +111,14 @@ class FacilitationRubricBlock(XBlock):
 
     # ------------------------------------------------------------ view
 
-    def student_view(self, context=None):
-        lang = current_language()
-        content = self._content()
-        block_id = self._block_id()
-        html = render(
-            "rubric/templates/student_view.html",
-            lang,
-            block_id=block_id,
-            content=model.learner_content(content),
-            asset_url=lambda name: name,
-        )
-        fragment = Fragment(html)
-        fragment.add_css(static_text("rubric/static/rubric.css"))
-        fragment.add_javascript(static_text("common/static/p2p-store.js"))
-        fragment.add_javascript(static_text("rubric/static/rubric.js"))
-        data = {
-            "content": model.learner_content(content),
-            "state": self._view_state(content),
-            "i18n": script_catalogue(lang, SCRIPT),
-            "lang": lang,
-        }
-        if content["mode"] == "trainer" and user_is_staff(self):
+    def template_content(self, content: dict) -> dict:
+        return model.learner_content(content)  # no expert ratings or answer keys in the page
+
+    def view_data(self, found, content: dict) -> dict:
+        data = {"state": self._view_state(content)}
+        if content["mode"] == "trainer" and self.is_staff():
             data["csv_url"] = self.runtime.handler_url(self, "certification_csv")
-        # Init args go into a <script> element as plain JSON, where learner text holding "</script>"
-        # would end the element; this string has no "<" at all.
-        fragment.initialize_js("P2PRubricInit", {"json": str(environment(lang).filters["script_json"](data))})
-        return fragment
+        return data
 
     def _view_state(self, content: dict) -> dict:
         if content["mode"] == "trainer":
@@ -196,35 +127,17 @@ class FacilitationRubricBlock(XBlock):
 
     # ------------------------------------------------------------ requests
 
-    @staticmethod
-    def _payload(request):
-        """(payload, None) or (None, error response) for a JSON POST."""
-        if request.method != "POST":
-            return None, _error("use POST", 405)
-        if len(request.body) > MAX_REQUEST_BYTES:
-            return None, _error(_("The request is too large."), 400)
-        try:
-            return json_body(request.body), None
-        except ValueError:
-            return None, _error(_("The request is not JSON."), 400)
-
-    def _run(self, request, handler: str) -> Response:
-        payload, refusal = self._payload(request)
-        if refusal:
-            return refusal
+    def run_rule(self, handler: str, payload) -> dict:
         content = self._content()
         if content["mode"] == "trainer" and handler == "state":
-            return json_response(self._trainer_state(content))
+            return self._trainer_state(content)
         state = self._state(content)
-        try:
-            new_state, response = model.apply(handler, state, payload, content)
-        except model.Refused as refused:
-            return _error(refused.text(_), refused.status)
+        new_state, response = model.apply(handler, state, payload, content)
         if new_state != state:
             self._store(new_state)
         if handler == "submit":
             self._publish_result(response)
-        return json_response(response)
+        return response
 
     def _publish_result(self, response: dict) -> None:
         if response["mode"] == "calibration":
@@ -237,21 +150,10 @@ class FacilitationRubricBlock(XBlock):
         self.runtime.publish(self, "grade", {"value": earned, "max_value": possible})
         self.runtime.publish(self, "completion", {"completion": 1.0})
 
-    @XBlock.handler
-    def state(self, request, suffix=""):
-        return self._run(request, "state")
-
-    @XBlock.handler
-    def save_draft(self, request, suffix=""):
-        return self._run(request, "save_draft")
-
-    @XBlock.handler
-    def submit(self, request, suffix=""):
-        return self._run(request, "submit")
-
-    @XBlock.handler
-    def revise(self, request, suffix=""):
-        return self._run(request, "revise")
+    state = rule_handler("state")
+    save_draft = rule_handler("save_draft")
+    submit = rule_handler("submit")
+    revise = rule_handler("revise")
 
     # ------------------------------------------------------------ trainer mode: candidates
 
@@ -284,46 +186,32 @@ class FacilitationRubricBlock(XBlock):
         }
 
     def _trainer_state(self, content: dict) -> dict:
-        if user_is_staff(self):
+        if self.is_staff():
             return {"mode": "trainer", "role": "trainer"}
         return {"mode": "trainer", "role": "candidate", **self._candidate_view(anonymous_user_id(self), content)}
 
-    def _trainer_mode_refusal(self, content: dict) -> Response | None:
+    def _trainer_content(self) -> dict:
+        content = self._content()
         if content["mode"] != "trainer":
-            return _error(_("Certification requests belong to trainer-mode rubrics."), 400)
-        return None
+            raise Refused(_("Certification requests belong to trainer-mode rubrics."))
+        return content
 
-    @XBlock.handler
-    def request_certification(self, request, suffix=""):
+    @json_handler()
+    def request_certification(self, payload, request):
         """A candidate asks to be certified, with evidence notes and an optional recording link."""
         from submissions import api as submissions
 
-        payload, refusal = self._payload(request)
-        content = self._content()
-        refusal = refusal or self._trainer_mode_refusal(content)
-        if refusal:
-            return refusal
-        if user_is_staff(self):
-            return _error(_("Trainers assess candidates; a trainer account cannot request certification here."), 403)
+        content = self._trainer_content()
+        if self.is_staff():
+            raise Refused(_("Trainers assess candidates; a trainer account cannot request certification here."), 403)
         student_id = anonymous_user_id(self)
         if self._candidate_view(student_id, content)["status"] == "waiting":
-            return _error(_("Your request is waiting for a trainer; you can send a new one after it is assessed."), 409)
-        try:
-            evidence = model.checked_request(payload)
-        except model.Refused as refused:
-            return _error(refused.text(_), refused.status)
+            raise Refused(_("Your request is waiting for a trainer; you can send a new one after it is assessed."), 409)
+        evidence = model.checked_request(payload)
         submissions.create_submission(self._student_item(student_id), {**evidence, "candidate": username(self)})
-        return json_response(self._trainer_state(content))
+        return self._trainer_state(content)
 
     # ------------------------------------------------------------ trainer mode: trainers
-
-    def _staff_refusal(self, content: dict) -> Response | None:
-        refusal = self._trainer_mode_refusal(content)
-        if refusal:
-            return refusal
-        if not user_is_staff(self):
-            return _error(_("Only trainers (course staff) can see and assess candidates."), 403)
-        return None
 
     def _queue(self, content: dict) -> list[dict]:
         from submissions import api as submissions
@@ -336,41 +224,29 @@ class FacilitationRubricBlock(XBlock):
         order = {"waiting": 0, "assessed": 1}
         return sorted(candidates, key=lambda c: (order.get(c["status"], 2), c["request"]["requested_at"]))
 
-    @XBlock.handler
-    def queue(self, request, suffix=""):
-        payload, refusal = self._payload(request)
-        content = self._content()
-        refusal = refusal or self._staff_refusal(content)
-        if refusal:
-            return refusal
-        return json_response({"candidates": self._queue(content)})
+    @json_handler(requires="staff", refusal=ONLY_TRAINERS)
+    def queue(self, payload, request):
+        return {"candidates": self._queue(self._trainer_content())}
 
-    @XBlock.handler
-    def assess(self, request, suffix=""):
+    @json_handler(requires="staff", refusal=ONLY_TRAINERS)
+    def assess(self, payload, request):
         """A trainer's assessment of one candidate's latest request: levels and feedback per criterion.
         It is added to the candidate's records (never replacing one) and scored on their submission."""
         from submissions import api as submissions
 
-        payload, refusal = self._payload(request)
-        content = self._content()
-        refusal = refusal or self._staff_refusal(content)
-        if refusal:
-            return refusal
+        content = self._trainer_content()
         payload = payload if isinstance(payload, dict) else {}
         candidate_id = payload.get("candidate_id")
-        if not isinstance(candidate_id, str) or not candidate_id:
-            return _error(_("Choose a candidate to assess."), 400)
+        if not isinstance(candidate_id, str) or not 0 < len(candidate_id) <= 255:  # edx-submissions' student_id
+            raise Refused(_("Choose a candidate to assess."))
         candidate = self._candidate_view(candidate_id, content)
         if candidate["request"] is None:
-            return _error(_("This person has not requested certification."), 400)
+            raise Refused(_("This person has not requested certification."))
         if payload.get("submission") != candidate["request"]["submission"]:
-            return _error(_("The candidate sent a newer request; reload the queue and assess that one."), 409)
+            raise Refused(_("The candidate sent a newer request; reload the queue and assess that one."), 409)
         if candidate_id == anonymous_user_id(self):
-            return _error(_("You cannot assess your own request."), 403)
-        try:
-            assessment = model.checked_assessment(payload, content)
-        except model.Refused as refused:
-            return _error(refused.text(_), refused.status)
+            raise Refused(_("You cannot assess your own request."), 403)
+        assessment = model.checked_assessment(payload, content)
         result = assessment["result"]
         record = {
             "submission": candidate["request"]["submission"],
@@ -389,7 +265,7 @@ class FacilitationRubricBlock(XBlock):
         self.certification_records = records  # reassign: a Dict field saves only when set
         earned, possible = _grade_points(result["total"], result["max_total"])
         submissions.set_score(candidate["request"]["submission"], earned, possible)
-        return json_response({"candidate": self._candidate_view(candidate_id, content)})
+        return {"candidate": self._candidate_view(candidate_id, content)}
 
     def _csv_rows(self, content: dict):
         labels = {level["id"]: level["label"] for level in content["levels"]}
@@ -398,58 +274,19 @@ class FacilitationRubricBlock(XBlock):
             yield (
                 [record["candidate"], record["trainer"], record["date"]]
                 + [labels.get(record["levels"].get(c["id"]), "") for c in content["criteria"]]
-                + [record["total"], record["max_total"], _("yes") if record["passed"] else _("no")]
+                + [record["total"], record["max_total"], self.translate(_("yes") if record["passed"] else _("no"))]
             )
 
-    @XBlock.handler
-    def certification_csv(self, request, suffix=""):
+    @json_handler(requires="staff", refusal=ONLY_TRAINERS, methods=("GET", "POST"))
+    def certification_csv(self, payload, request):
         """Every assessment of every candidate, one row each, for the trainers' records."""
-        content = self._content()
-        refusal = self._staff_refusal(content)
-        if refusal:
-            return refusal
+        content = self._trainer_content()
         header = (
-            [_("candidate"), _("trainer"), _("date")]
+            [self.translate(t) for t in (_("candidate"), _("trainer"), _("date"))]
             + [c["label"] for c in content["criteria"]]
-            + [_("total"), _("possible"), _("passed")]
+            + [self.translate(t) for t in (_("total"), _("possible"), _("passed"))]
         )
         return csv_response(header, self._csv_rows(content), f"{content['id']}-certifications.csv")
-
-    # ------------------------------------------------------------ Studio
-
-    def studio_view(self, context=None):
-        lang = current_language()
-        olx = etree.tostring(model.serialize(self.model()), encoding="unicode", pretty_print=True)
-        html = render("rubric/templates/studio_view.html", lang, block_id=self._block_id() + "-studio", olx=olx)
-        fragment = Fragment(html)
-        fragment.add_css(static_text("rubric/static/rubric.css"))
-        fragment.add_javascript(static_text("common/static/p2p-store.js"))
-        fragment.add_javascript(static_text("rubric/static/rubric-studio.js"))
-        fragment.initialize_js("P2PRubricStudioInit", {"i18n": script_catalogue(lang, STUDIO_SCRIPT)})
-        return fragment
-
-    @XBlock.json_handler
-    def studio_submit(self, data, suffix=""):
-        """Save edited OLX, or refuse it whole: the first line says so, each further line is a problem."""
-        olx = data.get("olx") if isinstance(data, dict) else None
-        if not isinstance(olx, str) or len(olx) > MAX_REQUEST_BYTES:
-            raise JsonHandlerError(400, _("Send the rubric as OLX text."))
-        try:
-            element = etree.fromstring(olx.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
-        except UnicodeEncodeError as error:  # a lone surrogate: JSON can carry it, no XML file can
-            line = olx[: error.start].count("\n") + 1
-            problems = [
-                f"{EDITOR_SOURCE}:{line}: " + _("half of a character (a lone surrogate)") + " — " + _("retype it")
-            ]
-        except etree.XMLSyntaxError as error:
-            problems = [f"{EDITOR_SOURCE}:{error.lineno}: {error.msg} — " + _("check that every tag is closed")]
-        else:
-            rubric, found = model.parse(element, EDITOR_SOURCE)
-            problems = [str(p) for p in found]
-        if problems:
-            raise JsonHandlerError(400, "\n".join([_("The rubric was not saved:")] + problems))
-        self._set_rubric(rubric)
-        return {"saved": True, "display_name": rubric.display_name}
 
     @staticmethod
     def workbench_scenarios():

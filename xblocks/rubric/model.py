@@ -31,6 +31,7 @@ from html import escape as html_escape
 from lxml import etree
 
 from xblocks.common.problems import Problem, located
+from xblocks.common.rules import Refused
 from xblocks.common.sanitize import Policy, sanitize
 
 TAG = "facilitation_rubric"
@@ -794,18 +795,6 @@ def agreement(content: dict, ratings: dict) -> dict:
 
 
 # ---------------------------------------------------------------- learner rules (twin of P2PRubric.rules)
-
-
-class Refused(Exception):
-    """A request the rules turn down; nothing changes. `status` is the HTTP status a handler answers."""
-
-    def __init__(self, msgid: str, status: int = 400, detail: str = ""):
-        super().__init__(msgid)
-        self.msgid, self.status, self.detail = msgid, status, detail
-
-    def text(self, translate=lambda msgid: msgid) -> str:
-        """The message in a language (`translate` maps an English msgid); the detail is an id, kept as is."""
-        return translate(self.msgid) + (f" ({self.detail})" if self.detail else "")
 
 
 def _is_str(value) -> bool:

@@ -3,8 +3,9 @@
  *   store.call(handler, payload) -> Promise of the handler's JSON answer;
  *   a refused request rejects with {status, message} and changes nothing.
  *
- * P2PStore.server(runtime, element): Open edX / workbench; POSTs to the block's JSON handlers,
- *   the server is authoritative.
+ * P2PStore.server(runtime, element, csrfCookie): Open edX / workbench; POSTs to the block's JSON
+ *   handlers, the server is authoritative. csrfCookie: the cookie Django keeps its CSRF token in (the
+ *   block's init data says which: operators can rename it), "csrftoken" when not given.
  * P2PStore.offline(rules, content, slot): SCORM or no LMS; applies the block's own JavaScript
  *   rules (the twin of model.py + block.py handlers) and persists through `slot`, which the
  *   player provides: slot.load() -> saved state or null; slot.save(state) -> {ok, message}.
@@ -13,19 +14,24 @@
 (function (global) {
   "use strict";
 
-  function csrfToken() {
-    var match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(global.document ? document.cookie : "");
-    return match ? decodeURIComponent(match[1]) : "";
+  /* The one place a script reads the CSRF token (Django checks it on every POST). */
+  function csrfToken(cookieName) {
+    var cookies = global.document ? String(document.cookie).split(/;\s*/) : [];
+    var prefix = (cookieName || "csrftoken") + "=";
+    for (var i = 0; i < cookies.length; i++) {
+      if (cookies[i].indexOf(prefix) === 0) { return decodeURIComponent(cookies[i].slice(prefix.length)); }
+    }
+    return "";
   }
 
-  function server(runtime, element) {
+  function server(runtime, element, csrfCookie) {
     return {
       kind: "server",
       call: function (handler, payload) {
         return fetch(runtime.handlerUrl(element, handler), {
           method: "POST",
           credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(csrfCookie) },
           body: JSON.stringify(payload || {})
         }).then(function (response) {
           return response.text().then(function (text) {
@@ -76,5 +82,5 @@
     return { status: status || 400, message: message };
   }
 
-  global.P2PStore = { server: server, offline: offline, refuse: refuse };
+  global.P2PStore = { server: server, offline: offline, refuse: refuse, csrfToken: csrfToken };
 })(typeof window !== "undefined" ? window : this);

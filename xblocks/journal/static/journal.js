@@ -580,7 +580,7 @@
   global.P2PJournalInit = function (runtime, element, args) {
     var node = element && element.jquery ? element[0] : element;
     var data = JSON.parse(args.json);
-    var store = P2PStore.server(runtime, element);
+    var store = P2PStore.server(runtime, element, data.csrf_cookie);
     // One request at a time for all journal blocks on the page: every block writes the same
     // per-learner journal record on the server, and two writes at once could lose one.
     var call = store.call;
@@ -591,10 +591,9 @@
     };
     // Leaving the page: a keepalive request outlives the page (plain fetch is cancelled on unload).
     store.leave = function (handler, payload) {
-      var token = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
       fetch(runtime.handlerUrl(element, handler), {
         method: "POST", keepalive: true, credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": token ? decodeURIComponent(token[1]) : "" },
+        headers: { "Content-Type": "application/json", "X-CSRFToken": P2PStore.csrfToken(data.csrf_cookie) },
         body: JSON.stringify(payload)
       }).catch(function () { /* the page is gone; the last autosave stands */ });
     };

@@ -711,6 +711,6 @@
     var el = element && element.jquery ? element[0] : element;
     if (data && typeof data.json === "string") { data = JSON.parse(data.json); }
     var root = el.querySelector(".p2p-roleplay");
-    return mount(root, global.P2PStore.server(runtime, el), data);
+    return mount(root, global.P2PStore.server(runtime, el, data && data.csrf_cookie), data);
   };
 })(typeof window !== "undefined" ? window : this);

@@ -775,6 +775,7 @@
   /* Open edX: the runtime calls this with the args of initialize_js (a JSON string without "<"). */
   global.P2PRubricInit = function (runtime, element, args) {
     var node = element && element.jquery ? element[0] : element;
-    mount(node, global.P2PStore.server(runtime, node), JSON.parse(args.json));
+    var data = JSON.parse(args.json);
+    mount(node, global.P2PStore.server(runtime, node, data.csrf_cookie), data);
   };
 })(typeof window !== "undefined" ? window : this);
