@@ -5,6 +5,7 @@ course journal (which only its writer reads). Versions carry their sharing state
 
 import json
 
+from lxml import etree
 from submissions import api as submissions
 from test_journal_block import blocks, call, events, user  # noqa: F401  (events is a fixture)
 
@@ -17,7 +18,10 @@ LATER = "Call the family on Friday with the draft agenda"
 
 def share_every_prompt(block) -> None:
     """The author makes every prompt of the block shared (a Studio edit: content every learner sees)."""
-    block.prompts = [dict(p, shared_with_staff=True) for p in block.prompts]
+    root = etree.fromstring(block.content_text)
+    for prompt in root.iter("prompt"):
+        prompt.set("shared_with_staff", "true")
+    block.definition = etree.tostring(root, encoding="unicode")
     block.save()
 
 

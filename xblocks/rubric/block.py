@@ -8,6 +8,7 @@ on the candidate, the way staff-graded blocks such as edx-sga do it.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from . import model
 
 SCENARIOS = Path(__file__).resolve().parent / "templates" / "scenarios"
 MAX_REQUEST_BYTES = 100_000  # every note at its limit, as escaped JSON, fits with room to spare
+# An anonymous user id as edx-submissions stores it (student_id: at most 255 characters, no NUL).
+CANDIDATE_ID = re.compile(r"[^\x00-\x1f\x7f]{1,255}")
 ONLY_TRAINERS = _("Only trainers (course staff) can see and assess candidates.")
 
 
@@ -237,7 +240,7 @@ class FacilitationRubricBlock(P2PBlock):
         content = self._trainer_content()
         payload = payload if isinstance(payload, dict) else {}
         candidate_id = payload.get("candidate_id")
-        if not isinstance(candidate_id, str) or not 0 < len(candidate_id) <= 255:  # edx-submissions' student_id
+        if not isinstance(candidate_id, str) or not CANDIDATE_ID.fullmatch(candidate_id):
             raise Refused(_("Choose a candidate to assess."))
         candidate = self._candidate_view(candidate_id, content)
         if candidate["request"] is None:
