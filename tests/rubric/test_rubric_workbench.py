@@ -439,7 +439,7 @@ def test_studio_editor_saves_valid_olx_and_refuses_broken_olx_whole():
         'display_name="Self-check: facilitating an IEP meeting"', 'display_name="After the meeting: self-check"'
     )
     status, body = call(runtime, block, "studio_submit", {"xml": edited})
-    assert (status, body) == (200, {"saved": True, "display_name": "After the meeting: self-check"})
+    assert (status, body) == (200, {"saved": True, "display_name": "After the meeting: self-check", "warnings": []})
     _runtime, again = as_user(usage_id, "learner-after-edit")
     assert again.display_name == "After the meeting: self-check"
     assert "After the meeting: self-check" in again.render("student_view").body_html()
