@@ -103,7 +103,6 @@ SHARED_JOURNAL = """<reflection_journal url_name="shared" display_name="Shared" 
 </reflection_journal>"""
 
 
-@pytest.mark.xfail(strict=True, reason="open: Studio preview is not detected (runtime.is_author_mode)")
 def test_studio_preview_writes_no_submissions_and_no_grades():
     kvs = DictKeyValueStore()
     journal_key = imported(kvs, SHARED_JOURNAL)

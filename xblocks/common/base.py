@@ -217,6 +217,16 @@ class P2PBlock(XBlock):
     def is_staff(self) -> bool:
         return platform.user_is_staff(self)
 
+    @property
+    def in_preview(self) -> bool:
+        return platform.in_studio_preview(self)
+
+    def publish(self, event_type: str, data: dict) -> None:
+        """runtime.publish, except a grade or completion from Studio's preview (the author is no learner)."""
+        if event_type in ("grade", "completion") and self.in_preview:
+            return
+        self.runtime.publish(self, event_type, data)
+
     # ------------------------------------------------------------ handlers
 
     def allowed(self, requires: str | None) -> bool:
@@ -283,6 +293,8 @@ class P2PBlock(XBlock):
         shown = self.template_content(content)
         kind = self.block_kind
         html = render(kind.template, lang, block_id=self.block_id, content=shown, asset_url=lambda n: f"/static/{n}")
+        if self.in_preview:
+            html = render("common/templates/preview_notice.html", lang) + html
         fragment = Fragment(html)
         fragment.add_css(kind.style.read_text(encoding="utf-8"))
         fragment.add_javascript(static_text("common/static/p2p-store.js"))

@@ -58,6 +58,13 @@ def user_is_staff(block) -> bool:
     return str(workbench_id or "").startswith("staff")
 
 
+def in_studio_preview(block) -> bool:
+    """Studio's preview of a unit: its runtime sets is_author_mode, and its user is the author with the
+    anonymous id "student" (cms/djangoapps/contentstore/views/preview.py, _prepare_runtime_for_preview).
+    Nothing done there is a learner's work: no submission, grade or completion may come of it."""
+    return bool(getattr(block.runtime, "is_author_mode", False))
+
+
 def can_edit_content(block) -> bool:
     """May the current user change this block's content (Studio's editor)? Studio's own handler view
     gives the block a `studio_user_permissions` service (cms/djangoapps/contentstore/utils.py,

@@ -197,12 +197,10 @@ class ReflectionJournalBlock(P2PBlock):
             },
         )
         if response["met_min_words"]:
-            self.runtime.publish(self, "completion", {"completion": model.completion(new_state, content)})
+            self.publish("completion", {"completion": model.completion(new_state, content)})
         if response["score"]:
-            self.runtime.publish(
-                self, "grade", {"value": response["score"]["earned"], "max_value": response["score"]["possible"]}
-            )
-        if prompt["shared_with_staff"] and new_state != old_state:
+            self.publish("grade", {"value": response["score"]["earned"], "max_value": response["score"]["possible"]})
+        if prompt["shared_with_staff"] and new_state != old_state and not self.in_preview:
             self._share_with_staff(new_state, content)
 
     # ------------------------------------------------------------ staff view (shared prompts only)

@@ -144,8 +144,8 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, P2PBlock):
             self.runtime.publish(self, event_type, event)
         if after["n"] > before["n"]:
             kept = model.kept_score(after, scenario)
-            self.runtime.publish(self, "grade", {"value": kept[0], "max_value": kept[1]})
-            self.emit_completion(1.0)  # custom completion: complete at an ending, not on view
+            self.publish("grade", {"value": kept[0], "max_value": kept[1]})
+            self.publish("completion", {"completion": 1.0})  # custom completion: at an ending, not on view
         return response
 
     state = rule_handler("state")  # read-only: the learner's view state

@@ -150,8 +150,8 @@ class FacilitationRubricBlock(P2PBlock):
             earned, possible = response["grade"]["exact"], response["grade"]["ratings"]
         else:
             earned, possible = response["result"]["total"], response["result"]["max_total"]
-        self.runtime.publish(self, "grade", {"value": earned, "max_value": possible})
-        self.runtime.publish(self, "completion", {"completion": 1.0})
+        self.publish("grade", {"value": earned, "max_value": possible})
+        self.publish("completion", {"completion": 1.0})
 
     state = rule_handler("state")
     save_draft = rule_handler("save_draft")
@@ -205,6 +205,8 @@ class FacilitationRubricBlock(P2PBlock):
         from submissions import api as submissions
 
         content = self._trainer_content()
+        if self.in_preview:
+            raise Refused(_("This is Studio preview: candidates request certification in the course itself."), 409)
         if self.is_staff():
             raise Refused(_("Trainers assess candidates; a trainer account cannot request certification here."), 403)
         student_id = anonymous_user_id(self)
