@@ -151,7 +151,7 @@ def test_a_rubric_samples_hidden_markup_does_not_reach_the_workbench_page_throug
     through_editor = RecordingRuntime("author").parse_xml_string(self_check.read_text())  # then edited
     runtime = RecordingRuntime("staff_author")
     editor = runtime.get_block(through_editor)
-    request = webob.Request.blank("/", method="POST", body=json.dumps({"olx": hostile}).encode())
+    request = webob.Request.blank("/", method="POST", body=json.dumps({"xml": hostile}).encode())
     assert runtime.handle(editor, "studio_submit", request).status_code == 200
     for usage_id in (through_olx, through_editor):
         html = RecordingRuntime("learner").get_block(usage_id).render("student_view").body_html()
