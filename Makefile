@@ -29,11 +29,13 @@ build: $(BIN)/.installed
 validate: $(BIN)/.installed
 	$(BIN)/p2p validate
 
-# Style and static checks first: they take seconds and fail fast (mypy: the files listed in pyproject.toml).
-lint: $(BIN)/.installed
+# Style and static checks first: they take seconds and fail fast (mypy: the files listed in pyproject.toml;
+# ESLint: every script we ship and the tests' Node scripts, eslint.config.js).
+lint: $(BIN)/.installed node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	node_modules/.bin/eslint --max-warnings 0 .
 
 test: lint $(BIN)/.installed node_modules/.installed browser-deps
 	$(BIN)/pytest

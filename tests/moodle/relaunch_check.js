@@ -2,5 +2,5 @@
 await H.sleep(1500);
 var out = {error: H.text("#p2p-error"), progress: H.text("#p2p-progress-text"), journals: [], roleplays: []};
 document.querySelectorAll(".p2p-journal__text").forEach(function (t) { out.journals.push(t.value.length); });
-document.querySelectorAll(".p2p-rp-debrief").forEach(function (d) { out.roleplays.push(1); });
+document.querySelectorAll(".p2p-rp-debrief").forEach(function () { out.roleplays.push(1); });
 return out;

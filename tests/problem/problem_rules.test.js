@@ -18,7 +18,7 @@ function matches(expected, got) {
   if (expected !== null && typeof expected === "object" && !Array.isArray(expected)) {
     return got !== null && typeof got === "object" && Object.keys(expected).every((k) => k in got && matches(expected[k], got[k]));
   }
-  try { assert.deepStrictEqual(got, expected); return true; } catch (e) { return false; }
+  try { assert.deepStrictEqual(got, expected); return true; } catch { return false; }
 }
 
 for (const file of ["grading.json", "handlers.json"]) {

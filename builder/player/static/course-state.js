@@ -29,8 +29,8 @@
   }
 
   function decode(text) {
-    var restored = null;
-    try { restored = global.P2PStateCodec.decode(text); } catch (e) { restored = null; }
+    var restored;
+    try { restored = global.P2PStateCodec.decode(text); } catch { restored = null; }
     if (!restored || typeof restored !== "object" || restored.v !== DOC_VERSION) { return null; }
     return restored;
   }

@@ -42,9 +42,9 @@
   /* The standard's search: up the parent chain, then up the opener's. */
   function findIn(win, name) {
     for (var hops = 0; win && hops < 500; hops++) {
-      try { if (win[name]) { return win[name]; } } catch (e) { /* another origin: keep climbing */ }
-      var parent = null;
-      try { parent = win.parent; } catch (e2) { parent = null; }
+      try { if (win[name]) { return win[name]; } } catch { /* another origin: keep climbing */ }
+      var parent;
+      try { parent = win.parent; } catch { parent = null; }
       if (!parent || parent === win) { break; }
       win = parent;
     }
@@ -54,8 +54,8 @@
   function findApi(name) {
     var api = findIn(global, name);
     var openers = [];
-    try { if (global.top) { openers.push(global.top.opener); } } catch (e) { /* cross-origin top */ }
-    try { openers.push(global.opener); } catch (e2) { /* none */ }
+    try { if (global.top) { openers.push(global.top.opener); } } catch { /* cross-origin top */ }
+    try { openers.push(global.opener); } catch { /* none */ }
     for (var i = 0; !api && i < openers.length; i++) {
       if (openers[i]) { api = findIn(openers[i], name); }
     }
@@ -139,7 +139,7 @@
    * choice or likert response: letters, digits, _ and . only (Moodle's short_identifier_type,
    * [\w.]{1,250}: a hyphen gets 406). */
   function identifier(text, limit) {
-    var id = String(text).replace(/[^A-Za-z0-9_.:\-]/g, "_").slice(0, limit);
+    var id = String(text).replace(/[^A-Za-z0-9_.:-]/g, "_").slice(0, limit);
     return /[A-Za-z0-9]$/.test(id) ? id : id.slice(0, limit - 1) + "0";
   }
 
@@ -166,8 +166,8 @@
 
     function lmsError(what) {
       var code = String(api[v.lastError]());
-      var text = "";
-      try { text = String(api[v.errorString](code)); } catch (e) { text = ""; }
+      var text;
+      try { text = String(api[v.errorString](code)); } catch { text = ""; }
       ui.error(t("The LMS refused a request; your work on this page is kept, but tell your administrator.") +
         " (" + what + ": " + code + (text ? " " + text : "") + ")");
       return false;
@@ -196,12 +196,12 @@
 
     function readSaved() {
       if (api) { return get("cmi.suspend_data"); }
-      try { return global.localStorage.getItem(storageKey) || ""; } catch (e) { return ""; }
+      try { return global.localStorage.getItem(storageKey) || ""; } catch { return ""; }
     }
 
     function writeSaved(text) {
       if (api) { return set("cmi.suspend_data", text); }
-      try { global.localStorage.setItem(storageKey, text); } catch (e) {
+      try { global.localStorage.setItem(storageKey, text); } catch {
         // Keep going with the state in memory: the learner can finish this sitting.
         ui.error(t("This browser does not let the course keep your progress; it will be lost when you close the page."));
       }
@@ -339,7 +339,6 @@
     function finish() {
       if (finished || !live) { return; }
       if (api) {
-        var state = report();
         // Always suspend, finished or not: the journal and the role-plays must come back on the next
         // launch ("normal" makes a 2004 LMS start afresh, with no suspend_data, in Moodle inside the
         // same attempt), and a learner who failed can improve on what they did.

@@ -10,6 +10,7 @@
  * or to the model needs a new VERSION, with the old one kept decodable.
  * See docs/decisions/0002-suspend-data-encoding.md.
  */
+/* exported P2PStateCodec */  // the global the other scripts read
 var P2PStateCodec = (function () {
   "use strict";
 
@@ -427,7 +428,7 @@ var P2PStateCodec = (function () {
     bytes = decompress(data);
     try {
       text = new TextDecoder("utf-8", {fatal: true}).decode(bytes);
-    } catch (e) {
+    } catch {
       throw corrupt("not UTF-8");
     }
     return text;
@@ -443,7 +444,7 @@ var P2PStateCodec = (function () {
     var text = decodeText(stored);
     try {
       return JSON.parse(text);
-    } catch (e) {
+    } catch {
       throw corrupt("not JSON");
     }
   }

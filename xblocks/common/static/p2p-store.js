@@ -35,8 +35,8 @@
           body: JSON.stringify(payload || {})
         }).then(function (response) {
           return response.text().then(function (text) {
-            var body = {};
-            try { body = text ? JSON.parse(text) : {}; } catch (e) { body = { error: text }; }
+            var body;
+            try { body = text ? JSON.parse(text) : {}; } catch { body = { error: text }; }
             if (!response.ok) {
               throw { status: response.status, message: body.error || body.message || response.statusText };
             }

@@ -95,11 +95,11 @@
 
   function checkedTextPayload(payload, content) {
     var keys = isObject(payload) ? Object.keys(payload).sort() : [];
-    if (keys.length !== 2 || keys[0] !== "prompt_id" || keys[1] !== "text") { throw P2PStore.refuse("send exactly {prompt_id, text}"); }
-    if (!isString(payload.prompt_id) || !findPrompt(content, payload.prompt_id)) { throw P2PStore.refuse("unknown prompt"); }
-    if (!isString(payload.text)) { throw P2PStore.refuse("text must be a string"); }
+    if (keys.length !== 2 || keys[0] !== "prompt_id" || keys[1] !== "text") { throw global.P2PStore.refuse("send exactly {prompt_id, text}"); }
+    if (!isString(payload.prompt_id) || !findPrompt(content, payload.prompt_id)) { throw global.P2PStore.refuse("unknown prompt"); }
+    if (!isString(payload.text)) { throw global.P2PStore.refuse("text must be a string"); }
     if (charCount(payload.text) > content.max_chars) {
-      throw P2PStore.refuse("an entry holds at most " + content.max_chars + " characters");
+      throw global.P2PStore.refuse("an entry holds at most " + content.max_chars + " characters");
     }
     return payload;
   }
@@ -141,20 +141,20 @@
         var n = content.prompts.length;
         var keys = isObject(payload) ? Object.keys(payload) : [];
         if (!has(payload || {}, "drafts") || keys.some(function (k) { return ["drafts", "page", "seq"].indexOf(k) < 0; })) {
-          throw P2PStore.refuse("send {drafts: [{prompt_id, text}, ...]}");
+          throw global.P2PStore.refuse("send {drafts: [{prompt_id, text}, ...]}");
         }
         if (has(payload, "page") && (!isString(payload.page) || !payload.page.length || payload.page.length > 40)) {
-          throw P2PStore.refuse("page must be a short string");
+          throw global.P2PStore.refuse("page must be a short string");
         }
         var seq = has(payload, "seq") ? payload.seq : 0;
-        if (!Number.isInteger(seq) || seq < 0 || seq > Math.pow(2, 53)) { throw P2PStore.refuse("seq must be a whole number"); }
+        if (!Number.isInteger(seq) || seq < 0 || seq > Math.pow(2, 53)) { throw global.P2PStore.refuse("seq must be a whole number"); }
         var drafts = payload.drafts;
         if (!Array.isArray(drafts) || !drafts.length || drafts.length > n) {
-          throw P2PStore.refuse("drafts must be a list of 1 to " + n + " items");
+          throw global.P2PStore.refuse("drafts must be a list of 1 to " + n + " items");
         }
         drafts.forEach(function (item) { checkedTextPayload(item, content); }); // all checked before any is applied
         var ids = drafts.map(function (item) { return item.prompt_id; });
-        if (ids.some(function (id, i) { return ids.indexOf(id) !== i; })) { throw P2PStore.refuse("each prompt at most once"); }
+        if (ids.some(function (id, i) { return ids.indexOf(id) !== i; })) { throw global.P2PStore.refuse("each prompt at most once"); }
         var entries = {};
         drafts.forEach(function (item) {
           var result = rules.handlers.save_draft(state, { prompt_id: item.prompt_id, text: item.text }, content);
@@ -165,7 +165,7 @@
       },
       submit: function (state, payload, content) {
         var p = checkedTextPayload(payload, content);
-        if (!p.text.trim()) { throw P2PStore.refuse("write something before submitting"); }
+        if (!p.text.trim()) { throw global.P2PStore.refuse("write something before submitting"); }
         var versions = ((state.entries[p.prompt_id] || {}).versions || []).slice();
         var last = versions.length ? versions[versions.length - 1] : null;
         var made = version(p.text, rules.now(), findPrompt(content, p.prompt_id).shared_with_staff);
@@ -177,7 +177,7 @@
           completed: completion(next, content) === 1, score: score(next, content) } };
       },
       journal: function (state, payload, content) { return { state: state, response: { entries: journalEntries(state, content) } }; },
-      staff_entries: function () { throw P2PStore.refuse("staff views need the LMS", 403); }
+      staff_entries: function () { throw global.P2PStore.refuse("staff views need the LMS", 403); }
     },
     // Private entries report a word count, never text: LMS administrators can read interactions. An
     // entry is private unless its latest version was submitted while its prompt was shared, and still is.
@@ -580,7 +580,7 @@
   global.P2PJournalInit = function (runtime, element, args) {
     var node = element && element.jquery ? element[0] : element;
     var data = JSON.parse(args.json);
-    var store = P2PStore.server(runtime, element, data.csrf_cookie);
+    var store = global.P2PStore.server(runtime, element, data.csrf_cookie);
     // One request at a time for all journal blocks on the page: every block writes the same
     // per-learner journal record on the server, and two writes at once could lose one.
     var call = store.call;
@@ -593,7 +593,7 @@
     store.leave = function (handler, payload) {
       fetch(runtime.handlerUrl(element, handler), {
         method: "POST", keepalive: true, credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": P2PStore.csrfToken(data.csrf_cookie) },
+        headers: { "Content-Type": "application/json", "X-CSRFToken": global.P2PStore.csrfToken(data.csrf_cookie) },
         body: JSON.stringify(payload)
       }).catch(function () { /* the page is gone; the last autosave stands */ });
     };

@@ -85,7 +85,7 @@
     if (part.regexp) {
       try {
         return new RegExp("^" + expected.join("|") + "$", part.case_insensitive ? "i" : "").test(given);
-      } catch (e) {
+      } catch {
         return false;
       }
     }
