@@ -23,11 +23,11 @@ def current_language() -> str:
 
 
 def _user(block):
-    service = block.runtime.service(block, "user") if _has_service(block, "user") else None
+    service = block.runtime.service(block, "user") if has_service(block, "user") else None
     return service.get_current_user() if service else None
 
 
-def _has_service(block, name: str) -> bool:
+def has_service(block, name: str) -> bool:
     try:
         return block.runtime.service(block, name) is not None
     except Exception:
@@ -72,7 +72,7 @@ def can_edit_content(block) -> bool:
     there does not say staff; elsewhere (the LMS, the workbench) course staff may."""
     permissions = (
         block.runtime.service(block, "studio_user_permissions")
-        if _has_service(block, "studio_user_permissions")
+        if has_service(block, "studio_user_permissions")
         else None
     )
     if permissions is not None:
@@ -104,6 +104,14 @@ def student_item(block, student_id: str, item_type: str) -> dict:
         "item_id": str(block.scope_ids.usage_id),
         "item_type": item_type,
     }
+
+
+def user_by_anonymous_id(block, anonymous_id: str):
+    """The platform's user (with .id) behind an anonymous id (DjangoXBlockUserService,
+    get_user_by_anonymous_id), or None where the runtime cannot say (the workbench)."""
+    service = block.runtime.service(block, "user") if has_service(block, "user") else None
+    find = getattr(service, "get_user_by_anonymous_id", None)
+    return find(anonymous_id) if find else None
 
 
 def anonymous_user_id(block) -> str:

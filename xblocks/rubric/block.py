@@ -8,12 +8,15 @@ on the candidate, the way staff-graded blocks such as edx-sga do it.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from xblock.core import XBlock
 from xblock.fields import Dict, Integer, List, Scope, String
 
+from xblocks.common import platform
 from xblocks.common.base import P2PBlock, _, json_handler, rule_handler
 from xblocks.common.handlers import csv_response, utc_now
 from xblocks.common.kind import BlockKind
@@ -27,6 +30,7 @@ SCENARIOS = Path(__file__).resolve().parent / "templates" / "scenarios"
 MAX_REQUEST_BYTES = 100_000  # every note at its limit, as escaped JSON, fits with room to spare
 # An anonymous user id as edx-submissions stores it (student_id: at most 255 characters, no NUL).
 CANDIDATE_ID = re.compile(r"[^\x00-\x1f\x7f]{1,255}")
+ASSESSMENT_TYPE = f"{model.TAG}_assessment"  # edx-submissions item_type of trainers' assessments
 ONLY_TRAINERS = _("Only trainers (course staff) can see and assess candidates.")
 
 
@@ -38,6 +42,7 @@ def _grade_points(total, max_total) -> tuple[int, int]:
     return total_h, max_h
 
 
+@XBlock.wants("completion")  # the LMS's: completion for the assessed candidate
 class FacilitationRubricBlock(P2PBlock):
     """A rubric for facilitated IEP meetings: self-assessment, rater calibration, trainer certification."""
 
@@ -76,8 +81,9 @@ class FacilitationRubricBlock(P2PBlock):
     first_ratings = Dict(default={}, scope=Scope.user_state)  # calibration: what is graded, never replaced
     submitted_samples = List(default=[], scope=Scope.user_state)  # calibration: shown with the key now
 
-    # Trainer mode: every assessment ever made, shared by all users of this block so trainers and
-    # candidates read the same record: {candidate student id: [assessment, ...]} (append-only).
+    # Trainer mode, before assessments became edx-submissions rows: {candidate student id: [assessment,
+    # ...]}, one value read-modify-written by every trainer (two at once kept only the later). Read, never
+    # written: each assessment is now its own submission (_assessment_item), which no trainer can overwrite.
     certification_records = Dict(default={}, scope=Scope.user_state_summary)
 
     has_score = True
@@ -160,8 +166,19 @@ class FacilitationRubricBlock(P2PBlock):
 
     # ------------------------------------------------------------ trainer mode: candidates
 
+    def _assessment_item(self, student_id: str) -> dict:
+        """Where a candidate's assessments are kept: a student item of their own beside the request, one
+        submission per assessment (edx-submissions inserts a row each time, so concurrent trainers both
+        keep theirs). Its own item id too: edx-submissions keeps one student item per (course, student,
+        item id) whatever the type, and the request's queue must never list assessments."""
+        return dict(student_item(self, student_id, ASSESSMENT_TYPE), item_id=f"{self.scope_ids.usage_id}#assessments")
+
     def _records(self, student_id: str) -> list[dict]:
-        return list(self.certification_records.get(student_id) or [])
+        """Every assessment of this candidate, oldest first."""
+        from submissions import api as submissions
+
+        stored = submissions.get_submissions(self._assessment_item(student_id))  # newest first
+        return list(self.certification_records.get(student_id) or []) + [s["answer"] for s in reversed(stored)]
 
     def _candidate_view(self, student_id: str, content: dict) -> dict:
         from submissions import api as submissions
@@ -265,16 +282,36 @@ class FacilitationRubricBlock(P2PBlock):
             "passed": result["passed"],
             "criteria": result["criteria"],
         }
-        records = dict(self.certification_records)
-        records[candidate_id] = self._records(candidate_id) + [record]
-        self.certification_records = records  # reassign: a Dict field saves only when set
+        from submissions.models import Submission
+
+        if len(json.dumps(record)) > Submission.MAXSIZE:  # edx-submissions' own measure of an answer
+            raise Refused(_("The feedback is too long altogether; shorten it."), 400)
+        submissions.create_submission(self._assessment_item(candidate_id), record)
         earned, possible = _grade_points(result["total"], result["max_total"])
         submissions.set_score(candidate["request"]["submission"], earned, possible)
+        self._complete_for(candidate_id)
         return {"candidate": self._candidate_view(candidate_id, content)}
 
+    def _complete_for(self, candidate_id: str) -> None:
+        """The assessed unit is complete for the candidate, not the trainer: the LMS's completion service
+        takes completion for other learners (edx-completion, submit_group_completion). Runtimes without
+        it (the workbench) have no completion to keep."""
+        completion = self.runtime.service(self, "completion") if platform.has_service(self, "completion") else None
+        if completion is None or not hasattr(completion, "submit_group_completion") or self.in_preview:
+            return
+        candidate = platform.user_by_anonymous_id(self, candidate_id)
+        if candidate is not None:
+            completion.submit_group_completion(self.scope_ids.usage_id, 1.0, user_ids=[candidate.id])
+
     def _csv_rows(self, content: dict):
+        from submissions import api as submissions
+
         labels = {level["id"]: level["label"] for level in content["levels"]}
-        records = [r for rs in self.certification_records.values() for r in rs]
+        requested = submissions.get_all_submissions(
+            course_key(self), str(self.scope_ids.usage_id), model.TAG, read_replica=False
+        )
+        candidates = set(self.certification_records) | {s["student_id"] for s in requested}
+        records = [r for candidate in sorted(candidates) for r in self._records(candidate)]
         for record in sorted(records, key=lambda r: (r["date"], r["candidate"])):
             yield (
                 [record["candidate"], record["trainer"], record["date"]]
