@@ -24,7 +24,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoints, entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -95,7 +95,7 @@ def _kind_of(loaded: object) -> BlockKind | None:
     return found if isinstance(found, BlockKind) else None
 
 
-def _entry_points():
+def _entry_points() -> EntryPoints:
     return entry_points(group=ENTRY_POINT_GROUP)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -19,11 +20,11 @@ class Problem:
         text = f"{where}: {self.message}"
         return f"{text} — {self.fix}" if self.fix else text
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def located(file: str, element, message: str, fix: str = "") -> Problem:
+def located(file: str, element: Any, message: str, fix: str = "") -> Problem:
     """A problem at an lxml element's source line (None when the element came from a string)."""
     line = getattr(element, "sourceline", None) if element is not None else None
     return Problem(file, line, message, fix)

@@ -30,7 +30,9 @@ later shares the prompt. Drafts are never handed to anyone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, NotRequired, TypedDict
 
 from lxml import etree
 
@@ -73,10 +75,34 @@ class Journal:
     lang: str = "en"  # the language the author wrote in; pages mark it, so screen readers switch voice
 
 
+Content = dict[str, Any]  # view_content's JSON: what the rules read, in Python and in the script
+
+
+class Version(TypedDict):
+    """One submitted version of an entry."""
+
+    text: str  # the entry as submitted
+    at: str  # when: ISO 8601 UTC to the second, "2026-11-24T10:00:00Z"
+    shared: NotRequired[bool]  # True: its prompt was shared with staff as it was submitted; absent: private
+
+
+class Entry(TypedDict, total=False):
+    """A learner's writing for one prompt (a key is absent when it has nothing)."""
+
+    draft: str  # text not yet submitted; absent when none, or equal to the latest version
+    versions: list[Version]  # every submitted version, oldest first; never dropped
+
+
+class JournalState(TypedDict):
+    """A learner's state for one journal block (the same JSON in journal.js and in SCORM suspend_data)."""
+
+    entries: dict[str, Entry]  # by prompt id; a prompt with nothing written has no entry
+
+
 # ---------------------------------------------------------------- parse / serialize
 
 
-def _bool(value: str | None, default: bool, where, source, name, problems) -> bool:
+def _bool(value: str | None, default: bool, where: Any, source: str, name: str, problems: list[Problem]) -> bool:
     if value is None:
         return default
     if value in ("true", "false"):
@@ -87,7 +113,7 @@ def _bool(value: str | None, default: bool, where, source, name, problems) -> bo
     return default
 
 
-def _int(value: str | None, where, source, name, highest, problems) -> int:
+def _int(value: str | None, where: Any, source: str, name: str, highest: int, problems: list[Problem]) -> int:
     if value is None:
         return 0
     if re.fullmatch(r"[0-9]{1,6}", value.strip()) and int(value) <= highest:
@@ -103,7 +129,7 @@ def _int(value: str | None, where, source, name, highest, problems) -> int:
     return 0
 
 
-def _plain_text(element, source, what, problems) -> str:
+def _plain_text(element: Any, source: str, what: str, problems: list[Problem]) -> str:
     """An element's text; child markup is refused (prompts and guidance are plain text)."""
     tags = [child for child in element if isinstance(child.tag, str)]  # comments are the author's notes
     if tags:
@@ -118,7 +144,7 @@ def _plain_text(element, source, what, problems) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def parse(element, source: str):
+def parse(element: Any, source: str) -> tuple[Journal | None, list[Problem]]:
     """An lxml element -> (Journal or None, [Problem]); every problem says where and how to fix it."""
     problems: list[Problem] = []
     if element.tag != TAG:
@@ -222,7 +248,7 @@ def parse(element, source: str):
     ), []
 
 
-def serialize(model: Journal):
+def serialize(model: Journal) -> Any:
     element = etree.Element(TAG)
     if model.url_name:
         element.set("url_name", model.url_name)
@@ -244,7 +270,7 @@ def serialize(model: Journal):
     return element
 
 
-def view_content(model: Journal) -> dict:
+def view_content(model: Journal) -> Content:
     return {
         "id": model.url_name,
         "lang": model.lang,
@@ -274,14 +300,14 @@ def char_count(text: str) -> int:
     return len(text)
 
 
-def _prompt(content: dict, prompt_id) -> dict | None:
+def _prompt(content: Content, prompt_id: str) -> dict[str, Any] | None:
     return next((p for p in content["prompts"] if p["id"] == prompt_id), None)
 
 
-def restore(saved, content: dict) -> dict:
+def restore(saved: object, content: Content) -> JournalState:
     """A saved state (or None) made valid for this content: unknown prompts and malformed parts dropped."""
     entries = saved.get("entries") if isinstance(saved, dict) else None
-    restored: dict = {}
+    restored: dict[str, Entry] = {}
     for prompt in content["prompts"]:
         entry = entries.get(prompt["id"]) if isinstance(entries, dict) else None
         if not isinstance(entry, dict):
@@ -291,7 +317,7 @@ def restore(saved, content: dict) -> dict:
             for v in entry.get("versions") or []
             if isinstance(v, dict) and isinstance(v.get("text"), str) and isinstance(v.get("at"), str)
         ]
-        kept: dict = {}
+        kept: Entry = {}
         if isinstance(entry.get("draft"), str):
             kept["draft"] = entry["draft"]
         if versions:
@@ -301,25 +327,25 @@ def restore(saved, content: dict) -> dict:
     return {"entries": restored}
 
 
-def _version(text: str, at: str, shared: bool) -> dict:
+def _version(text: str, at: str, shared: bool) -> Version:
     """A submitted version; `shared` only when its prompt was shared with staff as it was submitted."""
     return {"text": text, "at": at, "shared": True} if shared else {"text": text, "at": at}
 
 
-def _current_text(entry: dict) -> str:
+def _current_text(entry: Entry) -> str:
     if "draft" in entry:
         return entry["draft"]
     versions = entry.get("versions") or []
     return versions[-1]["text"] if versions else ""
 
 
-def _prompt_complete(entry: dict | None, content: dict) -> bool:
-    versions = (entry or {}).get("versions") or []
+def _prompt_complete(entry: Entry | None, content: Content) -> bool:
+    versions = (entry or Entry()).get("versions") or []
     return bool(versions) and word_count(versions[-1]["text"]) >= max(content["min_words"], 1)
 
 
-def entry_view(entry: dict | None, content: dict) -> dict:
-    entry = entry or {}
+def entry_view(entry: Entry | None, content: Content) -> dict[str, Any]:
+    entry = entry or Entry()
     text = _current_text(entry)
     return {
         "draft": entry.get("draft"),
@@ -332,20 +358,20 @@ def entry_view(entry: dict | None, content: dict) -> dict:
     }
 
 
-def completion(state: dict, content: dict) -> float:
+def completion(state: JournalState, content: Content) -> float:
     """The share of prompts with a submitted entry of at least min_words words."""
     done = sum(1 for p in content["prompts"] if _prompt_complete(state["entries"].get(p["id"]), content))
     return done / len(content["prompts"])
 
 
-def score(state: dict, content: dict):
+def score(state: JournalState, content: Content) -> dict[str, Any] | None:
     if not content["points"]:
         return None
     done = sum(1 for p in content["prompts"] if _prompt_complete(state["entries"].get(p["id"]), content))
     return {"earned": content["points"] * done / len(content["prompts"]), "possible": content["points"]}
 
 
-def view_state(state: dict, content: dict) -> dict:
+def view_state(state: JournalState, content: Content) -> dict[str, Any]:
     return {
         "entries": {p["id"]: entry_view(state["entries"].get(p["id"]), content) for p in content["prompts"]},
         "completed": completion(state, content) == 1,
@@ -353,7 +379,7 @@ def view_state(state: dict, content: dict) -> dict:
     }
 
 
-def _checked_text_payload(payload, content: dict) -> tuple[str, str]:
+def _checked_text_payload(payload: object, content: Content) -> tuple[str, str]:
     if not isinstance(payload, dict) or set(payload) != {"prompt_id", "text"}:
         raise Refused("send exactly {prompt_id, text}")
     prompt_id, text = payload["prompt_id"], payload["text"]
@@ -366,9 +392,9 @@ def _checked_text_payload(payload, content: dict) -> tuple[str, str]:
     return prompt_id, text
 
 
-def save_draft(state: dict, payload, content: dict, now: str):
+def save_draft(state: JournalState, payload: object, content: Content, now: str) -> Answer:
     prompt_id, text = _checked_text_payload(payload, content)
-    entry = dict(state["entries"].get(prompt_id) or {})
+    entry = (state["entries"].get(prompt_id) or Entry()).copy()
     versions = entry.get("versions") or []
     if (versions and versions[-1]["text"] == text) or (not versions and text == ""):
         entry.pop("draft", None)  # nothing new to keep: the text is already stored (or empty)
@@ -379,14 +405,14 @@ def save_draft(state: dict, payload, content: dict, now: str):
         entries[prompt_id] = entry
     else:
         entries.pop(prompt_id, None)
-    new_state = {"entries": entries}
+    new_state: JournalState = {"entries": entries}
     return new_state, {"prompt_id": prompt_id, "entry": entry_view(entry, content)}
 
 
 DRAFTS_KEYS = {"drafts", "page", "seq"}
 
 
-def checked_drafts_payload(payload, content: dict) -> list[tuple[str, str]]:
+def checked_drafts_payload(payload: object, content: Content) -> list[tuple[str, str]]:
     """{drafts: [{prompt_id, text}...], page?, seq?} checked whole: one bad item refuses everything.
     `page` and `seq` order one page's requests (the XBlock drops a save that arrives after a newer one)."""
     if not isinstance(payload, dict) or "drafts" not in payload or not set(payload) <= DRAFTS_KEYS:
@@ -405,29 +431,31 @@ def checked_drafts_payload(payload, content: dict) -> list[tuple[str, str]]:
     return items
 
 
-def save_drafts(state: dict, payload, content: dict, now: str):
+def save_drafts(state: JournalState, payload: object, content: Content, now: str) -> Answer:
     """Several prompts' drafts in one request and one write (leaving the page saves them all at once)."""
     items = checked_drafts_payload(payload, content)
-    answers = {}
+    answers: dict[str, Any] = {}
     for prompt_id, text in items:
         state, answer = save_draft(state, {"prompt_id": prompt_id, "text": text}, content, now)
         answers[prompt_id] = answer["entry"]
     return state, {"entries": answers}
 
 
-def submit(state: dict, payload, content: dict, now: str):
+def submit(state: JournalState, payload: object, content: Content, now: str) -> Answer:
     prompt_id, text = _checked_text_payload(payload, content)
     if not text.strip():
         raise Refused("write something before submitting")
-    entry = dict(state["entries"].get(prompt_id) or {})
+    entry = (state["entries"].get(prompt_id) or Entry()).copy()
     versions = list(entry.get("versions") or [])
-    version = _version(text, now, _prompt(content, prompt_id)["shared_with_staff"])
+    prompt = _prompt(content, prompt_id)
+    assert prompt is not None  # _checked_text_payload refused an unknown prompt
+    version = _version(text, now, prompt["shared_with_staff"])
     last = versions[-1] if versions else None
     if last is None or (last["text"], last.get("shared", False)) != (text, version.get("shared", False)):
         versions.append(version)
     entry = {"versions": versions}
     entries = dict(state["entries"], **{prompt_id: entry})
-    new_state = {"entries": entries}
+    new_state: JournalState = {"entries": entries}
     view = entry_view(entry, content)
     return new_state, {
         "prompt_id": prompt_id,
@@ -438,11 +466,11 @@ def submit(state: dict, payload, content: dict, now: str):
     }
 
 
-def read_state(state: dict, payload, content: dict, now: str):
+def read_state(state: JournalState, payload: object, content: Content, now: str) -> Answer:
     return state, view_state(state, content)
 
 
-def journal_entries(state: dict, content: dict, block_id: str = "") -> list[dict]:
+def journal_entries(state: JournalState, content: Content, block_id: str = "") -> list[dict[str, Any]]:
     """This block's part of the course journal: one item per prompt the learner has written for."""
     items = []
     for prompt in content["prompts"]:
@@ -466,11 +494,14 @@ def journal_entries(state: dict, content: dict, block_id: str = "") -> list[dict
     return items
 
 
-def own_journal(state: dict, payload, content: dict, now: str):
+def own_journal(state: JournalState, payload: object, content: Content, now: str) -> Answer:
     return state, {"entries": journal_entries(state, content)}
 
 
-HANDLERS = {
+# (new state, response): what every rule answers
+Answer = tuple[JournalState, dict[str, Any]]
+
+HANDLERS: dict[str, Callable[[JournalState, object, Content, str], Answer]] = {
     "state": read_state,
     "save_draft": save_draft,
     "save_drafts": save_drafts,
@@ -479,28 +510,28 @@ HANDLERS = {
 }
 
 
-def apply(handler: str, state: dict, payload, content: dict, now: str):
+def apply(handler: str, state: JournalState, payload: object, content: Content, now: str) -> Answer:
     """Run one rule: (new state, response) or Refused. The given state is never mutated."""
     if handler not in HANDLERS:
         raise Refused(f"unknown handler {handler}", 404)
     return HANDLERS[handler](state, payload, content, now)
 
 
-def staff_share(state: dict, content: dict) -> dict:
+def staff_share(state: JournalState, content: Content) -> dict[str, dict[str, str]]:
     """What staff may read of this state: per prompt shared now, its latest version submitted while
     the prompt was shared, {prompt id: {"text", "at"}}. Nothing else ever leaves the learner's state."""
-    shared = {}
+    shared: dict[str, dict[str, str]] = {}
     for prompt in content["prompts"]:
         if not prompt["shared_with_staff"]:
             continue
-        versions = (state["entries"].get(prompt["id"]) or {}).get("versions") or []
+        versions = (state["entries"].get(prompt["id"]) or Entry()).get("versions") or []
         written_shared = [v for v in versions if v.get("shared") is True]
         if written_shared:
             shared[prompt["id"]] = {"text": written_shared[-1]["text"], "at": written_shared[-1]["at"]}
     return shared
 
 
-def report(state: dict, content: dict, block_id: str = "") -> dict:
+def report(state: JournalState, content: Content, block_id: str = "") -> dict[str, Any]:
     """What the SCORM player reports. Private entries report only a word count, never the text:
     LMS administrators can read interactions, and private entries are for the learner alone. An
     entry is private unless its latest version was submitted while its prompt was shared, and the
@@ -508,7 +539,7 @@ def report(state: dict, content: dict, block_id: str = "") -> dict:
     `block_id` is the player's id for the block (content["id"] is empty for pointer-form OLX)."""
     interactions = []
     for prompt in content["prompts"]:
-        versions = (state["entries"].get(prompt["id"]) or {}).get("versions") or []
+        versions = (state["entries"].get(prompt["id"]) or Entry()).get("versions") or []
         if not versions:
             continue
         last = versions[-1]
