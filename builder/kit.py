@@ -130,6 +130,21 @@ def _nested_headings(html: str, first: int = 5) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, first + int(m.group(2)) - top)}", html)
 
 
+_LEADING_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1>", re.I | re.S)
+
+
+def _without_repeated_title(html: str, title: str) -> str:
+    """A page that opens with its own title as a heading: the guide's item heading already says it.
+    Kept when another heading of the page is at its level or above (the rest would skip a level)."""
+    match = _LEADING_HEADING.match(html)
+    if match is None or " ".join(re.sub(r"<[^>]+>", "", match.group(2)).split()).casefold() != title.casefold():
+        return html
+    rest = html[match.end() :]
+    if any(int(level) <= int(match.group(1)) for closing, level in _HEADING.findall(rest) if not closing):
+        return html
+    return rest
+
+
 # A handout is a page of its own: its landmarks would nest inside the guide's <main>.
 _LANDMARKS = ("main", "header", "footer", "nav")
 
@@ -138,10 +153,12 @@ def _item(
     course, component, unit_title: str, audience: str | None, notes_levels: set[str], with_key: bool = False
 ) -> Item:
     if component.category == "html":
-        html = _nested_headings(_inline_images(sanitize(component.html or ""), course))
+        title = component.display_name or unit_title
+        html = _without_repeated_title(sanitize(component.html or ""), title.strip())
+        html = _nested_headings(_inline_images(html, course))
         kind = "notes" if audience in notes_levels and audience is not None else "page"
         minutes = max(MINIMUM_PAGE_MINUTES, round(_words(html) / SPEAKING_WORDS_PER_MINUTE))
-        return Item(kind, component.display_name or unit_title, minutes, Markup(html))
+        return Item(kind, title, minutes, Markup(html))
     block_kind = kind_of(component.category) if component.block is not None else None
     module = block_kind.model if block_kind else None
     if module is None:

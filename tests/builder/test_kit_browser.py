@@ -151,3 +151,37 @@ def test_problems_print_as_questions_with_the_key_in_the_trainer_guide_only(tmp_
             )
         assert "correct" not in [squashed(span.text_content()).strip("· ") for span in without_key.xpath(".//span")]
         assert "The answer key and debrief notes are in the trainer's guide." in plain
+
+
+def test_the_guide_lays_out_for_print(tmp_path, page, static_server):
+    """What looking at the printed pages found: a full-width table lost its right border at the page's
+    edge, a page's own headings (h5, h6) printed smaller than the text, glossary terms did not stand out,
+    and a page opening with its own title repeated the guide's heading for it."""
+    code, _, err = run("kit", "facilitation", "--level", "trainer", "--out", tmp_path, "--no-pdf")
+    assert (code, err) == (0, "")
+    server = static_server(tmp_path)
+    # The printed page's width: Letter less the 16 mm margins.
+    page.set_viewport_size({"width": 695, "height": 900})
+    page.emulate_media(media="print")
+    page.goto(f"{server.url}/facilitation-trainer-kit.html")
+    layout = page.evaluate(
+        """() => {
+          const body = document.body.getBoundingClientRect();
+          const size = el => parseFloat(getComputedStyle(el).fontSize);
+          const text = size(document.querySelector("main p"));
+          return {
+            tables: [...document.querySelectorAll("table")].map(t => body.right - t.getBoundingClientRect().right),
+            small: [...document.querySelectorAll("h5, h6")].filter(h => size(h) < text * 0.9).map(h => h.textContent),
+            terms: [...document.querySelectorAll("dt")].map(dt => getComputedStyle(dt).fontWeight),
+            repeated: [...document.querySelectorAll("article")].filter(a => {
+              const own = a.querySelector(":scope > h4"), next = own && own.nextElementSibling;
+              return next && /^H[1-6]$/.test(next.tagName) &&
+                next.textContent.trim().toLowerCase() === own.firstChild.textContent.trim().toLowerCase();
+            }).map(a => a.querySelector("h4").textContent),
+          };
+        }"""
+    )
+    assert layout["tables"] and min(layout["tables"]) >= 1, layout["tables"]
+    assert layout["small"] == []
+    assert layout["terms"] and set(layout["terms"]) == {"700"}
+    assert layout["repeated"] == []
