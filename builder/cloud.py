@@ -208,8 +208,9 @@ def api_url(environ: Mapping[str, str], allow_http: bool = False) -> str:
 
 
 def redacted(url: str) -> str:
-    """A URL fit to print: user and password (https://user:secret@host) replaced by ***."""
-    return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", r"\1***@", url)
+    """A URL fit to print: user and password (https://user:secret@host) replaced by ***. The user
+    information runs to the last @ before the path: a password may hold an @ of its own."""
+    return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#]*@", r"\1***@", url)
 
 
 def upload_query(package: Package) -> dict[str, str]:

@@ -391,6 +391,14 @@ def test_credentials_in_the_api_url_are_never_printed(env, tmp_path, monkeypatch
     monkeypatch.setenv("SCORM_CLOUD_API_URL", "ftp://admin:hunter2@example.org/api")
     result = CliRunner().invoke(main, ["publish", str(scorm_zip(tmp_path / "listening.zip"))])
     assert result.exit_code == 2 and "hunter2" not in result.output and "ftp://***@example.org" in result.output
+    # A password with an @ of its own (not percent-encoded, as people type it) is hidden whole.
+    monkeypatch.setenv("SCORM_CLOUD_API_URL", env.url.replace("http://", "http://admin:hun@ter2@"))
+    result = CliRunner().invoke(
+        main, ["publish", "--dry-run", "--allow-http", str(scorm_zip(tmp_path / "listening.zip"))]
+    )
+    assert "ter2" not in result.output and "hun" not in result.output
+    assert "http://***@127.0.0.1" in result.output
+    assert cloud.redacted("https://host/api/a@b") == "https://host/api/a@b"  # an @ in the path is not a user
 
 
 def test_an_error_answer_that_is_not_the_apis_json_is_not_echoed():

@@ -3,6 +3,7 @@
 import io
 import json
 import re
+import sys
 
 import pytest
 from django.utils import translation
@@ -11,6 +12,7 @@ from roleplay_support import (
     COURSE_SCENARIOS,
     MS_PEREZ,
     POSSIBLE,
+    ROOT,
     VECTORS_DIR,
     block_state,
     ending_routes,
@@ -23,8 +25,11 @@ from roleplay_support import (
 from support.workbench import RecordingRuntime
 from workbench.runtime import WorkbenchRuntime
 
-from xblocks.roleplay import model
+from xblocks.roleplay import model, scoring
 from xblocks.roleplay.block import ScenarioRoleplayBlock
+
+sys.path.insert(0, str(ROOT))  # the generators live with the benchmark that times them
+from bench import roleplay_scale
 
 
 def _new_block(xml: str, user: str = "learner"):
@@ -208,6 +213,26 @@ def test_studio_view_shows_the_xml_and_validates_live(perez_for_author):
     line = broken[: broken.index("first-kontakt")].count("\n") + 1
     assert any(p["line"] == line and "unknown scene 'first-kontakt'" in p["message"] for p in body["problems"])
     assert body["problems"][0]["text"].startswith("scenario.xml:")
+
+
+def test_the_editor_answers_inputs_that_once_never_returned(perez_for_author):
+    """The denial of service the scoring rewrite removed, through the editor's own handler: 24 diamonds
+    (2**24 routes; route enumeration refused or never returned) are checked and found valid, and
+    loops too tangled to score are refused with the reason; the search is bounded in steps whatever
+    the input (tests/roleplay/test_roleplay_scoring.py; bench: python -m bench.roleplay_scale)."""
+    runtime, usage_id, block = perez_for_author
+    before = block.data
+    status, body = post(runtime, block, "check_content", {"xml": roleplay_scale.diamonds(24)})
+    assert (status, body["valid"], body["problems"]) == (200, True, [])
+    status, body = post(runtime, block, "check_content", {"xml": roleplay_scale.tangle(40)})
+    assert status == 200 and body["valid"] is False
+    assert [p["message"] for p in body["problems"]] == [
+        f"the scenario's loops are too tangled to score: finding its best routes takes more than "
+        f"{scoring.MAX_STEPS} steps"
+    ]
+    status, body = post(runtime, block, "studio_submit", {"xml": roleplay_scale.flag_fan(16, 400)})
+    assert status == 400 and "too tangled to score" in body["error"]
+    assert WorkbenchRuntime("learner").get_block(usage_id).data == before
 
 
 def test_studio_submit_refuses_invalid_content_whole(perez_for_author):
