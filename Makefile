@@ -7,8 +7,9 @@ OUT    ?= dist
 
 .PHONY: build test lint validate bench browser-deps clean matrix audit
 
+# --upgrade-deps: pip and setuptools as released, not as the Python install bundled them (make audit checks them too).
 $(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --upgrade-deps $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[builder,test]'
 	touch $@
 
@@ -51,7 +52,7 @@ XBLOCK_TESTS := tests/journal/test_journal_block.py tests/roleplay/test_roleplay
 
 .venv-%/bin/.installed: requirements/openedx/%.txt pyproject.toml
 	rm -rf .venv-$*
-	$(PYTHON) -m venv .venv-$*
+	$(PYTHON) -m venv --upgrade-deps .venv-$*
 	.venv-$*/bin/pip install --quiet --disable-pip-version-check -c requirements/openedx/$*.txt -e '.[builder,test]'
 	touch $@
 

@@ -65,24 +65,31 @@ def npm_audit_verdict(report: dict) -> tuple[str, list[str]]:
     return ("fail" if fixable else "pass"), lines
 
 
+def installed_requirements(venv: Path) -> str:
+    """Every package `venv` holds as pinned requirements, pip and setuptools included (`--all`):
+    the installer that fetches and unpacks every other package is audited too. Our own editable
+    package is left out (it is not on PyPI)."""
+    return subprocess.run(
+        [venv / "bin" / "pip", "freeze", "--all", "--exclude-editable", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def run_pip_audit() -> tuple[str, list[str]]:
     if not (VENV / "bin" / "pip").exists():
         return "not run", [f"{VENV} is not installed (run make test first)"]
     if not (AUDIT_VENV / "bin" / "pip-audit").exists():
         made = subprocess.run(
-            f"{sys.executable} -m venv {AUDIT_VENV} && {AUDIT_VENV}/bin/pip install --quiet '{PIP_AUDIT}'",
+            f"{sys.executable} -m venv --upgrade-deps {AUDIT_VENV} && {AUDIT_VENV}/bin/pip install --quiet '{PIP_AUDIT}'",
             shell=True,
             capture_output=True,
             text=True,
         )
         if made.returncode:
             return "not run", [f"pip-audit could not be installed: {made.stderr.strip().splitlines()[-1:]}"]
-    frozen = subprocess.run(
-        [VENV / "bin" / "pip", "freeze", "--exclude-editable", "--disable-pip-version-check"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    frozen = installed_requirements(VENV)
     with tempfile.TemporaryDirectory() as scratch:
         requirements = Path(scratch) / "requirements.txt"
         requirements.write_text(frozen)

@@ -5,6 +5,7 @@ The reports have the shapes pip-audit (-f json) and npm audit (--json, npm 7+) p
 import importlib.util
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("audit", Path(__file__).resolve().parents[1] / ".ci" / "audit.py")
 audit = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(audit)
@@ -84,3 +85,11 @@ def test_npm_audit_whose_service_refused_did_not_run():
     }
     verdict, lines = audit.npm_audit_verdict(report)
     assert verdict == "not run" and "405 Method Not Allowed" in lines[0]
+
+
+def test_the_installers_are_audited_too():
+    """pip and setuptools fetch and unpack every other package; `pip freeze` leaves them out unless
+    asked (`--all`), so a venv's bundled pip with a known, fixed vulnerability went unaudited."""
+    names = {line.split("==")[0].lower() for line in audit.installed_requirements(ROOT / ".venv").splitlines()}
+    assert "pip" in names and "nh3" in names
+    assert "p2p-courseware" not in names and "p2p_courseware" not in names  # ours is not on PyPI
