@@ -25,6 +25,13 @@ A parsed condition is a JSON-safe tree: ["or", a, b, ...], ["and", a, b, ...], [
 from __future__ import annotations
 
 import re
+from typing import Any
+
+# A parsed condition (the JSON-safe tree above) and an effect [name, op, value]: lists, as in JSON.
+Tree = list[Any]
+Effect = list[Any]
+Values = dict[str, Any]  # a variable's value by name: bool for a flag, int for a counter
+Token = tuple[str, str, int]  # (kind, text, position)
 
 MAX_LENGTH = 400  # characters in one condition
 MAX_DEPTH = 24  # nested parentheses and "not"s: a parser that recurses stays far from any stack limit
@@ -44,15 +51,16 @@ class ConditionError(ValueError):
         self.position = position
 
 
-def _tokens(text: str) -> list[tuple[str, str, int]]:
+def _tokens(text: str) -> list[Token]:
     """(kind, text, position) with kind one of num, name, keyword, op, end."""
-    found, at = [], 0
+    found: list[Token] = []
+    at = 0
     while True:
         match = _TOKEN.match(text, at)
         if match is None:  # only spaces remain
             found.append(("end", "", len(text)))
             return found
-        kind = match.lastgroup
+        kind = match.lastgroup or ""  # one group always matches
         word = match.group(kind)
         position = match.start(kind)
         if kind == "bad":
@@ -65,7 +73,7 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
         at = match.end()
 
 
-def parse(text: str, variables: dict[str, str] | None = None) -> list:
+def parse(text: str, variables: dict[str, str] | None = None) -> Tree:
     """The tree of a condition. `variables` maps declared names to "flag" or "counter"; when given,
     unknown names and a flag compared (or a counter used alone) are errors."""
     if not isinstance(text, str) or not text.strip():
@@ -76,18 +84,18 @@ def parse(text: str, variables: dict[str, str] | None = None) -> list:
 
 
 class _Parser:
-    def __init__(self, tokens, variables):
+    def __init__(self, tokens: list[Token], variables: dict[str, str] | None):
         self.tokens, self.at, self.variables = tokens, 0, variables
 
-    def peek(self):
+    def peek(self) -> Token:
         return self.tokens[self.at]
 
-    def take(self):
+    def take(self) -> Token:
         token = self.tokens[self.at]
         self.at += 1
         return token
 
-    def run(self) -> list:
+    def run(self) -> Tree:
         tree = self.either(0)
         kind, word, position = self.peek()
         if kind != "end":
@@ -99,28 +107,28 @@ class _Parser:
             raise ConditionError(f"the condition nests more than {MAX_DEPTH} levels", self.peek()[2])
         return depth + 1
 
-    def either(self, depth: int) -> list:
+    def either(self, depth: int) -> Tree:
         parts = [self.both(depth)]
         while self.peek()[:2] == ("keyword", "or"):
             self.take()
             parts.append(self.both(depth))
         return parts[0] if len(parts) == 1 else ["or", *parts]
 
-    def both(self, depth: int) -> list:
+    def both(self, depth: int) -> Tree:
         parts = [self.negation(depth)]
         while self.peek()[:2] == ("keyword", "and"):
             self.take()
             parts.append(self.negation(depth))
         return parts[0] if len(parts) == 1 else ["and", *parts]
 
-    def negation(self, depth: int) -> list:
+    def negation(self, depth: int) -> Tree:
         if self.peek()[:2] == ("keyword", "not"):
             depth = self.deeper(depth)
             self.take()
             return ["not", self.negation(depth)]
         return self.atom(depth)
 
-    def atom(self, depth: int) -> list:
+    def atom(self, depth: int) -> Tree:
         kind, word, position = self.peek()
         if (kind, word) == ("op", "("):
             depth = self.deeper(depth)
@@ -152,7 +160,7 @@ class _Parser:
             raise ConditionError("the condition ends too early: a flag, a comparison or '(' is missing", position)
         raise ConditionError(f"unexpected '{word}': expected a flag, a comparison or '('", position)
 
-    def operand(self) -> list:
+    def operand(self) -> Tree:
         kind, word, position = self.take()
         if kind == "num":
             if abs(int(word)) > MAX_NUMBER:
@@ -175,7 +183,7 @@ class _Parser:
             raise ConditionError(f"'{name}' is a flag: use it alone or with 'not', without comparing it", position)
 
 
-def names(tree: list) -> set[str]:
+def names(tree: Tree) -> set[str]:
     """The variables a condition reads."""
     if tree[0] in ("flag", "counter"):
         return {tree[1]}
@@ -183,14 +191,14 @@ def names(tree: list) -> set[str]:
         return set()
     if tree[0] == "cmp":
         return names(tree[2]) | names(tree[3])
-    return set().union(*(names(part) for part in tree[1:]))
+    return set[str]().union(*(names(part) for part in tree[1:]))
 
 
-def holds(tree: list, values: dict) -> bool:
+def holds(tree: Tree, values: Values) -> bool:
     """Evaluate a parsed condition; a variable missing from `values` is false or 0."""
     kind = tree[0]
     if kind == "const":
-        return tree[1]
+        return bool(tree[1])
     if kind == "flag":
         return values.get(tree[1]) is True
     if kind == "not":
@@ -200,28 +208,30 @@ def holds(tree: list, values: dict) -> bool:
     if kind == "or":
         return any(holds(part, values) for part in tree[1:])
     left, right = _number(tree[2], values), _number(tree[3], values)
-    return {
+    comparisons: dict[str, bool] = {
         "==": left == right,
         "!=": left != right,
         "<": left < right,
         "<=": left <= right,
         ">": left > right,
         ">=": left >= right,
-    }[tree[1]]
+    }
+    return comparisons[tree[1]]
 
 
-def _number(operand: list, values: dict) -> int:
+def _number(operand: Tree, values: Values) -> int:
     if operand[0] == "num":
-        return operand[1]
+        return int(operand[1])
     value = values.get(operand[1], 0)
     return value if type(value) is int else 0
 
 
-def parse_effects(text: str, variables: dict[str, str] | None = None) -> list[list]:
+def parse_effects(text: str, variables: dict[str, str] | None = None) -> list[Effect]:
     """[[name, op, value], ...] from `set="interpreter=true trust+=1"`; op is =, += or -=."""
     if not isinstance(text, str) or not text.strip():
         raise ConditionError("nothing to set", 0)
-    effects, seen = [], set()
+    effects: list[Effect] = []
+    seen: set[str] = set()
     for match in re.finditer(r"\S+", text):
         effect = _effect(match.group(), match.start(), variables)
         if effect[0] in seen:
@@ -231,7 +241,7 @@ def parse_effects(text: str, variables: dict[str, str] | None = None) -> list[li
     return effects
 
 
-def _effect(item: str, position: int, variables) -> list:
+def _effect(item: str, position: int, variables: dict[str, str] | None) -> Effect:
     match = _EFFECT.match(item)
     if match is None:
         raise ConditionError(
@@ -257,7 +267,7 @@ def _effect(item: str, position: int, variables) -> list:
     return [name, op, value == "true" if kind == "flag" else int(value)]
 
 
-def apply_effects(effects: list[list], values: dict) -> dict:
+def apply_effects(effects: list[Effect], values: Values) -> Values:
     """A new dict of values with the effects applied in order (counters stay within ±MAX_NUMBER)."""
     result = dict(values)
     for name, op, value in effects:

@@ -34,7 +34,9 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypedDict, TypeVar
 
 from lxml import etree
 
@@ -153,26 +155,41 @@ class Scenario:
     def choice(self, choice_id: str) -> Choice | None:
         return self._index()[1].get(choice_id)
 
-    def _index(self) -> tuple[dict, dict]:
+    def known_scene(self, scene_id: str) -> Scene:
+        """A scene the caller knows is there (on a valid route, a validated target); KeyError if not."""
+        return self._index()[0][scene_id]
+
+    def known_choice(self, choice_id: str) -> Choice:
+        """A choice the caller knows is there (on a valid route); KeyError if not."""
+        return self._index()[1][choice_id]
+
+    def _index(self) -> tuple[dict[str, Scene], dict[str, Choice]]:
         """Scenes and choices by id (the first of duplicates, which validation refuses)."""
         if "_ids" not in self.__dict__:
-            scenes, choices = {}, {}
+            scenes: dict[str, Scene] = {}
+            choices: dict[str, Choice] = {}
             for scene in self.scenes:
                 scenes.setdefault(scene.id, scene)
                 for choice in scene.choices:
                     choices.setdefault(choice.id, choice)
             self.__dict__["_ids"] = (scenes, choices)
-        return self.__dict__["_ids"]
+        ids: tuple[dict[str, Scene], dict[str, Choice]] = self.__dict__["_ids"]
+        return ids
 
     def persona(self, persona_id: str) -> Persona | None:
         return next((p for p in self.personas if p.id == persona_id), None)
 
 
+Guarded = Line | Scene | Choice | Branch  # what carries a condition (`condition`, if="...")
+Values = conditions.Values  # the variables' values at a step: bool for a flag, int for a counter
+Locate = Callable[[object], Any]  # a model object -> the lxml element it came from (for a located problem)
+_Number = TypeVar("_Number", int, float)
+
 # ---------------------------------------------------------------------------------------------
 # Parsing and validation
 
 
-def _text(element) -> str:
+def _text(element: Any) -> str:
     """An element's whole text (children's tails included), whitespace collapsed."""
     if element is None:
         return ""
@@ -189,10 +206,10 @@ class _Reader:
         self.problems: list[Problem] = []
         self.lines: dict[int, object] = {}  # id(model object) -> element, for located problems later
 
-    def problem(self, element, message: str, fix: str = "") -> None:
+    def problem(self, element: Any, message: str, fix: str = "") -> None:
         self.problems.append(located(self.source, element, message, fix))
 
-    def attribute(self, element, name: str, required: bool = True, default: str = "") -> str:
+    def attribute(self, element: Any, name: str, required: bool = True, default: str = "") -> str:
         value = element.get(name)
         if value is None or not value.strip():
             if required:
@@ -201,7 +218,7 @@ class _Reader:
         return _SPACE.sub(" ", value).strip()
 
     def allowed(
-        self, element, attributes: tuple[str, ...], children: tuple[str, ...], text: bool | None = None
+        self, element: Any, attributes: tuple[str, ...], children: tuple[str, ...], text: bool | None = None
     ) -> None:
         """Only these attributes and child elements; text only where `text` (default: in leaf elements)."""
         for name in element.attrib:
@@ -222,12 +239,12 @@ class _Reader:
         if loose and not (not children if text is None else text):
             self.problem(element, f"<{element.tag}> has loose text", "put the text inside one of its child elements")
 
-    def nonempty(self, element, value: str, what: str) -> str:
+    def nonempty(self, element: Any, value: str, what: str) -> str:
         if not value:
             self.problem(element, f"{what} is empty", "write the text")
         return value
 
-    def identifier(self, element, name: str = "id") -> str:
+    def identifier(self, element: Any, name: str = "id") -> str:
         value = self.attribute(element, name)
         if value and not _ID.match(value):
             self.problem(
@@ -237,8 +254,8 @@ class _Reader:
             )
         return value
 
-    def language(self, element, name: str) -> str | None:
-        value = element.get(name)
+    def language(self, element: Any, name: str) -> str | None:
+        value: str | None = element.get(name)
         if value is None:
             return None
         if not _LANG.match(value):
@@ -249,7 +266,7 @@ class _Reader:
 ROOT_ATTRIBUTES = ("display_name", "start", "lang", "weight", "max_attempts", "keep", "url_name", "xblock-family")
 
 
-def parse(element, source: str) -> tuple[Scenario | None, list[Problem]]:
+def parse(element: Any, source: str) -> tuple[Scenario | None, list[Problem]]:
     """Parse and validate a <scenario_roleplay> element; every problem located by file and line."""
     reader = _Reader(source)
     if element is None or element.tag != TAG:
@@ -321,7 +338,7 @@ def parse(element, source: str) -> tuple[Scenario | None, list[Problem]]:
     return scenario, []
 
 
-def _variable(reader: _Reader, element) -> Variable:
+def _variable(reader: _Reader, element: Any) -> Variable:
     kind = element.tag
     reader.allowed(element, ("id", "initial") if kind == "counter" else ("id",), ())
     variable = Variable(reader.identifier(element), kind, False if kind == "flag" else 0, _text(element))
@@ -329,24 +346,27 @@ def _variable(reader: _Reader, element) -> Variable:
         reader.problem(element, f"'{variable.id}' is a keyword of conditions", "choose another name")
     raw = element.get("initial")
     if kind == "counter" and raw is not None:
+        initial: int | None
         try:
-            variable.initial = int(raw)
+            initial = int(raw)
         except ValueError:
-            variable.initial = None
-        if variable.initial is None or abs(variable.initial) > conditions.MAX_NUMBER:
+            initial = None
+        if initial is None or abs(initial) > conditions.MAX_NUMBER:
             reader.problem(
                 element,
                 f'initial="{raw}" is not a whole number',
                 f'write a number between -{conditions.MAX_NUMBER} and {conditions.MAX_NUMBER}, e.g. initial="0"',
             )
-            variable.initial = 0
+            initial = 0
+        variable.initial = initial
     return variable
 
 
-def _number(reader, element, name, default, kind):
+def _number(reader: _Reader, element: Any, name: str, default: _Number, kind: type[_Number]) -> _Number:
     raw = element.get(name)
     if raw is None:
         return default
+    value: _Number | None
     try:
         value = kind(raw)
     except ValueError:
@@ -361,7 +381,7 @@ def _number(reader, element, name, default, kind):
     return value
 
 
-def _scene(reader: _Reader, element, lines) -> Scene:
+def _scene(reader: _Reader, element: Any, lines: dict[int, object]) -> Scene:
     ending = element.tag == "ending"
     children = ("narration", "line") + (("debrief",) if ending else ("choice",))
     reader.allowed(element, ("id", "title") + (("tier", "if") if ending else ()), children)
@@ -402,7 +422,7 @@ def _scene(reader: _Reader, element, lines) -> Scene:
     return scene
 
 
-def _line(reader: _Reader, element) -> Line:
+def _line(reader: _Reader, element: Any) -> Line:
     reader.allowed(element, ("speaker", "lang", "if"), ("translation",), text=True)
     translation = element.find("translation")
     line = Line(
@@ -423,7 +443,7 @@ def _line(reader: _Reader, element) -> Line:
     return line
 
 
-def _choice(reader: _Reader, element) -> Choice:
+def _choice(reader: _Reader, element: Any) -> Choice:
     reader.allowed(element, ("id", "next", "points", "if", "set"), ("text", "feedback", "branch"))
     text_element, feedback_element = element.find("text"), element.find("feedback")
     branches = []
@@ -468,8 +488,8 @@ def _choice(reader: _Reader, element) -> Choice:
     return choice
 
 
-def _validate(reader: _Reader, root, scenario: Scenario, lines) -> None:
-    def at(obj):
+def _validate(reader: _Reader, root: Any, scenario: Scenario, lines: dict[int, object]) -> None:
+    def at(obj: object) -> Any:
         return lines.get(id(obj), root)
 
     _unique(reader, scenario.dimensions, "dimension", at)
@@ -561,16 +581,16 @@ def _validate(reader: _Reader, root, scenario: Scenario, lines) -> None:
             "split it into smaller scenarios, or make fewer choices lead back to earlier scenes",
         )
         return
-    for dimension in scenario.dimensions:
-        if bests[0].get(dimension.id, 0) <= 0:
+    for declared in scenario.dimensions:
+        if bests[0].get(declared.id, 0) <= 0:
             reader.problem(
-                at(dimension),
-                f"no route earns points for dimension '{dimension.id}'",
+                at(declared),
+                f"no route earns points for dimension '{declared.id}'",
                 "give positive points for it to a choice on a route to an ending",
             )
 
 
-def _check_conditions(reader: _Reader, scenario: Scenario, at) -> None:
+def _check_conditions(reader: _Reader, scenario: Scenario, at: Locate) -> None:
     """Every condition and effect parses against the declared variables; a variable set but never
     read is a warning."""
     kinds = {v.id: v.kind for v in scenario.variables}
@@ -578,7 +598,7 @@ def _check_conditions(reader: _Reader, scenario: Scenario, at) -> None:
     written: set[str] = set()
     fix = "write it like: interpreter and not rushed, trust >= 2 (declare each name as <flag> or <counter>)"
 
-    def condition(owner, what):
+    def condition(owner: Guarded, what: str) -> None:
         text = owner.condition
         if not text:
             return
@@ -621,7 +641,7 @@ def _check_conditions(reader: _Reader, scenario: Scenario, at) -> None:
             )
 
 
-def _check_states(reader: _Reader, scenario: Scenario, at) -> None:
+def _check_states(reader: _Reader, scenario: Scenario, at: Locate) -> None:
     """With the conditions applied: endings and scenes no route reaches, states where no choice is
     offered, conditions that never hold where they are asked, and the coherence of ending tiers."""
     bests = _search_route_bests(scenario)
@@ -633,10 +653,10 @@ def _check_states(reader: _Reader, scenario: Scenario, at) -> None:
     asked: set[int] = set()
     for scene_id, key in bests.reached:
         values = dict(zip(read, key, strict=True))
-        scene = scenario.scene(scene_id)
+        scene = scenario.known_scene(scene_id)
         seen_scenes.add(scene_id)
-        for owner in scene.beats:
-            _ask(owner, values, asked, held)
+        for beat in scene.beats:
+            _ask(beat, values, asked, held)
         if scene.ending:
             continue
         any_offered = False
@@ -646,13 +666,13 @@ def _check_states(reader: _Reader, scenario: Scenario, at) -> None:
             after = conditions.apply_effects(_effects(choice.effects), values)
             for branch in choice.branches:
                 if _ask(branch, after, asked, held):
-                    ending = scenario.scene(branch.to)
+                    ending = scenario.known_scene(branch.to)
                     if not ending.ending or _ask(ending, after, asked, held):
                         break
             else:
-                ending = scenario.scene(choice.next) if choice.next else None
-                if ending is not None and ending.ending:
-                    _ask(ending, after, asked, held)
+                last = scenario.scene(choice.next) if choice.next else None
+                if last is not None and last.ending:
+                    _ask(last, after, asked, held)
             any_offered = any_offered or target(scenario, choice, after) is not None
         if not any_offered:
             reader.problem(
@@ -668,7 +688,7 @@ def _check_states(reader: _Reader, scenario: Scenario, at) -> None:
                 f"{kind} '{scene.id}' is never reached: the conditions on the way to it never hold together",
                 'check the if="..." of the choices and branches that lead to it, and what sets their variables',
             )
-    owners = [(o, f"a line of '{s.id}'") for s in scenario.scenes for o in s.beats]
+    owners: list[tuple[Guarded, str]] = [(o, f"a line of '{s.id}'") for s in scenario.scenes for o in s.beats]
     owners += [(s, f"ending '{s.id}'") for s in scenario.scenes if s.ending]
     owners += [(c, f"choice '{c.id}'") for s in scenario.scenes for c in s.choices]
     owners += [(b, f"a branch of choice '{c.id}'") for s in scenario.scenes for c in s.choices for b in c.branches]
@@ -682,7 +702,7 @@ def _check_states(reader: _Reader, scenario: Scenario, at) -> None:
     _check_tiers(reader, scenario, bests, at)
 
 
-def _ask(owner, values: dict, asked: set, held: set) -> bool:
+def _ask(owner: Guarded, values: Values, asked: set[int], held: set[int]) -> bool:
     """Whether `owner`'s condition holds, noting that it was asked and (if so) that it held."""
     if not owner.condition:
         return True
@@ -693,7 +713,7 @@ def _ask(owner, values: dict, asked: set, held: set) -> bool:
     return result
 
 
-def _describe(values: dict, scenario: Scenario) -> str:
+def _describe(values: Values, scenario: Scenario) -> str:
     if not values:
         return "the route has set nothing"
     return " and ".join(
@@ -701,7 +721,7 @@ def _describe(values: dict, scenario: Scenario) -> str:
     )
 
 
-def _check_tiers(reader: _Reader, scenario: Scenario, bests: scoring.Bests, at) -> None:
+def _check_tiers(reader: _Reader, scenario: Scenario, bests: scoring.Bests[SearchState], at: Locate) -> None:
     """A route into a higher tier never scores less than a route into a lower one. Each ending is
     compared with the best-scoring ending of each lower tier only, so the work grows with the
     number of endings (one problem per ending and lower tier at most)."""
@@ -726,16 +746,18 @@ def _check_tiers(reader: _Reader, scenario: Scenario, bests: scoring.Bests, at) 
                 )
 
 
-def _some(names, shown: int = 12) -> str:
+def _some(names: Iterable[str], shown: int = 12) -> str:
     """Names to suggest in a fix: the first few, so a message stays short however large the scenario."""
-    names = list(names)
-    if not names:
+    listed = list(names)
+    if not listed:
         return "(none)"
-    more = f", ... ({len(names) - shown} more)" if len(names) > shown else ""
-    return ", ".join(names[:shown]) + more
+    more = f", ... ({len(listed) - shown} more)" if len(listed) > shown else ""
+    return ", ".join(listed[:shown]) + more
 
 
-def _unique(reader: _Reader, items, what: str, at) -> None:
+def _unique(
+    reader: _Reader, items: Iterable[Dimension | Persona | Variable | Scene | Choice], what: str, at: Locate
+) -> None:
     seen: set[str] = set()
     for item in items:
         if item.id and item.id in seen:
@@ -744,7 +766,8 @@ def _unique(reader: _Reader, items, what: str, at) -> None:
 
 
 def _reachable(scenario: Scenario, start: str) -> set[str]:
-    seen, frontier = set(), [start]
+    seen: set[str] = set()
+    frontier = [start]
     while frontier:
         scene = scenario.scene(frontier.pop())
         if scene is None or scene.id in seen:
@@ -781,26 +804,39 @@ def _route_bests(scenario: Scenario) -> tuple[dict[str, int], int] | None:
     if "_bests" not in scenario.__dict__:
         bests = _search_route_bests(scenario)
         scenario.__dict__["_bests"] = None if bests is None else (bests.dimensions, bests.possible)
-    return scenario.__dict__["_bests"]
+    found: tuple[dict[str, int], int] | None = scenario.__dict__["_bests"]
+    return found
 
 
-def _search_route_bests(scenario: Scenario) -> scoring.Bests | None:
+def _scored_bests(scenario: Scenario) -> tuple[dict[str, int], int]:
+    """_route_bests of a scenario that validated (validation refuses one too tangled to score)."""
+    bests = _route_bests(scenario)
+    assert bests is not None, "a scenario that validated can be scored"
+    return bests
+
+
+def _search_route_bests(scenario: Scenario) -> scoring.Bests[SearchState] | None:
     """The scores over the scenario's state graph: a state is a scene and the values of the
     variables some condition reads (see scoring.py: no route is enumerated); searched once per
     parsed scenario (validation and scoring share it)."""
     if "_search" not in scenario.__dict__:
         scenario.__dict__["_search"] = _search(scenario)
-    return scenario.__dict__["_search"]
+    found: scoring.Bests[SearchState] | None = scenario.__dict__["_search"]
+    return found
 
 
-def _search(scenario: Scenario) -> scoring.Bests | None:
+# A state of the search: a scene and the values of the variables some condition reads, in order.
+SearchState = tuple[str, tuple[Any, ...]]
+
+
+def _search(scenario: Scenario) -> scoring.Bests[SearchState] | None:
     read = _read_variables(scenario)
     per_state = 1 + len(read) // 4  # building a state's values and keys costs with their number
 
-    def key(values: dict) -> tuple:
+    def key(values: Values) -> tuple[Any, ...]:
         return tuple(values.get(name) for name in read)
 
-    def moves(state):
+    def moves(state: SearchState) -> list[scoring.Move[SearchState]]:
         scene_id, values = state[0], dict(zip(read, state[1], strict=True))
         return [((to, key(after)), choice.points) for choice, after, to in offered(scenario, scene_id, values)]
 
@@ -809,7 +845,7 @@ def _search(scenario: Scenario) -> scoring.Bests | None:
             (scenario.start, key(initial_values(scenario))),
             scene_of=lambda state: state[0],
             moves=moves,
-            ending_of=lambda state: state[0] if scenario.scene(state[0]).ending else None,
+            ending_of=lambda state: state[0] if scenario.known_scene(state[0]).ending else None,
             dimensions=[d.id for d in scenario.dimensions],
             scene_graph={scene.id: [t for c in scene.choices for t in c.targets] for scene in scenario.scenes},
             cost=lambda state: per_state + _scene_cost(scenario, state[0]),
@@ -821,10 +857,10 @@ def _search(scenario: Scenario) -> scoring.Bests | None:
 def _scene_cost(scenario: Scenario, scene_id: str) -> int:
     """Search steps to ask a scene for its moves: a step per choice and branch, and one more per
     ten characters of the conditions and effects evaluated (computed once per scene)."""
-    costs = scenario.__dict__.setdefault("_costs", {})
+    costs: dict[str, int] = scenario.__dict__.setdefault("_costs", {})
     if scene_id not in costs:
         total = 1
-        for choice in scenario.scene(scene_id).choices:
+        for choice in scenario.known_scene(scene_id).choices:
             total += 1 + (len(choice.condition) + len(choice.effects)) // 10
             total += sum(1 + len(b.condition) // 10 for b in choice.branches)
         costs[scene_id] = total
@@ -837,7 +873,7 @@ def _read_variables(scenario: Scenario) -> list[str]:
     for scene in scenario.scenes:
         for choice in scene.choices:
             texts += [choice.condition] + [b.condition for b in choice.branches]
-    names = set().union(*(conditions.names(_tree(t)) for t in texts if t))
+    names = set[str]().union(*(conditions.names(_tree(t)) for t in texts if t))
     return [v.id for v in scenario.variables if v.id in names]
 
 
@@ -846,29 +882,29 @@ def _read_variables(scenario: Scenario) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _tree(text: str) -> list:
+def _tree(text: str) -> conditions.Tree:
     return conditions.parse(text)
 
 
 @functools.lru_cache(maxsize=4096)
-def _effects_cached(text: str) -> tuple:
+def _effects_cached(text: str) -> tuple[tuple[Any, ...], ...]:
     return tuple(tuple(e) for e in conditions.parse_effects(text))
 
 
-def _effects(text: str) -> list:
+def _effects(text: str) -> list[conditions.Effect]:
     return [list(e) for e in _effects_cached(text)] if text else []
 
 
-def holds(condition: str, values: dict) -> bool:
+def holds(condition: str, values: Values) -> bool:
     """Does an (already validated) condition hold? An empty condition always does."""
     return not condition or conditions.holds(_tree(condition), values)
 
 
-def initial_values(scenario: Scenario) -> dict:
+def initial_values(scenario: Scenario) -> Values:
     return {v.id: v.initial for v in scenario.variables}
 
 
-def target(scenario: Scenario, choice: Choice, values: dict) -> str | None:
+def target(scenario: Scenario, choice: Choice, values: Values) -> str | None:
     """Where a choice leads, given the values after its effects: the first branch whose condition
     holds and, when it leads to an ending, whose ending's condition holds too; then `next`."""
     ways = [(b.to, b.condition) for b in choice.branches] + ([(choice.next, "")] if choice.next else [])
@@ -879,10 +915,10 @@ def target(scenario: Scenario, choice: Choice, values: dict) -> str | None:
     return None
 
 
-def offered(scenario: Scenario, scene_id: str, values: dict) -> list[tuple[Choice, dict, str]]:
+def offered(scenario: Scenario, scene_id: str, values: Values) -> list[tuple[Choice, Values, str]]:
     """The choices offered in a scene with these values: (choice, values after it, where it leads)."""
     found = []
-    for choice in scenario.scene(scene_id).choices:
+    for choice in scenario.known_scene(scene_id).choices:
         if holds(choice.condition, values):
             after = conditions.apply_effects(_effects(choice.effects), values)
             to = target(scenario, choice, after)
@@ -891,13 +927,15 @@ def offered(scenario: Scenario, scene_id: str, values: dict) -> list[tuple[Choic
     return found
 
 
-def trace(scenario: Scenario, route: list[str]) -> list[tuple[str, dict]]:
+def trace(scenario: Scenario, route: list[str]) -> list[tuple[str, Values]]:
     """(scene, values) at each step of a valid route, the start first."""
     steps = [(scenario.start, initial_values(scenario))]
     for choice_id in route:
-        choice = scenario.choice(choice_id)
+        choice = scenario.known_choice(choice_id)
         after = conditions.apply_effects(_effects(choice.effects), steps[-1][1])
-        steps.append((target(scenario, choice, after), after))
+        to = target(scenario, choice, after)
+        assert to is not None, "every choice of a valid route leads on"
+        steps.append((to, after))
     return steps
 
 
@@ -909,7 +947,7 @@ def route_scenes(scenario: Scenario, route: list[str]) -> list[str]:
 def route_totals(scenario: Scenario, route: list[str]) -> dict[str, int]:
     totals = {d.id: 0 for d in scenario.dimensions}
     for choice_id in route:
-        for dimension, value in scenario.choice(choice_id).points.items():
+        for dimension, value in scenario.known_choice(choice_id).points.items():
             totals[dimension] += value
     return totals
 
@@ -923,13 +961,13 @@ def earned(totals: dict[str, int]) -> int:
 # Content for the script
 
 
-def view_content(scenario: Scenario) -> dict:
+def view_content(scenario: Scenario) -> dict[str, Any]:
     """Everything the template and script need, learner-independent and JSON-safe. Portraits are
     file names; the template turns them into URLs with the runtime's `asset_url`."""
-    bests, possible = _route_bests(scenario)
+    bests, possible = _scored_bests(scenario)
     personas = {p.id: p for p in scenario.personas}
 
-    def beat(line: Line) -> dict:
+    def beat(line: Line) -> dict[str, Any]:
         speaker = personas.get(line.speaker) if line.speaker else None
         return {
             "speaker": line.speaker,
@@ -1093,25 +1131,35 @@ def parse_text(text: str, source: str) -> tuple[Scenario | None, list[Problem]]:
 # Learner rules: the Python twin of `P2PRoleplay.rules` in static/roleplay.js.
 #
 # The saved state is compact (it shares SCORM 1.2's 4,096-character suspend_data with other
-# blocks) and holds ids only:
-#   r: the route, choice ids from the start scene
-#   v: the choice that led here when it is not the route's last (it closed a loop), else null
-#   n: finished attempts (endings reached)              b, l: best and last score as [earned, possible]
-# The route is the only list: the SCORM player records each choice as an interaction when it
-# is reported, so a route that Replay empties needs no copy.
+# blocks) and holds ids only (RoleplayState). The route is the only list: the SCORM player
+# records each choice as an interaction when it is reported, so a route that Replay empties
+# needs no copy.
+
+ScorePair = list[int]  # a finished attempt's score: [earned, possible], 0 <= earned <= possible
 
 
-def empty_state() -> dict:
+class RoleplayState(TypedDict):
+    """A learner's state for one role-play (the same JSON in roleplay.js and in SCORM suspend_data)."""
+
+    r: list[str]  # the route: choice ids from the start scene
+    v: str | None  # the choice that led here when it is not the route's last (it closed a loop), else None
+    n: int  # finished attempts (endings reached)
+    b: ScorePair | None  # the best finished attempt's score (None: no attempt finished)
+    l: ScorePair | None  # noqa: E741 (the saved key) the last finished attempt's score
+    f: ScorePair | None  # the first finished attempt's score (keep="first" grades it)
+
+
+def empty_state() -> RoleplayState:
     return {"r": [], "v": None, "n": 0, "b": None, "l": None, "f": None}
 
 
-def _walk(scenario: Scenario, route) -> list[str]:
+def _walk(scenario: Scenario, route: object) -> list[str]:
     """The longest prefix of `route` that is still playable in this scenario, loops cut."""
     steps = [(scenario.start, initial_values(scenario))]
     kept: list[str] = []
     for choice_id in route if isinstance(route, list) else []:
         here, values = steps[-1]
-        if scenario.scene(here).ending or not isinstance(choice_id, str):
+        if scenario.known_scene(here).ending or not isinstance(choice_id, str):
             break
         move = next(((after, to) for c, after, to in offered(scenario, here, values) if c.id == choice_id), None)
         if move is None:
@@ -1126,7 +1174,7 @@ def _walk(scenario: Scenario, route) -> list[str]:
     return kept
 
 
-def _score_pair(value) -> list[int] | None:
+def _score_pair(value: object) -> ScorePair | None:
     if (
         isinstance(value, list)
         and len(value) == 2
@@ -1139,7 +1187,7 @@ def _score_pair(value) -> list[int] | None:
     return None
 
 
-def restore(saved, scenario: Scenario) -> dict:
+def restore(saved: object, scenario: Scenario) -> RoleplayState:
     """A saved state (or None) made valid for this version of the scenario.
 
     The route keeps its longest prefix that can still be played (a removed scene or choice ends
@@ -1154,7 +1202,9 @@ def restore(saved, scenario: Scenario) -> dict:
     via = saved.get("v")
     choice = scenario.choice(via) if isinstance(via, str) else None
     route_last = state["r"][-1] if state["r"] else None
-    state["v"] = via if choice is not None and here in choice.targets and via != route_last else None
+    state["v"] = (
+        via if isinstance(via, str) and choice is not None and here in choice.targets and via != route_last else None
+    )
     attempts = saved.get("n")
     state["n"] = attempts if type(attempts) is int and attempts >= 0 else 0
     state["b"] = _score_pair(saved.get("b"))
@@ -1168,10 +1218,10 @@ def restore(saved, scenario: Scenario) -> dict:
     return state
 
 
-def view(state: dict, scenario: Scenario) -> dict:
+def view(state: RoleplayState, scenario: Scenario) -> dict[str, Any]:
     """What the `state` handler answers: the learner's view state."""
     here, values = trace(scenario, state["r"])[-1]
-    scene = scenario.scene(here)
+    scene = scenario.known_scene(here)
     totals = route_totals(scenario, state["r"])
     left = None if not scenario.max_attempts else max(0, scenario.max_attempts - state["n"])
     return {
@@ -1194,26 +1244,28 @@ def view(state: dict, scenario: Scenario) -> dict:
     }
 
 
-def _via(state: dict) -> str | None:
+def _via(state: RoleplayState) -> str | None:
     """The choice whose feedback the learner sees: the one that led to the current scene."""
     return state["v"] or (state["r"][-1] if state["r"] else None)
 
 
-def _score_dict(pair):
+def _score_dict(pair: ScorePair | None) -> dict[str, int] | None:
     return {"earned": pair[0], "possible": pair[1]} if pair else None
 
 
-def kept_score(state: dict, scenario: Scenario) -> list[int] | None:
+def kept_score(state: RoleplayState, scenario: Scenario) -> ScorePair | None:
     """The grade: the best, the last or the first finished attempt's score (`keep`)."""
     return {"best": state["b"], "last": state["l"], "first": state["f"]}[scenario.keep]
 
 
-def _better(a, b) -> bool:
+def _better(a: ScorePair, b: ScorePair | None) -> bool:
     """Is score pair a better than b (as fractions)?"""
     return b is None or a[0] * b[1] > b[0] * a[1]
 
 
-def handle(name: str, state: dict, payload, scenario: Scenario) -> tuple[dict, dict]:
+def handle(
+    name: str, state: RoleplayState, payload: object, scenario: Scenario
+) -> tuple[RoleplayState, dict[str, Any]]:
     """Apply a learner request; returns (new state, response). Raises Refused and leaves `state` alone."""
     rule = HANDLERS.get(name)
     if rule is None:
@@ -1224,20 +1276,20 @@ def handle(name: str, state: dict, payload, scenario: Scenario) -> tuple[dict, d
     return new_state, view(new_state, scenario)
 
 
-def _state(state, payload, scenario):
+def _state(state: RoleplayState, payload: dict[str, Any], scenario: Scenario) -> RoleplayState:
     return state
 
 
-def _choose(state, payload, scenario):
+def _choose(state: RoleplayState, payload: dict[str, Any], scenario: Scenario) -> RoleplayState:
     choice_id = payload.get("choice")
     steps = trace(scenario, state["r"])
     scenes = [scene for scene, _values in steps]
-    here = scenario.scene(scenes[-1])
+    here = scenario.known_scene(scenes[-1])
     if here.ending:
         raise Refused("this conversation has ended: start over to play it again")
     moves = offered(scenario, here.id, steps[-1][1]) if isinstance(choice_id, str) else []
     to = next((to for c, _after, to in moves if c.id == choice_id), None)
-    if to is None:
+    if to is None or not isinstance(choice_id, str):  # a choice id that is not a string is never offered
         raise Refused(f"choice '{choice_id}' is not offered in scene '{here.id}'")
     if to in scenes:
         state["r"] = state["r"][: scenes.index(to)]
@@ -1245,16 +1297,16 @@ def _choose(state, payload, scenario):
     else:
         state["r"].append(choice_id)
         state["v"] = None
-    if scenario.scene(to).ending:
+    if scenario.known_scene(to).ending:
         _finish(state, scenario)
     return state
 
 
-def _finish(state, scenario):
+def _finish(state: RoleplayState, scenario: Scenario) -> None:
     """An ending reached: count the attempt (if one is left) and keep its score."""
     if scenario.max_attempts and state["n"] >= scenario.max_attempts:
         return
-    _, possible = _route_bests(scenario)
+    _, possible = _scored_bests(scenario)
     score = [min(possible, earned(route_totals(scenario, state["r"]))), possible]
     state["n"] += 1
     state["l"] = score
@@ -1264,8 +1316,8 @@ def _finish(state, scenario):
         state["b"] = score
 
 
-def _back(state, payload, scenario):
-    here = scenario.scene(route_scenes(scenario, state["r"])[-1])
+def _back(state: RoleplayState, payload: dict[str, Any], scenario: Scenario) -> RoleplayState:
+    here = scenario.known_scene(route_scenes(scenario, state["r"])[-1])
     if not state["r"]:
         raise Refused("there is no step to go back to: this is the first scene")
     if here.ending:
@@ -1275,7 +1327,7 @@ def _back(state, payload, scenario):
     return state
 
 
-def _restart(state, payload, scenario):
+def _restart(state: RoleplayState, payload: dict[str, Any], scenario: Scenario) -> RoleplayState:
     if scenario.max_attempts and state["n"] >= scenario.max_attempts:
         raise Refused(f"all {scenario.max_attempts} attempts have been used")
     state["r"] = []
@@ -1283,10 +1335,15 @@ def _restart(state, payload, scenario):
     return state
 
 
-HANDLERS = {"state": _state, "choose": _choose, "back": _back, "restart": _restart}
+HANDLERS: dict[str, Callable[[RoleplayState, dict[str, Any], Scenario], RoleplayState]] = {
+    "state": _state,
+    "choose": _choose,
+    "back": _back,
+    "restart": _restart,
+}
 
 
-def report(state: dict, scenario: Scenario, block_id: str = "") -> dict:
+def report(state: RoleplayState, scenario: Scenario, block_id: str = "") -> dict[str, Any]:
     """Completion, kept score and one `choice` interaction per choice on the learner's current
     route, for the SCORM runtime (which records each interaction once, when it first appears).
     `choices` lists the scene's choice ids in order, so a runtime can name the response by its
@@ -1295,8 +1352,8 @@ def report(state: dict, scenario: Scenario, block_id: str = "") -> dict:
     prefix = f"{block_id}-" if block_id else ""
     interactions = []
     for (here, values), choice_id in zip(trace(scenario, route), route):
-        choice = scenario.choice(choice_id)
-        scene = scenario.scene(here)
+        choice = scenario.known_choice(choice_id)
+        scene = scenario.known_scene(here)
         result = _result(scenario, here, values, choice)
         interactions.append(
             {
@@ -1315,7 +1372,7 @@ def report(state: dict, scenario: Scenario, block_id: str = "") -> dict:
     }
 
 
-def _result(scenario: Scenario, here: str, values: dict, choice: Choice) -> str:
+def _result(scenario: Scenario, here: str, values: Values, choice: Choice) -> str:
     """`correct` when the choice earns the most points of those offered then, `incorrect` when it
     loses points, else `neutral` (SCORM's interaction result, and the tracking events')."""
     top = max(c.total for c, _after, _to in offered(scenario, here, values))
@@ -1328,14 +1385,21 @@ def _result(scenario: Scenario, here: str, values: dict, choice: Choice) -> str:
 EVENT_PREFIX = "xblock.scenario_roleplay."
 
 
-def tracking_events(name: str, before: dict, after: dict, payload, scenario: Scenario, block_id: str) -> list:
+def tracking_events(
+    name: str,
+    before: RoleplayState,
+    after: RoleplayState,
+    payload: dict[str, Any],
+    scenario: Scenario,
+    block_id: str,
+) -> list[tuple[str, dict[str, Any]]]:
     """[(event type, data)] for an accepted request: a choice (and the ending it reached), a step
     back, a restart. `interaction_id` is the id the SCORM report gives the same choice."""
     steps = trace(scenario, before["r"])
     here, values = steps[-1]
     there = route_scenes(scenario, after["r"])[-1]
     if name == "choose":
-        choice = scenario.choice(payload["choice"])
+        choice = scenario.known_choice(payload["choice"])
         events = [
             (
                 EVENT_PREFIX + "choice_made",
@@ -1351,7 +1415,7 @@ def tracking_events(name: str, before: dict, after: dict, payload, scenario: Sce
                 },
             )
         ]
-        ending = scenario.scene(there)
+        ending = scenario.known_scene(there)
         if ending.ending:
             totals = route_totals(scenario, after["r"])
             events.append(
@@ -1361,7 +1425,7 @@ def tracking_events(name: str, before: dict, after: dict, payload, scenario: Sce
                         "ending": ending.id,
                         "tier": ending.tier or None,
                         "earned": earned(totals),
-                        "possible": _route_bests(scenario)[1],
+                        "possible": _scored_bests(scenario)[1],
                         "totals": totals,
                         "scored": after["n"] > before["n"],
                         "attempt": after["n"],
@@ -1381,7 +1445,7 @@ def tracking_events(name: str, before: dict, after: dict, payload, scenario: Sce
         return [
             (
                 EVENT_PREFIX + "restarted",
-                {"from_scene": here, "ended": scenario.scene(here).ending, "attempts": after["n"]},
+                {"from_scene": here, "ended": scenario.known_scene(here).ending, "attempts": after["n"]},
             )
         ]
     return []

@@ -23,8 +23,9 @@ ending tiers needs both). Limits are counted in states and search steps, never i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 # Exploring a state and taking one step of the search inside a loop each count one; beyond this
 # the scenario is refused as too tangled to score (it would be too tangled to play, too). The
@@ -32,33 +33,37 @@ from dataclasses import dataclass
 MAX_STEPS = 200_000
 
 
+# A state of the state graph, whatever the caller makes it (the role-play: a scene and the values).
+State = TypeVar("State", bound=Hashable)
+
+
 @dataclass
-class Bests:
+class Bests(Generic[State]):
     dimensions: dict[str, int]  # the most any route to an ending earns on each dimension
     possible: int  # the highest total of any route to an ending
     endings: dict[str, tuple[int, int]]  # ending id -> (lowest, highest) total of the routes into it
     states: int  # states of the state graph reachable from the start
     steps: int  # work done, in the unit of MAX_STEPS
-    reached: list  # the states some route really reaches (the start first)
+    reached: list[State]  # the states some route really reaches (the start first)
 
 
 class TooTangled(Exception):
     """The search needed more than MAX_STEPS steps."""
 
 
-Move = tuple[Hashable, dict[str, int]]  # (next state, points by dimension)
+Move = tuple[State, dict[str, int]]  # (next state, points by dimension)
 
 
 def best_scores(
-    start: Hashable,
-    scene_of: Callable[[Hashable], str],
-    moves: Callable[[Hashable], Iterable[Move]],
-    ending_of: Callable[[Hashable], str | None],
+    start: State,
+    scene_of: Callable[[State], str],
+    moves: Callable[[State], Iterable[Move[State]]],
+    ending_of: Callable[[State], str | None],
     dimensions: list[str],
     scene_graph: dict[str, Iterable[str]],
     max_steps: int = MAX_STEPS,
-    cost: Callable[[Hashable], int] = lambda state: 1,
-) -> Bests:
+    cost: Callable[[State], int] = lambda state: 1,
+) -> Bests[State]:
     """Scores over every route from `start` that visits no scene twice. Raises TooTangled.
 
     `scene_graph` gives, for every scene, the scenes any of its choices can lead to (conditions
@@ -83,7 +88,7 @@ def best_scores(
     for number in reversed(range(len(components))):
         for index in entered.get(number, []):
             if looped[number]:
-                ways = []
+                ways: list[tuple[int, tuple[int, ...]]] = []
                 for state, gain, inside in _simple_paths(index, graph, component_of, budget):
                     reached.add(state)
                     if not inside:
@@ -119,12 +124,23 @@ def best_scores(
     )
 
 
-class _StateGraph:
+class _StateGraph(Generic[State]):
     """States numbered as they are discovered; a state's moves are asked for once, when a route
     first stands on it. A choice that stays in its scene is a loop (cut), so it is no edge."""
 
-    def __init__(self, start, scene_of, moves, dimensions, budget, cost):
-        self.states, self.index, self.scenes, self.edges = [start], {start: 0}, [scene_of(start)], {}
+    def __init__(
+        self,
+        start: State,
+        scene_of: Callable[[State], str],
+        moves: Callable[[State], Iterable[Move[State]]],
+        dimensions: list[str],
+        budget: _Budget,
+        cost: Callable[[State], int],
+    ):
+        self.states: list[State] = [start]
+        self.index: dict[State, int] = {start: 0}
+        self.scenes: list[str] = [scene_of(start)]
+        self.edges: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
         self._scene_of, self._moves, self._dimensions, self._budget = scene_of, moves, dimensions, budget
         self._cost = cost
 
@@ -134,7 +150,7 @@ class _StateGraph:
     def out(self, index: int) -> list[tuple[int, tuple[int, ...]]]:
         if index not in self.edges:
             self._budget.spend(self._cost(self.states[index]))
-            here, found = self.scenes[index], []
+            here, found = self.scenes[index], list[tuple[int, tuple[int, ...]]]()
             for target, points in self._moves(self.states[index]):
                 scene_id = self._scene_of(target)
                 if scene_id == here:
@@ -165,7 +181,7 @@ class _Value:
 
     __slots__ = ("dims", "ends")
 
-    def __init__(self, dims, ends):
+    def __init__(self, dims: list[int | None], ends: dict[str, list[int]]):
         self.dims, self.ends = dims, ends
 
     @classmethod
@@ -175,7 +191,8 @@ class _Value:
     def merge(self, other: _Value, gain: tuple[int, ...]) -> None:
         """Take `other` reached through a choice worth `gain` as one more way on."""
         for i, value in enumerate(other.dims):
-            if value is not None and (self.dims[i] is None or value + gain[i] > self.dims[i]):
+            mine_i = self.dims[i]
+            if value is not None and (mine_i is None or value + gain[i] > mine_i):
                 self.dims[i] = value + gain[i]
         total = sum(gain)
         for ending, (low, high) in other.ends.items():
@@ -190,7 +207,11 @@ class _Value:
 def _components(scene_graph: dict[str, Iterable[str]]) -> list[list[str]]:
     """Strongly connected components of the scene graph, sinks first (Tarjan, without recursion)."""
     graph = {scene_id: set(targets) for scene_id, targets in scene_graph.items()}
-    order, low, on_stack, stack, found = {}, {}, set(), [], []
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
     for root in graph:
         if root in order:
             continue
@@ -229,7 +250,9 @@ def _components(scene_graph: dict[str, Iterable[str]]) -> list[list[str]]:
     return found
 
 
-def _simple_paths(entry, graph: _StateGraph, component_of, budget):
+def _simple_paths(
+    entry: int, graph: _StateGraph[State], component_of: dict[str, int], budget: _Budget
+) -> Iterator[tuple[int, tuple[int, ...], bool]]:
     """Every route from `entry` that stays inside its loop without visiting a scene twice: yields
     (state, gain since entry, inside) for each state a step reaches, inside the loop or just out of it."""
     scene = graph.scene
