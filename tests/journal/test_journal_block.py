@@ -15,6 +15,7 @@ from django.test import Client
 from lxml import etree
 from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import get_scenarios
+from xblock.fields import Scope
 
 import xblocks.journal.block as journal_block
 from xblocks.journal import model
@@ -154,6 +155,42 @@ def test_the_course_journal_gathers_every_block_and_only_this_learner():
         )
 
 
+def test_saves_to_two_blocks_at_once_both_keep_their_entries():
+    """One learner, two requests at the same time (a second tab, or one unit's leave-time save while the
+    next unit saves): each request read its state before either wrote, and these are the learner's
+    first saves. Each block keeps its entries in its own Scope.user_state row, so neither is lost."""
+    _, for_user = blocks()
+    name = user()
+    first, second = for_user(name)  # two requests, each with its own runtime and field data
+    assert first._record() == {} and second._record() == {}  # both have read their (empty) state
+    assert call(first, "save_draft", {"prompt_id": "private_one", "text": "The room was full."})[0] == 200
+    assert call(second, "save_draft", {"prompt_id": "question", "text": "What helps at home?"})[0] == 200
+    for block in for_user(name):
+        entries = call(block, "journal")[1]["entries"]
+        assert [(e["block"], e["prompt_id"], e["draft"]) for e in entries] == [
+            (first.content_id, "private_one", "The room was full."),
+            (second.content_id, "question", "What helps at home?"),
+        ]
+
+
+def test_an_instructor_state_reset_of_one_block_clears_its_entries_and_no_other():
+    """Open edX's "Delete learner's state" (lms/djangoapps/instructor/enrollment.py, reset_student_attempts
+    with delete_module) deletes the learner's StudentModule row of the block: its Scope.user_state."""
+    _, for_user = blocks()
+    name = user()
+    first, second = for_user(name)
+    call(first, "submit", {"prompt_id": "private_one", "text": "Ask the family first."})
+    call(second, "submit", {"prompt_id": "question", "text": "What does a good day look like?"})
+    reset = for_user(name)[0]
+    for field in reset.fields.values():
+        if field.scope == Scope.user_state:
+            field.delete_from(reset)
+    reset.save()
+    assert call(for_user(name)[0], "state")[1]["entries"]["private_one"]["versions"] == []
+    entries = call(for_user(name)[0], "journal")[1]["entries"]
+    assert [(e["block"], e["prompt_id"]) for e in entries] == [(second.content_id, "question")]
+
+
 def test_events_carry_counts_never_text_and_completion_follows_min_words(events):
     _, for_user = blocks()
     name = user()
@@ -205,10 +242,10 @@ def test_malformed_or_oversized_requests_get_400_and_change_nothing(handler, bod
     _, for_user = blocks()
     name = user()
     call(for_user(name)[0], "save_draft", {"prompt_id": "private_one", "text": "what I had"})
-    before = copy.deepcopy(for_user(name)[0].journals)
+    before = copy.deepcopy(for_user(name)[0].record)
     status, answer = call(for_user(name)[0], handler, body=body)
     assert status == 400 and answer["error"]
-    assert for_user(name)[0].journals == before
+    assert for_user(name)[0].record == before
 
 
 def test_exactly_the_limit_is_accepted():
@@ -236,7 +273,7 @@ def test_save_drafts_writes_every_prompt_in_one_request_and_refuses_a_bad_one_wh
     )
     assert status == 200 and set(answer["entries"]) == {"private_one", "shared_one"}
     assert drafts_of(for_user(name)[0]) == {"private_one": "The room was full.", "shared_one": "Ask first."}
-    before = copy.deepcopy(for_user(name)[0].journals)
+    before = copy.deepcopy(for_user(name)[0].record)
     status, answer = call(
         for_user(name)[0],
         "save_drafts",
@@ -248,7 +285,7 @@ def test_save_drafts_writes_every_prompt_in_one_request_and_refuses_a_bad_one_wh
         },
     )
     assert (status, answer) == (400, {"error": "an entry holds at most 10000 characters"})
-    assert for_user(name)[0].journals == before
+    assert for_user(name)[0].record == before
 
 
 def test_an_overtaken_save_of_the_same_page_never_replaces_newer_text():

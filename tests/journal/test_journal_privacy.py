@@ -52,7 +52,13 @@ def test_edx_submissions_never_receive_text_written_while_private():
     _ids, for_user = blocks()
     written_private_then_shared(for_user)
     block = for_user(user("staff"))[0]
-    answers = submissions.get_all_submissions(course_key(block), str(block.scope_ids.usage_id), model.TAG)
+    answers = [
+        answer
+        for prompt in ("private_one", "shared_one")
+        for answer in submissions.get_all_submissions(
+            course_key(block), block._share_item("", prompt)["item_id"], model.TAG
+        )
+    ]
     stored = json.dumps([s["answer"] for s in answers])
     assert LATER in stored and "PRIVATE" not in stored
 

@@ -14,7 +14,6 @@ its fix lands, so it fails the suite as soon as the behaviour changes and the ma
 import json
 from pathlib import Path
 
-import pytest
 import webob
 from lxml import etree
 from submissions import api as submissions
@@ -197,7 +196,6 @@ def test_an_assessment_completes_the_unit_for_the_candidate_not_the_trainer():
 # ---------------------------------------------------------------- 9. the submissions size limit
 
 
-@pytest.mark.xfail(strict=True, reason="open: journal shares exceed edx-submissions' 100 KB answer limit")
 def test_ten_full_shared_entries_fit_edx_submissions_and_events_follow_the_write():
     prompts = "".join(f'<prompt id="p{n}" shared_with_staff="true">Prompt {n}?</prompt>' for n in range(10))
     kvs = DictKeyValueStore()

@@ -6,6 +6,7 @@ Blocks ask these questions here so that `block.py` files never reach into platfo
 from __future__ import annotations
 
 import copy
+import json
 
 from .i18n import normalize_language
 
@@ -94,6 +95,60 @@ def course_key(block) -> str:
     """The block's course id as text (Open edX usage keys carry it; the workbench has one: 'workbench')."""
     course = getattr(block.scope_ids.usage_id, "course_key", None) or getattr(block.runtime, "course_id", None)
     return str(course) if course else "workbench"
+
+
+def course_user_states(block, field: str) -> dict:
+    """This learner's `field` (a Scope.user_state field) in every block of this block's type in its
+    course, by usage id: the course-wide view a block builds from per-block state (the journal).
+
+    Open edX (the LMS): one query of the learner's StudentModule rows of this block type in this course,
+    the rows the platform keeps Scope.user_state in (lms/djangoapps/courseware/models.py,
+    user_state_client.py). Studio's preview keeps state in the author's session, not there: only this
+    block. Other runtimes (the workbench): the blocks of the tree this block is in, bound for this user.
+    """
+    if in_studio_preview(block):
+        return {}
+    rows = _student_module_states(block, field)
+    return rows if rows is not None else _tree_states(block, field)
+
+
+def _student_module_states(block, field: str) -> dict | None:
+    try:
+        from lms.djangoapps.courseware.models import StudentModule  # type: ignore[import-not-found]
+    except ImportError:  # not the LMS
+        return None
+    user = _user(block)
+    user_id = user.opt_attrs.get("edx-platform.user_id") if user is not None else None
+    course = getattr(block.scope_ids.usage_id, "course_key", None)
+    if user_id is None or course is None:
+        return {}
+    rows = StudentModule.objects.filter(
+        student_id=user_id, course_id=course, module_type=block.scope_ids.block_type
+    ).values_list("module_state_key", "state")
+    found = {}
+    for key, state in rows:
+        try:
+            value = json.loads(state or "{}").get(field)
+        except (ValueError, AttributeError):  # a row another tool wrote
+            continue
+        if value:
+            found[str(key)] = value
+    return found
+
+
+def _tree_states(block, field: str) -> dict:
+    root = block
+    while getattr(root, "parent", None) is not None:
+        root = block.runtime.get_block(root.parent)
+    found, stack = {}, [root]
+    while stack:
+        node = stack.pop()
+        if node.scope_ids.block_type == block.scope_ids.block_type:
+            value = getattr(block if node.scope_ids.usage_id == block.scope_ids.usage_id else node, field, None)
+            if value:
+                found[str(node.scope_ids.usage_id)] = value
+        stack.extend(block.runtime.get_block(child) for child in reversed(getattr(node, "children", None) or []))
+    return found
 
 
 def student_item(block, student_id: str, item_type: str) -> dict:

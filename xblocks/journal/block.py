@@ -7,8 +7,13 @@ the journal's handlers, publishes completion, grade and tracking events, and ser
 
 from __future__ import annotations
 
+import json
+import uuid
+from datetime import UTC, datetime
+
 from xblock.fields import Dict, Scope, String
 
+from xblocks.common import platform
 from xblocks.common.base import P2PBlock, _, json_handler, rule_handler
 from xblocks.common.handlers import csv_response, utc_now
 from xblocks.common.kind import BlockKind
@@ -18,6 +23,7 @@ from xblocks.common.rules import Refused
 
 from . import model
 
+SUBMISSION_MAX_CHARS = 100 * 1024  # edx-submissions' Submission.MAXSIZE: json.dumps of an answer
 MAX_REQUEST_BYTES = 100_000  # a full 10,000-character entry as escaped JSON fits with room to spare
 STAFF_CSV_COLUMNS = ("username", "prompt_id", "prompt", "words", "submitted_at", "text")
 ONLY_STAFF = _("Only course staff can read shared entries.")
@@ -49,12 +55,13 @@ class ReflectionJournalBlock(P2PBlock):
     # The authored OLX (without url_name: the runtime names the block); see docs/journal.md.
     definition = String(default="", scope=Scope.content)
 
-    # Scope.preferences is one value per learner shared by every block of this type, so any
-    # journal block can show the learner's whole journal (user_state is visible only to its own
-    # block; user_info would mix in every other block type). Keyed by course, then block:
-    #   {course: {usage id: {"content": content snapshot, "state": model state}}}
-    # The snapshot keeps the journal readable when a block is not on the page or a prompt is gone.
-    journals = Dict(default={}, scope=Scope.preferences)
+    # The learner's journal in this block, {"content": content snapshot, "state": model state, "sent":
+    # marks}: Scope.user_state is one row per learner per block (Open edX's StudentModule), so saves to
+    # different blocks never touch the same row and an instructor's state reset clears this block's
+    # entries. The whole-course journal reads every journal block's row of this learner in the course
+    # (platform.course_user_states; docs/decisions/0006-journal-state-per-block.md). The snapshot keeps
+    # the journal readable when a block is not on the page or a prompt is gone.
+    record = Dict(default={}, scope=Scope.user_state)
 
     has_custom_completion = True
 
@@ -79,7 +86,7 @@ class ReflectionJournalBlock(P2PBlock):
         return self.view_content(self.content_model())
 
     def _record(self) -> dict:
-        return (self.journals.get(course_key(self)) or {}).get(str(self.scope_ids.usage_id)) or {}
+        return self.record or {}
 
     def _state(self, content: dict) -> dict:
         return model.restore(self._record().get("state"), content)
@@ -97,18 +104,20 @@ class ReflectionJournalBlock(P2PBlock):
         ]
         entries = dict(state["entries"], **{pid: e for pid, e in old_entries.items() if pid not in current})
         snapshot = dict(content, prompts=content["prompts"] + kept_prompts)
-        journals = dict(self.journals)
-        course = dict(journals.get(course_key(self)) or {})
         marks = {pid: mark for pid, mark in dict(record.get("sent") or {}, **(sent or {})).items() if pid in current}
-        course[str(self.scope_ids.usage_id)] = dict(
+        self.record = dict(  # reassign: a Dict field saves only when set
             {"content": snapshot, "state": {"entries": entries}}, **({"sent": marks} if marks else {})
         )
-        journals[course_key(self)] = course
-        self.journals = journals  # reassign: a Dict field saves only when set
 
     def _course_journal(self) -> list[dict]:
+        """Every journal block's entries of this learner in this course, in course order where the
+        runtime knows it (this block's own record as this request sees it)."""
+        records = platform.course_user_states(self, "record")
+        records[str(self.scope_ids.usage_id)] = self._record()
         items = []
-        for record in (self.journals.get(course_key(self)) or {}).values():
+        for record in records.values():
+            if not isinstance(record, dict):
+                continue
             content = record.get("content")
             if isinstance(content, dict) and content.get("prompts"):
                 items += model.journal_entries(model.restore(record.get("state"), content), content)
@@ -145,10 +154,12 @@ class ReflectionJournalBlock(P2PBlock):
             sent = sent["marks"]
         if handler == "journal":
             response = {"entries": self._course_journal()}
+        if handler == "submit":
+            self._share_with_staff(new_state, state, response["prompt_id"], content)  # may refuse: nothing kept
         if new_state != state or sent:
             self._store(new_state, content, sent)
         if handler == "submit":
-            self._after_submit(new_state, state, response, content)
+            self._after_submit(new_state, response, content)  # events only once everything is written
         return response
 
     def _newer_drafts(self, payload, content: dict):
@@ -180,7 +191,7 @@ class ReflectionJournalBlock(P2PBlock):
     submit = rule_handler("submit")
     journal = rule_handler("journal")
 
-    def _after_submit(self, new_state: dict, old_state: dict, response: dict, content: dict) -> None:
+    def _after_submit(self, new_state: dict, response: dict, content: dict) -> None:
         prompt = next(p for p in content["prompts"] if p["id"] == response["prompt_id"])
         versions = response["entry"]["versions"]
         # Tracking events carry counts, never text.
@@ -200,46 +211,76 @@ class ReflectionJournalBlock(P2PBlock):
             self.publish("completion", {"completion": model.completion(new_state, content)})
         if response["score"]:
             self.publish("grade", {"value": response["score"]["earned"], "max_value": response["score"]["possible"]})
-        if prompt["shared_with_staff"] and new_state != old_state and not self.in_preview:
-            self._share_with_staff(new_state, content)
 
     # ------------------------------------------------------------ staff view (shared prompts only)
 
-    def _student_item(self, student_id: str) -> dict:
-        return student_item(self, student_id, model.TAG)
+    def _share_item(self, student_id: str, prompt_id: str) -> dict:
+        """Where a learner's shares of one prompt are kept in edx-submissions: a student item per prompt
+        (item id `<usage id>#<prompt id>`), so the latest submission of each learner per item is that
+        prompt's latest shared version and get_all_submissions lists it."""
+        item = student_item(self, student_id, model.TAG)
+        return dict(item, item_id=f"{item['item_id']}#{prompt_id}")
 
-    def _share_with_staff(self, state: dict, content: dict) -> None:
-        """Hand what staff may read (model.staff_share: versions written while their prompt was shared,
-        nothing private) to edx-submissions, where staff read them; every share is a new submission."""
+    def _share_with_staff(self, new_state: dict, old_state: dict, prompt_id: str, content: dict) -> None:
+        """Hand what staff may read of the submitted prompt (model.staff_share: its latest version written
+        while the prompt was shared, nothing private) to edx-submissions, where staff read it; each share
+        is new submissions, in parts each within edx-submissions' answer limit, all or none written. Runs
+        before the state is stored and any event is published: a failed share keeps and publishes nothing."""
+        shared = model.staff_share(new_state, content).get(prompt_id)
+        if shared is None or shared == model.staff_share(old_state, content).get(prompt_id) or self.in_preview:
+            return
+        from django.db import transaction
         from submissions import api as submissions
 
-        shared = model.staff_share(state, content)
-        submissions.create_submission(
-            self._student_item(anonymous_user_id(self)), {"username": username(self), "entries": shared}
-        )
+        item = self._share_item(anonymous_user_id(self), prompt_id)
+        try:
+            with transaction.atomic():
+                now = datetime.now(UTC)  # one time for every part: the latest submission is the last part
+                for answer in share_parts(username(self), prompt_id, shared):
+                    submissions.create_submission(item, answer, submitted_at=now)
+        except (submissions.SubmissionRequestError, submissions.SubmissionInternalError):
+            raise Refused(_("The entry could not be shared with staff, so it was not saved; try again."), 409) from None
 
     def _shared_rows(self, content: dict) -> list[dict]:
         from submissions import api as submissions
 
-        shared = {p["id"]: p for p in content["prompts"] if p["shared_with_staff"]}
         rows = []
-        for submission in submissions.get_all_submissions(
-            course_key(self), str(self.scope_ids.usage_id), model.TAG, read_replica=False
-        ):
-            answer = submission["answer"] if isinstance(submission["answer"], dict) else {}
-            for prompt_id, entry in (answer.get("entries") or {}).items():
-                if prompt_id in shared:  # a prompt made private later is never shown again
+        for prompt in content["prompts"]:
+            if not prompt["shared_with_staff"]:  # a prompt made private later is never shown again
+                continue
+            item_id = self._share_item("", prompt["id"])["item_id"]
+            for latest in submissions.get_all_submissions(course_key(self), item_id, model.TAG, read_replica=False):
+                answer = self._whole_share(latest, prompt["id"])
+                if answer is not None:
                     rows.append(
                         {
-                            "username": answer.get("username", ""),
-                            "prompt_id": prompt_id,
-                            "prompt": shared[prompt_id]["text"],
-                            "words": model.word_count(entry["text"]),
-                            "submitted_at": entry["at"],
-                            "text": entry["text"],
+                            "username": answer["username"],
+                            "prompt_id": prompt["id"],
+                            "prompt": prompt["text"],
+                            "words": model.word_count(answer["text"]),
+                            "submitted_at": answer["at"],
+                            "text": answer["text"],
                         }
                     )
         return sorted(rows, key=lambda r: (r["prompt_id"], r["username"]))
+
+    def _whole_share(self, latest: dict, prompt_id: str) -> dict | None:
+        """A learner's latest share of a prompt, its parts joined (the latest submission is its last part)."""
+        from submissions import api as submissions
+
+        answer = latest["answer"] if isinstance(latest["answer"], dict) else {}
+        parts = answer.get("parts")
+        if not isinstance(parts, int) or parts < 1 or answer.get("part") != parts:
+            return None
+        item = self._share_item(latest["student_id"], prompt_id)
+        found = [latest] if parts == 1 else submissions.get_submissions(item, limit=parts)
+        pieces = [
+            s["answer"] for s in found if isinstance(s["answer"], dict) and s["answer"].get("share") == answer["share"]
+        ]
+        if sorted(p.get("part") for p in pieces) != list(range(1, parts + 1)):
+            return None
+        text = "".join(p["text"] for p in sorted(pieces, key=lambda p: p["part"]))
+        return {"username": str(answer.get("username", "")), "at": str(answer.get("at", "")), "text": text}
 
     def _shared_prompt(self, payload, request, content: dict) -> str | None:
         """The shared prompt a staff request names, in the query string or the JSON body (None: all)."""
@@ -282,3 +323,21 @@ class ReflectionJournalBlock(P2PBlock):
 </vertical_demo>""",
             ),
         ]
+
+
+def share_parts(user: str, prompt_id: str, shared: dict, limit: int = SUBMISSION_MAX_CHARS) -> list[dict]:
+    """One share as edx-submissions answers, each within `limit` as edx-submissions measures it (json.dumps,
+    so escaped): a full entry of characters JSON escapes (12 characters for an emoji) needs two."""
+    share = uuid.uuid4().hex
+    base = {"username": user, "prompt_id": prompt_id, "at": shared["at"], "share": share, "part": 0, "parts": 0}
+    room = limit - len(json.dumps(dict(base, text=""))) - 10  # part and parts grow by a few digits
+    chunks, current, size = [], [], 0
+    for char in shared["text"]:
+        width = len(json.dumps(char)) - 2
+        if size + width > room:
+            chunks.append("".join(current))
+            current, size = [], 0
+        current.append(char)
+        size += width
+    chunks.append("".join(current))
+    return [dict(base, part=n, parts=len(chunks), text=chunk) for n, chunk in enumerate(chunks, start=1)]
