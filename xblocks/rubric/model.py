@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape as html_escape
+from typing import Any, TypedDict, cast
 
 from lxml import etree
 
@@ -48,6 +50,9 @@ ROOT_CHILDREN = ("prompt", "level", "criterion", "pass", "agreement", "sample")
 def _(text: str) -> str:
     """Marks an interface string; the block translates it when it answers (model.py stays lxml-only)."""
     return text
+
+
+Content = dict[str, Any]  # view_content's JSON: what the rules read, in Python and in the script
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,7 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # as the role-play's
 # ---------------------------------------------------------------- parsing and validation
 
 
-def _text(element) -> str:
+def _text(element: Any) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
@@ -128,7 +133,7 @@ def _hundredths(text: str) -> int | None:
     return int(whole) * 100 + int((frac + "00")[:2])
 
 
-def _show_hundredths(value: int):
+def _show_hundredths(value: int) -> int | float:
     return value // 100 if value % 100 == 0 else value / 100
 
 
@@ -137,10 +142,10 @@ class _Checker:
         self.source = source
         self.problems: list[Problem] = []
 
-    def add(self, element, message: str, fix: str):
+    def add(self, element: Any, message: str, fix: str) -> None:
         self.problems.append(located(self.source, element, message, fix))
 
-    def ident(self, element, what: str, attribute: str = "id") -> str:
+    def ident(self, element: Any, what: str, attribute: str = "id") -> str:
         value = (element.get(attribute) or "").strip()
         if not value:
             self.add(element, f"{what} has no {attribute}", f'add {attribute}="..." (letters, digits, _ - .)')
@@ -152,14 +157,14 @@ class _Checker:
             )
         return value
 
-    def required_text(self, element, attribute: str, what: str) -> str:
+    def required_text(self, element: Any, attribute: str, what: str) -> str:
         value = " ".join((element.get(attribute) or "").split())
         if not value:
             self.add(element, f"{what} has no {attribute}", f'add {attribute}="..."')
         return value
 
 
-def _sample_html(checker: _Checker, element) -> str:
+def _sample_html(checker: _Checker, element: Any) -> str:
     for node in element.iterdescendants():
         if not isinstance(node.tag, str):
             continue
@@ -188,7 +193,7 @@ def _sample_html(checker: _Checker, element) -> str:
     return sanitize(inner.strip(), SAMPLE_HTML)
 
 
-def _drop_keeping_tail(node) -> None:
+def _drop_keeping_tail(node: Any) -> None:
     parent, tail = node.getparent(), node.tail or ""
     previous = node.getprevious()
     if previous is not None:
@@ -198,7 +203,7 @@ def _drop_keeping_tail(node) -> None:
     parent.remove(node)
 
 
-def _parse_sample(checker: _Checker, element, criteria, level_ids) -> Sample:
+def _parse_sample(checker: _Checker, element: Any, criteria: list[str], level_ids: list[str]) -> Sample:
     sample_id = checker.ident(element, "<sample>")
     label = checker.required_text(element, "label", f"<sample id={sample_id!r}>")
     practice = (element.get("practice") or "false").strip()
@@ -298,7 +303,7 @@ def _parse_sample(checker: _Checker, element, criteria, level_ids) -> Sample:
     return Sample(sample_id, label, kind, html, tuple(lines), ordered, practice == "true")
 
 
-def parse(element, source: str):
+def parse(element: Any, source: str) -> tuple[Rubric | None, list[Problem]]:
     """Parse and validate a <facilitation_rubric> element: (Rubric or None, [Problem])."""
     checker = _Checker(source)
     if element.tag != TAG:
@@ -459,7 +464,7 @@ def parse(element, source: str):
                 'use a number with at most two decimals, e.g. min_total="12"',
             )
             min_total_h = 0
-        require = []
+        require: list[tuple[str, str]] = []
         for child in pass_element:
             if not isinstance(child.tag, str):
                 continue
@@ -540,7 +545,7 @@ def parse(element, source: str):
                 stray, f"<{stray.tag}> is only used in calibration mode", 'remove it, or set mode="calibration"'
             )
 
-    samples = []
+    samples: list[Sample] = []
     if mode == "calibration":
         for sample in sample_elements:
             parsed = _parse_sample(checker, sample, criterion_ids, level_ids)
@@ -571,7 +576,7 @@ def parse(element, source: str):
     ), []
 
 
-def _sub(parent, tag, text=None, **attributes):
+def _sub(parent: Any, tag: str, text: str | None = None, **attributes: str | None) -> Any:
     child = etree.SubElement(parent, tag, {k: v for k, v in attributes.items() if v is not None})
     if text:
         child.text = text
@@ -582,7 +587,7 @@ def _sub(parent, tag, text=None, **attributes):
 ROOT_ATTRIBUTES = ("url_name", "display_name", "mode", "lang")
 
 
-def serialize(model: Rubric):
+def serialize(model: Rubric) -> Any:
     """The element `parse` reads back into an equal Rubric."""
     root = etree.Element(TAG)
     if model.url_name:
@@ -627,7 +632,7 @@ def max_total_h(model: Rubric) -> int:
     return sum(model.levels[-1].points * c.weight_h for c in model.criteria)
 
 
-def view_content(model: Rubric) -> dict:
+def view_content(model: Rubric) -> Content:
     """Everything the script and the rules need. Calibration samples carry the expert key (the SCORM
     package needs it offline); in Open edX the block hands the script `learner_content` instead."""
     return {
@@ -672,7 +677,7 @@ def view_content(model: Rubric) -> dict:
     }
 
 
-def learner_content(content: dict) -> dict:
+def learner_content(content: Content) -> Content:
     """The content without the expert key: what a learner's browser gets from an Open edX server."""
     return {**content, "samples": [{k: v for k, v in s.items() if k != "key"} for s in content["samples"]]}
 
@@ -696,18 +701,19 @@ def scorm_refusal(model: Rubric) -> str | None:
 # ---------------------------------------------------------------- scoring and agreement (on content)
 
 
-def _level_index(content: dict) -> dict[str, int]:
+def _level_index(content: Content) -> dict[str, int]:
     return {level["id"]: index for index, level in enumerate(content["levels"])}
 
 
-def _weight_h(criterion: dict) -> int:
-    return round(criterion["weight"] * 100)
+def _weight_h(criterion: dict[str, Any]) -> int:
+    weight: float = criterion["weight"]
+    return round(weight * 100)
 
 
-def score(content: dict, ratings: dict) -> dict:
+def score(content: Content, ratings: Ratings) -> dict[str, Any]:
     """Weighted total and pass/fail of complete ratings {criterion id: level id}."""
     index = _level_index(content)
-    total_h, rows = 0, []
+    total_h, rows = 0, list[dict[str, Any]]()
     rule = content["pass"]
     for criterion in content["criteria"]:
         level = ratings[criterion["id"]]
@@ -741,18 +747,18 @@ def _percent(part: int, whole: int) -> int:
     return part * 100 // whole if whole else 0
 
 
-def agreement(content: dict, ratings: dict) -> dict:
+def agreement(content: Content, ratings: dict[str, Ratings]) -> dict[str, Any]:
     """Exact and adjacent (within one level, exact included) agreement of calibration ratings
     {sample id: {criterion id: level id}} with the expert key, overall and per criterion. Each
     sample given is rated completely; samples not given are left out."""
     index = _level_index(content)
     per = {c["id"]: {"exact": 0, "adjacent": 0, "ratings": 0} for c in content["criteria"]}
     exact = adjacent = count = 0
-    samples = []
+    samples: list[dict[str, Any]] = []
     for sample in content["samples"]:
         if sample["id"] not in ratings:
             continue
-        rows = []
+        rows: list[dict[str, Any]] = []
         for criterion in content["criteria"]:
             mine = ratings[sample["id"]][criterion["id"]]
             key = sample["key"][criterion["id"]]
@@ -796,24 +802,58 @@ def agreement(content: dict, ratings: dict) -> dict:
 
 # ---------------------------------------------------------------- learner rules (twin of P2PRubric.rules)
 
+Ratings = dict[str, str]  # criterion id -> level id
 
-def _is_str(value) -> bool:
+
+class SelfState(TypedDict):
+    """A learner's state for a self-assessment (mode self; the same JSON in rubric.js and SCORM suspend_data)."""
+
+    r: Ratings  # the ratings so far
+    n: dict[str, str]  # evidence notes, criterion id -> text (none empty)
+    s: int  # 1: submitted, 0: not (a draft, or revised)
+    a: int  # submissions so far
+
+
+class CalibrationState(TypedDict):
+    """A learner's state for a calibration rubric: ratings of the samples, compared with the expert key."""
+
+    r: dict[str, Ratings]  # ratings per sample id: the open samples' drafts and the submitted ones
+    a: int  # submissions so far
+    f: dict[str, Ratings]  # each sample's first submitted ratings: what is graded, never replaced
+    p: list[str]  # the samples submitted now, shown with the expert key
+
+
+RubricState = SelfState | CalibrationState  # which one: the content's mode (a trainer rubric keeps a SelfState)
+
+
+def _self_state(state: RubricState) -> SelfState:
+    """The state of a rubric whose mode is not calibration."""
+    return cast(SelfState, state)
+
+
+def _calibration_state(state: RubricState) -> CalibrationState:
+    """The state of a calibration rubric."""
+    return cast(CalibrationState, state)
+
+
+def _is_str(value: object) -> bool:
     return isinstance(value, str)
 
 
-def graded_samples(content: dict) -> list[str]:
+def graded_samples(content: Content) -> list[str]:
     """Ids of the samples whose first submitted ratings make the grade (all but the practice ones)."""
     return [s["id"] for s in content["samples"] if not s.get("practice")]
 
 
-def max_score(content: dict):
+def max_score(content: Content) -> int | float:
     """What the block is graded out of: one point per graded rating in calibration, else the top total."""
     if content["mode"] == "calibration":
         return len(graded_samples(content)) * len(content["criteria"])
-    return content["max_total"]
+    top: int | float = content["max_total"]
+    return top
 
 
-def restore(saved, content: dict) -> dict:
+def restore(saved: Any, content: Content) -> RubricState:
     """A saved state made valid for this content: unknown criteria, levels and samples are dropped.
 
     Self mode: {r: ratings, n: notes, s: submitted 0/1, a: attempts}; a submission that no longer
@@ -826,11 +866,11 @@ def restore(saved, content: dict) -> dict:
     levels = set(_level_index(content))
     criteria = [c["id"] for c in content["criteria"]]
 
-    def keep_ratings(given):
+    def keep_ratings(given: Any) -> Ratings:
         given = given if isinstance(given, dict) else {}
         return {c: given[c] for c in criteria if _is_str(given.get(c)) and given[c] in levels}
 
-    def keep_sheets(given):
+    def keep_sheets(given: Any) -> dict[str, Ratings]:
         given = given if isinstance(given, dict) else {}
         sheets = {s["id"]: keep_ratings(given.get(s["id"])) for s in content["samples"]}
         return {k: v for k, v in sheets.items() if v}
@@ -851,21 +891,26 @@ def restore(saved, content: dict) -> dict:
         return {"r": ratings, "a": attempts, "f": first, "p": shown}
     raw_notes = saved.get("n") if isinstance(saved.get("n"), dict) else {}
     notes = {c: raw_notes[c] for c in criteria if _is_str(raw_notes.get(c)) and raw_notes[c]}
-    state = {"r": keep_ratings(saved.get("r")), "n": notes, "s": 1 if saved.get("s") == 1 else 0, "a": attempts}
+    state: SelfState = {
+        "r": keep_ratings(saved.get("r")),
+        "n": notes,
+        "s": 1 if saved.get("s") == 1 else 0,
+        "a": attempts,
+    }
     if state["s"] and not _complete(state["r"], content):
         state["s"] = 0
     return state
 
 
-def _complete(ratings: dict, content: dict) -> bool:
+def _complete(ratings: dict[str, Any], content: Content) -> bool:
     return all(c["id"] in ratings for c in content["criteria"])
 
 
-def sample_status(state: dict, content: dict) -> dict:
+def sample_status(state: CalibrationState, content: Content) -> dict[str, str]:
     """Each calibration sample's status: "submitted" (shown with the expert key), "open" (to rate)
     or "held" (a graded sample held back until every practice sample has been submitted once)."""
     practice_done = all(s["id"] in state["f"] for s in content["samples"] if s.get("practice"))
-    status = {}
+    status: dict[str, str] = {}
     for sample in content["samples"]:
         if sample["id"] in state["p"]:
             status[sample["id"]] = "submitted"
@@ -876,7 +921,7 @@ def sample_status(state: dict, content: dict) -> dict:
     return status
 
 
-def grade(state: dict, content: dict) -> dict | None:
+def grade(state: CalibrationState, content: Content) -> dict[str, Any] | None:
     """The calibration grade: agreement of the first submitted ratings of the graded samples, once
     every graded sample has one. Later submissions are practice and never change it."""
     graded = graded_samples(content)
@@ -886,12 +931,13 @@ def grade(state: dict, content: dict) -> dict | None:
     return {k: result[k] for k in ("exact", "adjacent", "ratings", "exact_percent", "adjacent_percent", "passed")}
 
 
-def view(state: dict, content: dict) -> dict:
+def view(state: RubricState, content: Content) -> dict[str, Any]:
     """What the `state` handler answers: the learner's ratings and notes, and results once submitted.
     In calibration, `result` compares the samples submitted now with the key, `samples` gives each
     sample's status, `first` says which samples already had their graded (or first practice)
     submission, and `grade` is the graded agreement (null until every graded sample is submitted)."""
     if content["mode"] != "calibration":
+        state = _self_state(state)
         return {
             "mode": content["mode"],
             "ratings": state["r"],
@@ -900,6 +946,7 @@ def view(state: dict, content: dict) -> dict:
             "attempts": state["a"],
             "result": score(content, state["r"]) if state["s"] else None,
         }
+    state = _calibration_state(state)
     status = sample_status(state, content)
     return {
         "mode": "calibration",
@@ -914,11 +961,11 @@ def view(state: dict, content: dict) -> dict:
     }
 
 
-def _checked_ratings(given, content: dict, complete: bool) -> dict:
+def _checked_ratings(given: object, content: Content, complete: bool) -> Ratings:
     levels = set(_level_index(content))
     criteria = {c["id"] for c in content["criteria"]}
 
-    def one_sheet(sheet):
+    def one_sheet(sheet: object) -> Ratings:
         if not isinstance(sheet, dict):
             raise Refused(_("Ratings must map each criterion to a level."))
         for criterion, level in sheet.items():
@@ -934,7 +981,9 @@ def _checked_ratings(given, content: dict, complete: bool) -> dict:
     return ratings
 
 
-def _checked_sample_ratings(given, state: dict, content: dict, complete: bool) -> dict:
+def _checked_sample_ratings(
+    given: object, state: CalibrationState, content: Content, complete: bool
+) -> dict[str, Ratings]:
     """Calibration ratings {sample: sheet} for the open samples only; on submit, every open sample
     rated on every criterion."""
     if not isinstance(given, dict):
@@ -958,7 +1007,7 @@ def _checked_sample_ratings(given, state: dict, content: dict, complete: bool) -
     return ratings
 
 
-def _checked_notes(given, content: dict) -> dict:
+def _checked_notes(given: object, content: Content) -> dict[str, str]:
     if given is None:
         return {}
     if not isinstance(given, dict):
@@ -976,27 +1025,30 @@ def _checked_notes(given, content: dict) -> dict:
     return {c: t for c, t in given.items() if t}
 
 
-def _learner_mode(content: dict):
+def _learner_mode(content: Content) -> None:
     if content["mode"] == "trainer":
         raise Refused(_("In a certification rubric, trainers do the rating."))
 
 
-def read_state(state: dict, payload, content: dict):
+def read_state(state: RubricState, payload: object, content: Content) -> Answer:
     return state, view(state, content)
 
 
-def _checked_sheet(state: dict, payload, content: dict, complete: bool) -> tuple[dict, dict]:
+def _checked_sheet(
+    state: RubricState, payload: object, content: Content, complete: bool
+) -> tuple[dict[str, Any], dict[str, str]]:
     """(ratings, notes) of a save or submit, refused when the rubric is submitted or the input is bad."""
     _learner_mode(content)
     # Anything but the sheet the script sends is refused: read as an empty sheet, it erased the draft.
     if not isinstance(payload, dict) or not payload or set(payload) - {"ratings", "notes"}:
         raise Refused(_("Send the sheet as {ratings, notes}."))
     if content["mode"] == "calibration":
-        if "open" not in sample_status(state, content).values():
+        calibration = _calibration_state(state)
+        if "open" not in sample_status(calibration, content).values():
             raise Refused(_("This rubric is submitted; choose Revise to change it."))
         notes = _checked_notes(payload.get("notes"), content)
-        return _checked_sample_ratings(payload.get("ratings", {}), state, content, complete), notes
-    if state["s"]:
+        return _checked_sample_ratings(payload.get("ratings", {}), calibration, content, complete), notes
+    if _self_state(state)["s"]:
         raise Refused(_("This rubric is submitted; choose Revise to change it."))
     return (
         _checked_ratings(payload.get("ratings", {}), content, complete),
@@ -1004,23 +1056,27 @@ def _checked_sheet(state: dict, payload, content: dict, complete: bool) -> tuple
     )
 
 
-def save_draft(state: dict, payload, content: dict):
+def save_draft(state: RubricState, payload: object, content: Content) -> Answer:
     """Keep a draft: ratings and notes as they are, nothing submitted (in calibration, the open
     samples' drafts; submitted samples keep their ratings)."""
     ratings, notes = _checked_sheet(state, payload, content, False)
+    new: RubricState
     if content["mode"] == "calibration":
+        state = _calibration_state(state)
         kept = {s: state["r"][s] for s in state["p"]}
         new = {**state, "r": {**kept, **ratings}}
     else:
-        new = {**state, "r": ratings, "n": notes}
+        new = {**_self_state(state), "r": ratings, "n": notes}
     return new, view(new, content)
 
 
-def submit(state: dict, payload, content: dict):
+def submit(state: RubricState, payload: object, content: Content) -> Answer:
     """Submit the ratings. In calibration every open sample is submitted together: a sample's first
     submission is kept for the grade, and the key is shown only from then on."""
     ratings, notes = _checked_sheet(state, payload, content, True)
+    new: RubricState
     if content["mode"] == "calibration":
+        state = _calibration_state(state)
         status = sample_status(state, content)
         opened = [s for s, current in status.items() if current == "open"]
         first = {**state["f"], **{s: ratings[s] for s in opened if s not in state["f"]}}
@@ -1031,26 +1087,40 @@ def submit(state: dict, payload, content: dict):
     return new, view(new, content)
 
 
-def revise(state: dict, payload, content: dict):
+def revise(state: RubricState, payload: object, content: Content) -> Answer:
     """Open a submitted rubric again. A self-assessment keeps its ratings and notes; a calibration
     reopens its submitted samples with blank ratings, for practice: the learner has seen the key,
     and the first submission stays the graded one."""
     _learner_mode(content)
     if content["mode"] == "calibration":
-        if not state["p"]:
+        calibration = _calibration_state(state)
+        if not calibration["p"]:
             raise Refused(_("There is no submitted rubric to revise."))
-        new = {**state, "p": [], "r": {s: v for s, v in state["r"].items() if s not in state["p"]}}
-        return new, view(new, content)
-    if not state["s"]:
+        reopened: CalibrationState = {
+            **calibration,
+            "p": [],
+            "r": {s: v for s, v in calibration["r"].items() if s not in calibration["p"]},
+        }
+        return reopened, view(reopened, content)
+    own = _self_state(state)
+    if not own["s"]:
         raise Refused(_("There is no submitted rubric to revise."))
-    new = {**state, "s": 0}
+    new: SelfState = {**own, "s": 0}
     return new, view(new, content)
 
 
-HANDLERS = {"state": read_state, "save_draft": save_draft, "submit": submit, "revise": revise}
+# (new state, response): what every rule answers
+Answer = tuple[RubricState, dict[str, Any]]
+
+HANDLERS: dict[str, Callable[[RubricState, object, Content], Answer]] = {
+    "state": read_state,
+    "save_draft": save_draft,
+    "submit": submit,
+    "revise": revise,
+}
 
 
-def apply(handler: str, state: dict, payload, content: dict):
+def apply(handler: str, state: RubricState, payload: object, content: Content) -> Answer:
     """Run one rule: (new state, response), or raise Refused. The given state is never mutated."""
     if handler not in HANDLERS:
         raise Refused(f"unknown handler {handler}", 404)
@@ -1060,7 +1130,7 @@ def apply(handler: str, state: dict, payload, content: dict):
 # ---------------------------------------------------------------- trainer certification
 
 
-def checked_request(payload, limit: int = NOTE_LIMIT) -> dict:
+def checked_request(payload: Any, limit: int = NOTE_LIMIT) -> dict[str, str]:
     """A candidate's certification request: evidence notes (required) and a recording link (optional,
     http or https)."""
     payload = payload if isinstance(payload, dict) else {}
@@ -1077,7 +1147,7 @@ def checked_request(payload, limit: int = NOTE_LIMIT) -> dict:
     return {"notes": notes, "recording_url": url}
 
 
-def checked_assessment(payload, content: dict) -> dict:
+def checked_assessment(payload: Any, content: Content) -> dict[str, Any]:
     """A trainer's assessment of a candidate: a level for every criterion and optional feedback."""
     payload = payload if isinstance(payload, dict) else {}
     levels = payload.get("levels")
