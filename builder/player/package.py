@@ -10,6 +10,7 @@ slot is the adapter's runtime.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,9 @@ from typing import Any
 
 import rcssmin
 import rjsmin
+from calmjs.parse import es5
+from calmjs.parse.exceptions import ECMASyntaxError
+from calmjs.parse.unparsers.es5 import minify_print
 
 from builder.build import BuildError
 from builder.course import Chapter, Course
@@ -33,14 +37,14 @@ PLAYER_STATIC = Path(__file__).resolve().parent / "static"
 STORE_SCRIPT = XBLOCKS_DIR / "common" / "static" / "p2p-store.js"
 PAGE_TEMPLATE = "templates/sco.html"
 
-# Scripts in load order: the codec and the store, then the adapter's, then the blocks', and the
-# shell last (it starts the adapter's runtime and mounts the blocks).
+# Scripts in load order: the codec and the store (and the certificate, in a package that has one),
+# then the adapter's, then the blocks', and the shell last (it starts the adapter's runtime and
+# mounts the blocks).
 CERTIFICATE_SCRIPT = PLAYER_STATIC / "certificate.js"
 CORE_SCRIPTS = (
     PLAYER_STATIC / "state-codec.js",
     STORE_SCRIPT,
     PLAYER_STATIC / "grader.js",
-    CERTIFICATE_SCRIPT,
     PLAYER_STATIC / "course-state.js",
 )
 SHELL_SCRIPT = PLAYER_STATIC / "player.js"
@@ -136,6 +140,8 @@ def bundle(kinds: list[str], runtime: Runtime, problems: list[Problem]) -> dict[
     """One minified script and one stylesheet for every page of the package: fewer requests, and
     gzip shares one dictionary across the codec, the store, the runtime, the blocks and the shell."""
     scripts = [*CORE_SCRIPTS, *runtime.scripts]
+    if runtime.page_data.get("certificate") is not None:  # only a level's single-SCO package has one
+        scripts.insert(len(CORE_SCRIPTS) - 1, CERTIFICATE_SCRIPT)
     styles = [SHELL_STYLE]
     for tag in kinds:
         block = known(tag)
@@ -166,9 +172,24 @@ def bundle(kinds: list[str], runtime: Runtime, problems: list[Problem]) -> dict[
     if problems:
         return {}
     names = ", ".join(p.name for p in scripts)
-    script = f"/* {names} (minified) */\n" + "\n;\n".join(rjsmin.jsmin(p.read_text(encoding="utf-8")) for p in scripts)
+    script = f"/* {names} (minified) */\n" + "\n;\n".join(
+        minified_script(p.read_text(encoding="utf-8")) for p in scripts
+    )
     style = "\n".join(rcssmin.cssmin(p.read_text(encoding="utf-8")) for p in styles)
     return {BUNDLE_SCRIPT: script.encode("utf-8"), BUNDLE_STYLE: style.encode("utf-8")}
+
+
+@functools.lru_cache(maxsize=64)
+def minified_script(source: str) -> str:
+    """A script as the package carries it: comments and spaces gone, and each function's local names
+    shortened (the scripts keep their names in one closure each; globals and properties are kept).
+    Our scripts are ES5 (tests/scorm/test_player_size.py); a script the ES5 parser cannot read, from
+    a block installed from elsewhere, is only stripped of comments and spaces."""
+    try:
+        tree = es5(source)
+    except ECMASyntaxError:
+        return str(rjsmin.jsmin(source))
+    return str(minify_print(tree, obfuscate=True, obfuscate_globals=False, drop_semi=True))
 
 
 def _render_page(

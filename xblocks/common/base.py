@@ -298,11 +298,12 @@ class P2PBlock(XBlock):
         fragment = Fragment(html)
         fragment.add_css(kind.style.read_text(encoding="utf-8"))
         fragment.add_javascript(static_text("common/static/p2p-store.js"))
-        fragment.add_javascript(kind.script.read_text(encoding="utf-8"))
+        for script in kind.lms_scripts:
+            fragment.add_javascript(script.read_text(encoding="utf-8"))
         data = {
             "content": shown,
             "lang": lang,
-            "i18n": script_catalogue(lang, kind.script),
+            "i18n": script_catalogue(lang, *kind.lms_scripts),
             "csrf_cookie": platform.csrf_cookie_name(),
             **self.view_data(found, content),
         }

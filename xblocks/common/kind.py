@@ -46,6 +46,9 @@ class BlockKind:
     # Open edX renders this kind with its own block (problems): no XBlock of ours, the OLX export keeps
     # the author's form, and only the builder and the offline player use the descriptor (ADR 0003).
     rendered_by_platform: bool = False
+    # Scripts in static/ that only the Open edX view loads, after `script`: the interface of modes a
+    # SCORM package refuses (the rubric's trainer mode), so packages do not carry them.
+    lms_only_scripts: tuple[str, ...] = ()
 
     @property
     def template(self) -> str:
@@ -55,6 +58,11 @@ class BlockKind:
     @property
     def script(self) -> Path:
         return self.folder / "static" / f"{self.name}.js"
+
+    @property
+    def lms_scripts(self) -> tuple[Path, ...]:
+        """Every script the Open edX view loads, in order: `script`, then the Open edX-only ones."""
+        return (self.script, *(self.folder / "static" / name for name in self.lms_only_scripts))
 
     @property
     def style(self) -> Path:

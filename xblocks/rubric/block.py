@@ -53,6 +53,7 @@ class FacilitationRubricBlock(P2PBlock):
         name="rubric",
         global_name="P2PRubric",
         scorm_refusal=model.scorm_refusal,
+        lms_only_scripts=("rubric-certification.js",),
     )
     content_field = "definition"
     model_attributes = model.ROOT_ATTRIBUTES

@@ -107,7 +107,11 @@
     var fraction = match[3] || "";
     return { digits: BigInt(match[1] + match[2] + fraction), exponent: Number(match[4] || 0) - fraction.length };
   }
-  function scaled(value, exponent) { return value.digits * BigInt(10) ** BigInt(value.exponent - exponent); }
+  function scaled(value, exponent) { // value.digits * 10^(value.exponent - exponent), exactly (no "**": ES5 syntax)
+    var digits = value.digits, ten = BigInt(10);
+    for (var n = value.exponent - exponent; n > 0; n--) { digits *= ten; }
+    return digits;
+  }
   function absDifferenceAtMost(a, b, limit) {
     var da = decimal(a), db = decimal(b), dl = decimal(limit);
     var low = Math.min(da.exponent, db.exponent, dl.exponent);
