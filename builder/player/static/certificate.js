@@ -66,11 +66,11 @@
   function dateText(earned, lang) {
     var parts = earned.split("-");
     var date = new Date(+parts[0], +parts[1] - 1, +parts[2]);
-    try { return date.toLocaleDateString(lang, {year: "numeric", month: "long", day: "numeric"}); } catch { return earned; }
+    try { return date.toLocaleDateString(lang, {year: "numeric", month: "long", day: "numeric"}); } catch (ignored) { return earned; }
   }
 
   function numberText(value, lang) {
-    try { return Number(value).toLocaleString(lang); } catch { return String(value); }
+    try { return Number(value).toLocaleString(lang); } catch (ignored) { return String(value); }
   }
 
   function add(parent, tag, className, text) {

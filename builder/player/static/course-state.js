@@ -30,7 +30,7 @@
 
   function decode(text) {
     var restored;
-    try { restored = global.P2PStateCodec.decode(text); } catch { restored = null; }
+    try { restored = global.P2PStateCodec.decode(text); } catch (ignored) { restored = null; }
     if (!restored || typeof restored !== "object" || restored.v !== DOC_VERSION) { return null; }
     return restored;
   }

@@ -42,9 +42,9 @@
   /* The standard's search: up the parent chain, then up the opener's. */
   function findIn(win, name) {
     for (var hops = 0; win && hops < 500; hops++) {
-      try { if (win[name]) { return win[name]; } } catch { /* another origin: keep climbing */ }
+      try { if (win[name]) { return win[name]; } } catch (ignored) { /* another origin: keep climbing */ }
       var parent;
-      try { parent = win.parent; } catch { parent = null; }
+      try { parent = win.parent; } catch (ignored) { parent = null; }
       if (!parent || parent === win) { break; }
       win = parent;
     }
@@ -54,8 +54,8 @@
   function findApi(name) {
     var api = findIn(global, name);
     var openers = [];
-    try { if (global.top) { openers.push(global.top.opener); } } catch { /* cross-origin top */ }
-    try { openers.push(global.opener); } catch { /* none */ }
+    try { if (global.top) { openers.push(global.top.opener); } } catch (ignored) { /* cross-origin top */ }
+    try { openers.push(global.opener); } catch (ignored) { /* none */ }
     for (var i = 0; !api && i < openers.length; i++) {
       if (openers[i]) { api = findIn(openers[i], name); }
     }
@@ -167,7 +167,7 @@
     function lmsError(what) {
       var code = String(api[v.lastError]());
       var text;
-      try { text = String(api[v.errorString](code)); } catch { text = ""; }
+      try { text = String(api[v.errorString](code)); } catch (ignored) { text = ""; }
       ui.error(t("The LMS refused a request; your work on this page is kept, but tell your administrator.") +
         " (" + what + ": " + code + (text ? " " + text : "") + ")");
       return false;
@@ -196,12 +196,12 @@
 
     function readSaved() {
       if (api) { return get("cmi.suspend_data"); }
-      try { return global.localStorage.getItem(storageKey) || ""; } catch { return ""; }
+      try { return global.localStorage.getItem(storageKey) || ""; } catch (ignored) { return ""; }
     }
 
     function writeSaved(text) {
       if (api) { return set("cmi.suspend_data", text); }
-      try { global.localStorage.setItem(storageKey, text); } catch {
+      try { global.localStorage.setItem(storageKey, text); } catch (ignored) {
         // Keep going with the state in memory: the learner can finish this sitting.
         ui.error(t("This browser does not let the course keep your progress; it will be lost when you close the page."));
       }

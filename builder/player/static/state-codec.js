@@ -428,7 +428,7 @@ var P2PStateCodec = (function () {
     bytes = decompress(data);
     try {
       text = new TextDecoder("utf-8", {fatal: true}).decode(bytes);
-    } catch {
+    } catch (ignored) {
       throw corrupt("not UTF-8");
     }
     return text;
@@ -444,7 +444,7 @@ var P2PStateCodec = (function () {
     var text = decodeText(stored);
     try {
       return JSON.parse(text);
-    } catch {
+    } catch (ignored) {
       throw corrupt("not JSON");
     }
   }

@@ -36,7 +36,7 @@
         }).then(function (response) {
           return response.text().then(function (text) {
             var body;
-            try { body = text ? JSON.parse(text) : {}; } catch { body = { error: text }; }
+            try { body = text ? JSON.parse(text) : {}; } catch (ignored) { body = { error: text }; }
             if (!response.ok) {
               throw { status: response.status, message: body.error || body.message || response.statusText };
             }

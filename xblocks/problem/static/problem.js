@@ -85,7 +85,7 @@
     if (part.regexp) {
       try {
         return new RegExp("^" + expected.join("|") + "$", part.case_insensitive ? "i" : "").test(given);
-      } catch {
+      } catch (ignored) {
         return false;
       }
     }
