@@ -427,6 +427,8 @@ def pathway_command(courses_dir: Path, output_format: str) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    signed = "; ".join(", ".join((s.name, s.title.replace("\n", " "), s.organization)) for s in pathways.signatories)
+    click.echo(f"certificates signed by: {signed or 'no one yet — add a <certificate> with a <signatory>'}")
 
 
 @main.command("kit")

@@ -1,6 +1,9 @@
 """`courses/pathways.xml`: the trainer-of-trainers levels, what each requires, and their checks.
 
     <pathways>
+      <certificate>
+        <signatory name="..." title="..." organization="..."/>
+      </certificate>
       <level id="participant" title="Participant" pd_hours="8">
         <course ref="conflict_resolution" min_grade="0.70"/>
       </level>
@@ -14,7 +17,8 @@ Levels form one chain (each `builds_on` the one below it), so "this level and th
 is always defined: a level's packages hold content tagged `audience` for it or any lower level.
 A `<course>` requirement's `min_grade` is the mastery score of that course at that level; a
 `<rubric>` requirement is met when the rubric's own rule is (its `<pass>`, or a calibration's
-`<agreement>`). Errors are data: `load_pathways` returns the model and every problem, located.
+`<agreement>`). `<certificate>` names who signs every certificate of the pathway (1 to 4
+`<signatory>`, within the lengths Studio allows). Errors are data: `load_pathways` returns the model and every problem, located.
 """
 
 from __future__ import annotations
@@ -54,6 +58,23 @@ class RubricRequirement:
 
 
 @dataclass(frozen=True)
+class Signatory:
+    """Who signs the pathway's certificates: shown on the SCORM certificate and written into the
+    Open edX certificate configuration (a signatory as Studio stores it)."""
+
+    name: str
+    title: str
+    organization: str
+    line: int | None = field(default=None, compare=False)
+
+
+# Studio's signatory form refuses longer values (cms/static/js/certificates/models/signatory.js):
+# a name and an organization of 40 characters, a title of two lines of 40; and at most 4 signatories.
+SIGNATORY_LIMIT = 40
+MAXIMUM_SIGNATORIES = 4
+
+
+@dataclass(frozen=True)
 class Level:
     id: str
     title: str
@@ -68,6 +89,7 @@ class Level:
 class Pathways:
     file: str
     levels: tuple[Level, ...]  # lowest first: each level builds on the one before it
+    signatories: tuple[Signatory, ...] = ()
 
     def level(self, level_id: str) -> Level | None:
         return next((level for level in self.levels if level.id == level_id), None)
@@ -105,7 +127,10 @@ class Pathways:
                     "rubrics": [{"course": r.course, "block": r.block} for r in level.rubrics],
                 }
                 for level in self.levels
-            ]
+            ],
+            "signatories": [
+                {"name": s.name, "title": s.title, "organization": s.organization} for s in self.signatories
+            ],
         }
 
 
@@ -141,11 +166,17 @@ def parse_pathways(root, file: str) -> tuple[Pathways | None, list[Problem]]:
         checker.add(root, f"the root element is <{root.tag}>", "make <pathways> the root, with <level> children")
         return None, checker.problems
     levels: list[Level] = []
+    signatories: tuple[Signatory, ...] = ()
+    certificates = [element for element in root if element.tag == "certificate"]
+    for extra in certificates[1:]:
+        checker.add(extra, "a second <certificate>", "keep one <certificate> for the pathway")
+    if certificates:
+        signatories = _parse_signatories(checker, certificates[0])
     for element in root:
-        if not isinstance(element.tag, str):
+        if not isinstance(element.tag, str) or element.tag == "certificate":
             continue
         if element.tag != "level":
-            checker.add(element, f"<{element.tag}> is not allowed in <pathways>", "use <level> elements only")
+            checker.add(element, f"<{element.tag}> is not allowed in <pathways>", "use <level> and <certificate> only")
             continue
         level = _parse_level(checker, element)
         if level is None:
@@ -159,7 +190,58 @@ def parse_pathways(root, file: str) -> tuple[Pathways | None, list[Problem]]:
     ordered = _chain(checker, levels)
     if checker.problems:
         return None, checker.problems
-    return Pathways(file, tuple(ordered)), []
+    return Pathways(file, tuple(ordered), signatories), []
+
+
+def _parse_signatories(checker: _Checker, element) -> tuple[Signatory, ...]:
+    """The <certificate>'s signatories, each checked against what Studio's signatory form accepts."""
+    signatories = []
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag != "signatory":
+            checker.add(child, f"<{child.tag}> is not allowed in <certificate>", "use <signatory> elements only")
+            continue
+        values = {name: " ".join((child.get(name) or "").split()) for name in ("name", "organization")}
+        # A title may take two lines (Studio's form is a text area); "\n" in the attribute breaks it.
+        title_lines = [" ".join(line.split()) for line in (child.get("title") or "").replace("\\n", "\n").split("\n")]
+        title = "\n".join(line for line in title_lines if line)
+        fine = True
+        for name in ("name", "title", "organization"):
+            if not (title if name == "title" else values[name]):
+                checker.add(child, f"<signatory> has no {name}", f'give the signatory\'s {name}: {name}="..."')
+                fine = False
+        for name, value in values.items():
+            if len(value) > SIGNATORY_LIMIT:
+                checker.add(
+                    child,
+                    f"signatory {name} {value!r} is {len(value)} characters; Studio accepts {SIGNATORY_LIMIT}",
+                    f"shorten the {name} to {SIGNATORY_LIMIT} characters",
+                )
+                fine = False
+        lines = title.split("\n")
+        if len(lines) > 2 or any(len(line) > SIGNATORY_LIMIT for line in lines):
+            checker.add(
+                child,
+                f"signatory title {title!r} is not two lines of at most {SIGNATORY_LIMIT} characters, as Studio asks",
+                'shorten it, or break it in two with "\\n" (e.g. title="Director\\nSpecial Education")',
+            )
+            fine = False
+        if fine:
+            signatories.append(Signatory(values["name"], title, values["organization"], child.sourceline))
+    if not any(child.tag == "signatory" for child in element):
+        checker.add(
+            element,
+            "<certificate> has no <signatory>",
+            'add who signs the certificates: <signatory name="..." title="..." organization="..."/>',
+        )
+    if len(signatories) > MAXIMUM_SIGNATORIES:
+        checker.add(
+            element,
+            f"{len(signatories)} signatories; an Open edX certificate shows at most {MAXIMUM_SIGNATORIES}",
+            f"keep {MAXIMUM_SIGNATORIES} <signatory> elements or fewer",
+        )
+    return tuple(signatories)
 
 
 def _parse_level(checker: _Checker, element) -> Level | None:
@@ -674,6 +756,9 @@ def certificate_terms(course, pathways: Pathways, level_id: str, in_package: set
         "level": level.title,
         "hours": pd_hours(pathways, level_id, course.name),
         "min_grade": pathways.mastery(level_id, course.name),
+        "signatories": [
+            {"name": s.name, "title": s.title, "organization": s.organization} for s in pathways.signatories
+        ],
         "rubrics": [
             {
                 "id": block,
@@ -690,7 +775,8 @@ def certificates_policy(course, pathways: Pathways) -> dict:
     CertificateManager's version-1 dicts; the platform uses the first active one) with the wording
     of the SCORM certificates. Open edX awards it when the course is passed, so it states the first
     level that takes the course; the higher levels' own requirement (the trainer's assessment) is
-    recorded by their assessment in the course."""
+    recorded by their assessment in the course. Signatories as Studio stores them (every key the LMS's
+    certificate page reads); without one, Studio asks for a signatory before it activates the certificate."""
     level = pathways.level(levels_of(pathways, course.name)[0])
     assert level is not None
     statement = CERTIFICATE_STATEMENT.format(
@@ -706,8 +792,17 @@ def certificates_policy(course, pathways: Pathways) -> dict:
                 "name": CERTIFICATE_NAME,
                 "description": f"The learner {statement}",
                 "course_title": course.display_name,
-                "is_active": True,
-                "signatories": [],
+                "is_active": bool(pathways.signatories),
+                "signatories": [
+                    {
+                        "id": stable_id(f"{PARTITION_KEY}:signatory:{course.name}:{number}"),
+                        "name": signatory.name,
+                        "title": signatory.title,
+                        "organization": signatory.organization,
+                        "signature_image_path": "",
+                    }
+                    for number, signatory in enumerate(pathways.signatories)
+                ],
                 "version": 1,
                 "editing": False,
             }

@@ -60,6 +60,23 @@ def test_levels_are_ordered_by_builds_on_not_by_position():
     assert problems == [] and [level.id for level in pathways.levels] == ["a", "b"]
 
 
+LEVEL = '<level id="a" title="A" pd_hours="1"><course ref="x" min_grade=".5"/></level>'
+
+
+def test_a_signatory_title_may_take_two_lines():
+    pathways, problems = parsed(
+        f'<pathways>{LEVEL}<certificate><signatory name=" Ana  Ruiz " title="Director\\nSpecial Education"'
+        ' organization="North SELPA"/></certificate></pathways>'
+    )
+    assert problems == []
+    (signatory,) = pathways.signatories
+    assert (signatory.name, signatory.title, signatory.organization) == (
+        "Ana Ruiz",
+        "Director\nSpecial Education",
+        "North SELPA",
+    )
+
+
 @pytest.mark.parametrize(
     ("xml", "line", "message"),
     [
@@ -101,6 +118,38 @@ def test_levels_are_ordered_by_builds_on_not_by_position():
             "level id 'a' is used twice",
         ),
         ('<pathways>\n<level id="a" title="A" pd_hours="1"><badge/></level></pathways>', 2, "<badge> is not allowed"),
+        # Who signs the certificates: what Studio's signatory form accepts.
+        (f"<pathways>{LEVEL}\n<certificate/></pathways>", 2, "<certificate> has no <signatory>"),
+        (
+            f'<pathways>{LEVEL}<certificate>\n<signatory name="Ana Ruiz" organization="SELPA"/></certificate></pathways>',
+            2,
+            "<signatory> has no title",
+        ),
+        (
+            f'<pathways>{LEVEL}<certificate>\n<signatory name="{"A" * 41}" title="Director" organization="SELPA"/>'
+            "</certificate></pathways>",
+            2,
+            "is 41 characters; Studio accepts 40",
+        ),
+        (
+            f'<pathways>{LEVEL}<certificate>\n<signatory name="Ana Ruiz" title="Director\\nSpecial\\nEducation"'
+            ' organization="SELPA"/></certificate></pathways>',
+            2,
+            "is not two lines of at most 40 characters",
+        ),
+        (
+            f"<pathways>{LEVEL}\n<certificate>"
+            + '<signatory name="A" title="T" organization="O"/>' * 5
+            + "</certificate></pathways>",
+            2,
+            "5 signatories; an Open edX certificate shows at most 4",
+        ),
+        (
+            f'<pathways>{LEVEL}<certificate><signatory name="A" title="T" organization="O"/></certificate>\n'
+            '<certificate><signatory name="B" title="T" organization="O"/></certificate></pathways>',
+            2,
+            "a second <certificate>",
+        ),
         (
             '<pathways>\n<level id="a" title="A" pd_hours="3">\n<course ref="x" min_grade=".5" pd_hours="1"/>'
             '<course ref="y" min_grade=".5"/></level></pathways>',
@@ -180,12 +229,16 @@ def test_p2p_pathway_prints_the_levels_as_a_table_and_as_json():
     assert lines[0].split()[:3] == ["level", "builds", "on"]
     assert lines[1].startswith("participant ") and "conflict_resolution ≥ 80% (3 h)" in lines[1]
     assert lines[2].startswith("facilitator ") and "fac_calibration (facilitation) met" in lines[2]
+    assert lines[-1] == (
+        "certificates signed by: Pathways to Partnership, Trainer-of-trainers program, Statewide consortium, California"
+    )
     code, out, _ = run("pathway", "--courses", COURSES_DIR, "--format", "json")
     document = json.loads(out)
     assert [level["id"] for level in document["levels"]] == ["participant", "facilitator", "trainer"]
     participant = document["levels"][0]
     assert participant["courses"][0] == {"course": "conflict_resolution", "min_grade": 0.8, "pd_hours": 3}
     assert document["levels"][1]["courses"] == [{"course": "facilitation", "min_grade": 0.7, "pd_hours": 3}]
+    assert [s["name"] for s in document["signatories"]] == ["Pathways to Partnership"]
     # The estimate counts the participant's two courses, read and written at a study pace.
     assert participant["estimated_minutes"] > 60
 
@@ -335,7 +388,17 @@ def test_p2p_build_writes_one_package_per_level_with_its_content_and_mastery(tmp
     # the SCORM certificate's statement; Open edX awards it at the pass mark, the first level's.
     (certificate,) = policy["course/2026"]["certificates"]["certificates"]
     assert certificate["version"] == 1 and certificate["is_active"] is True and certificate["id"] >= 100
-    assert certificate["name"] == "Certificate of completion" and certificate["signatories"] == []
+    assert certificate["name"] == "Certificate of completion"
+    # Its signatory as Studio stores one: every key the LMS's certificate page reads, an id of its own.
+    (signatory,) = certificate["signatories"]
+    assert signatory == {
+        "id": signatory["id"],
+        "name": "Pathways to Partnership",
+        "title": "Trainer-of-trainers program",
+        "organization": "Statewide consortium, California",
+        "signature_image_path": "",
+    }
+    assert signatory["id"] >= 100 and signatory["id"] != certificate["id"]
     assert certificate["course_title"] == "Facilitating IEP Meetings"
     assert certificate["description"] == (
         "The learner has completed Facilitating IEP Meetings at the Facilitator level of the P2P"

@@ -18,8 +18,12 @@ from builder.pathways import CERTIFICATE_NAME, CERTIFICATE_STATEMENT, PROGRAM
 from builder.player.package import CERTIFICATE_SCRIPT
 from builder.targets import TARGETS
 
-# The sample course as the one course of a one-level pathway: 60 % and its self-assessment's pass rule.
+# The sample course as the one course of a one-level pathway: 60 % and its self-assessment's pass rule,
+# certificates signed by one signatory whose title takes two lines.
 PATHWAY = """<pathways>
+  <certificate>
+    <signatory name="Ana Ruiz" title="Director\\nFamily Partnerships" organization="North Valley SELPA"/>
+  </certificate>
   <level id="participant" title="Participant" pd_hours="1.5">
     <course ref="sample" min_grade="0.6"/>
     <rubric course="sample" block="r_self"/>
@@ -150,6 +154,14 @@ def test_the_certificate_appears_only_when_the_level_is_met(page, tmp_path, stat
         "has completed Partnering with families: a sample at the Participant level of the P2P trainer-of-trainers"
         " pathway, for 1.5 professional-development hours." in words
     )
+    # Who signs, as pathways.xml says (the same signatory as the Open edX certificate's).
+    assert sco.locator(".p2p-cert-signed").inner_text() == "Signed by"
+    assert card.locator(".p2p-cert-signatories li").inner_text().splitlines() == [
+        "Ana Ruiz",
+        "Director",
+        "Family Partnerships",
+        "North Valley SELPA",
+    ]
     earned_on, certificate_id = facts(sco)
     assert certificate_id.startswith("P2P-") and len(certificate_id) == 18
     assert earned_on and earned_on != "—"
@@ -160,6 +172,7 @@ def test_the_certificate_appears_only_when_the_level_is_met(page, tmp_path, stat
     sco.page.emulate_media(media="print")
     assert sco.evaluate("getComputedStyle(document.querySelector('.p2p-header')).visibility") == "hidden"
     assert sco.evaluate("getComputedStyle(document.querySelector('.p2p-cert-learner')).visibility") == "visible"
+    assert sco.evaluate("getComputedStyle(document.querySelector('.p2p-cert-sig-name')).visibility") == "visible"
     assert sco.evaluate("getComputedStyle(document.querySelector('.p2p-cert-actions')).visibility") == "hidden"
     sco.page.emulate_media(media="screen")
 
@@ -169,6 +182,7 @@ def test_the_certificate_appears_only_when_the_level_is_met(page, tmp_path, stat
     assert download.value.suggested_filename == f"certificate-p2p-sample-participant-{version}.html"
     saved = download.value.path().read_text(encoding="utf-8")
     assert "Ana García" in saved and certificate_id in saved and "@media print" in saved
+    assert "North Valley SELPA" in saved and "p2p-cert-signatories" in saved
 
     # The next sitting: the same certificate, same date and id, from the state the LMS kept.
     cmi = stop(page)
@@ -195,6 +209,7 @@ def test_the_certificate_in_spanish_and_without_an_lms_name(page, tmp_path, stat
     card = sco.locator(".p2p-certificate")
     assert "Certificado de finalización" in card.inner_text()
     assert "ha completado Partnering with families: a sample en el nivel Participant" in card.inner_text()
+    assert card.locator(".p2p-cert-signed").inner_text() == "Firmado por"
     # No name from the LMS: the learner types it, and the certificate shows it.
     sco.locator("#p2p-cert-name").fill("Ana García")
     assert card.locator(".p2p-cert-learner").inner_text() == "Ana García"

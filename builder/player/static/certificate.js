@@ -2,7 +2,8 @@
  * and the certificate once every requirement is met. The terms come from the build
  * (builder/pathways.py certificate_terms, in the page data as data.certificate):
  *
- *   {course, level, hours, min_grade (0..1 or null), rubrics: [{id, title, here}]}
+ *   {course, level, hours, min_grade (0..1 or null), rubrics: [{id, title, here}],
+ *    signatories: [{name, title ("\n" between its two lines), organization}]}
  *
  *   P2PCertificate.check(terms, status, doc)   {rows: [{what, met, ...}], earned: "YYYY-MM-DD" or null}
  *       status: {completed, grade (P2PGrader's answer or null), passed: {<block id>: true/false/null}}.
@@ -104,14 +105,27 @@
       "<p class=\"p2p-cert-learner\">" + esc(name) + "</p>" +
       "<p class=\"p2p-cert-statement\">" + esc(statement) + "</p>" +
       "<dl class=\"p2p-cert-facts\"><div><dt>" + esc(t("Date")) + "</dt><dd>" + esc(dateText(earned, lang)) + "</dd></div>" +
-      "<div><dt>" + esc(t("Certificate ID")) + "</dt><dd>" + esc(id) + "</dd></div></dl>";
+      "<div><dt>" + esc(t("Certificate ID")) + "</dt><dd>" + esc(id) + "</dd></div></dl>" +
+      signatoriesHtml(terms.signatories || [], esc);
+  }
+
+  // Who signs for the program (pathways.xml's <certificate>, as in the Open edX certificate).
+  function signatoriesHtml(signatories, esc) {
+    if (!signatories.length) { return ""; }
+    return "<p class=\"p2p-cert-signed\">" + esc(t("Signed by")) + "</p><ul class=\"p2p-cert-signatories\">" +
+      signatories.map(function (signatory) {
+        return "<li><span class=\"p2p-cert-sig-name\">" + esc(signatory.name) + "</span><br>" +
+          String(signatory.title).split("\n").map(esc).join("<br>") + "<br>" + esc(signatory.organization) + "</li>";
+      }).join("") + "</ul>";
   }
 
   var FILE_STYLE = "body{font:16px/1.5 Georgia,serif;color:#1a1a1a;margin:2em auto;max-width:44em;padding:0 1em}" +
     ".p2p-certificate{border:6px double #1a3d6d;padding:2.5em 2em;text-align:center}" +
     ".p2p-cert-title{font-size:1.8em;margin:0 0 1em}.p2p-cert-learner{font-size:1.6em;font-weight:bold;margin:0 0 .5em}" +
     ".p2p-cert-facts{display:flex;justify-content:center;gap:3em;margin:2em 0 0}.p2p-cert-facts dt{font-size:.85em;color:#444}" +
-    ".p2p-cert-facts dd{margin:0}@media print{body{margin:0;max-width:none}}";
+    ".p2p-cert-facts dd{margin:0}.p2p-cert-signed{margin:2em 0 .25em;font-size:.85em;color:#444}" +
+    ".p2p-cert-signatories{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;justify-content:center;gap:1em 3em}" +
+    ".p2p-cert-sig-name{font-weight:bold}@media print{body{margin:0;max-width:none}}";
 
   function download(html, lang, fileName) {
     var page = "<!doctype html><html lang=\"" + lang + "\"><head><meta charset=\"utf-8\"><title>" +
