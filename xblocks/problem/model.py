@@ -38,9 +38,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape as html_escape
+from typing import Any, TypedDict
 
 from lxml import etree
 
@@ -154,6 +156,11 @@ REGEXP_DIFFERENCES = (
 )
 
 
+Content = dict[str, Any]  # view_content's JSON: what the rules read, in Python and in the script
+Part = dict[str, Any]  # one question of the content (an item with a "kind")
+Refusal = tuple[int | None, str, str]  # why SCORM cannot play something: (line, message, fix)
+
+
 @dataclass(frozen=True)
 class Model:
     """A parsed <problem>: its OLX as written (what Open edX imports) and the content both runtimes play."""
@@ -161,15 +168,15 @@ class Model:
     url_name: str
     display_name: str
     xml: str  # the element as the author wrote it, pointers inlined by the loader; the OLX target writes it
-    content: dict = field(compare=False)  # JSON-safe; see view_content
+    content: Content = field(compare=False)  # JSON-safe; see view_content
     # Why SCORM cannot play it (outside the subset), located: [(line, message, fix)]
-    scorm_refusals: tuple = field(default=(), compare=False)
+    scorm_refusals: tuple[Refusal, ...] = field(default=(), compare=False)
 
 
 # ---------------------------------------------------------------- parse
 
 
-def _inner_html(element) -> str:
+def _inner_html(element: Any) -> str:
     """The element's content as HTML, hint and structure children left out, whitespace kept; XML text
     escaped, and only what the course HTML policy allows (xblocks.common.sanitize)."""
     parts = [html_escape(element.text or "", quote=False)]
@@ -184,7 +191,7 @@ def _inner_html(element) -> str:
 HINT_TAGS = ("choicehint", "optionhint", "correcthint")
 
 
-def _check_markup(element, source, problems) -> None:
+def _check_markup(element: Any, source: str, problems: list[Problem]) -> None:
     """Only plain HTML in the text, no script; a hint inside the element is checked when it is read."""
     for node in element:
         if not isinstance(node.tag, str) or node.tag in HINT_TAGS:
@@ -202,31 +209,31 @@ def _check_markup(element, source, problems) -> None:
         _check_markup(node, source, problems)
 
 
-def _check_attributes(node, source, problems) -> None:
+def _check_attributes(node: Any, source: str, problems: list[Problem]) -> None:
     for name, value in node.attrib.items():
         if name.startswith("on") or value.strip().lower().startswith("javascript:"):
             problems.append(located(source, node, f'<{node.tag} {name}="..."> runs script', "remove the attribute"))
 
 
-def _html(element, source, problems) -> str:
+def _html(element: Any, source: str, problems: list[Problem]) -> str:
     if element is None:
         return ""
     _check_markup(element, source, problems)
     return _inner_html(element)
 
 
-def _plain(element) -> str:
+def _plain(element: Any) -> str:
     return " ".join("".join(element.itertext()).split()) if element is not None else ""
 
 
-def _hint(element, tag, source, problems, **match) -> str:
+def _hint(element: Any, tag: str, source: str, problems: list[Problem], **match: str) -> str:
     for child in element.findall(tag):
         if all((child.get(k) or "").strip().lower() == v for k, v in match.items()):
             return _html(child, source, problems)
     return ""
 
 
-def _label(response, source, problems, where) -> tuple[str, str]:
+def _label(response: Any, source: str, problems: list[Problem], where: Any) -> tuple[str, str]:
     label = response.find("label")
     description = response.find("description")
     if label is None or not _plain(label):
@@ -245,7 +252,7 @@ def _correct(value: str | None) -> str:
     return (value or "false").strip().lower()
 
 
-def _single_choice(response, source, problems, part) -> None:
+def _single_choice(response: Any, source: str, problems: list[Problem], part: Part) -> None:
     mode = _credit_modes(response, source, problems, ("false", "points"))
     groups = response.findall("choicegroup")
     if len(groups) != 1:
@@ -304,7 +311,7 @@ def _single_choice(response, source, problems, part) -> None:
     part.update(kind="single", partial_credit=mode, choices=choices)
 
 
-def _multiple_choice(response, source, problems, part) -> None:
+def _multiple_choice(response: Any, source: str, problems: list[Problem], part: Part) -> None:
     mode = _credit_modes(response, source, problems, ("false", "edc", "halves"))
     groups = response.findall("checkboxgroup") + response.findall("radiogroup")
     if len(groups) != 1 or groups[0].tag != "checkboxgroup":
@@ -359,7 +366,7 @@ def _multiple_choice(response, source, problems, part) -> None:
     part.update(kind="multiple", partial_credit=mode, choices=choices)
 
 
-def _dropdown(response, source, problems, part) -> None:
+def _dropdown(response: Any, source: str, problems: list[Problem], part: Part) -> None:
     inputs = response.findall("optioninput")
     if len(inputs) != 1:
         problems.append(located(source, response, "<optionresponse> needs one <optioninput>", "add one"))
@@ -401,7 +408,7 @@ def _dropdown(response, source, problems, part) -> None:
     part.update(kind="dropdown", options=options)
 
 
-def _regexp_problems(pattern: str, source, where, problems) -> None:
+def _regexp_problems(pattern: str, source: str, where: Any, problems: list[Problem]) -> None:
     try:
         re.compile(pattern)
     except re.error as error:
@@ -420,7 +427,7 @@ def _regexp_problems(pattern: str, source, where, problems) -> None:
             return
 
 
-def _text_input(response, source, problems, part) -> None:
+def _text_input(response: Any, source: str, problems: list[Problem], part: Part) -> None:
     answer = response.get("answer")
     if answer is None or not answer.strip():
         problems.append(located(source, response, "<stringresponse> has no answer", 'add answer="..."'))
@@ -470,7 +477,7 @@ def _text_input(response, source, problems, part) -> None:
     )
 
 
-def _tolerance(value: str, source, where, problems) -> str:
+def _tolerance(value: str, source: str, where: Any, problems: list[Problem]) -> str:
     text = value.strip()
     number = text[:-1] if text.endswith("%") else text
     if not NUMBER.match(number) or float(number) < 0:
@@ -481,7 +488,7 @@ def _tolerance(value: str, source, where, problems) -> str:
     return text
 
 
-def _numeric(response, source, problems, part) -> None:
+def _numeric(response: Any, source: str, problems: list[Problem], part: Part) -> None:
     answer = (response.get("answer") or "").strip()
     if answer[:1] in "[(" and answer[-1:] in "])" and answer:
         problems.append(
@@ -557,7 +564,7 @@ PART_CHILDREN = {
 }
 
 
-def _credit_modes(response, source, problems, allowed) -> str:
+def _credit_modes(response: Any, source: str, problems: list[Problem], allowed: tuple[str, ...]) -> str:
     value = (response.get("partial_credit") or "false").strip().lower()
     if value not in allowed:
         problems.append(
@@ -572,7 +579,7 @@ def _credit_modes(response, source, problems, allowed) -> str:
     return value
 
 
-def _whole(value, source, where, name, problems) -> int | None:
+def _whole(value: str | None, source: str, where: Any, name: str, problems: list[Problem]) -> int | None:
     if value is None or value.strip() in ("", "null"):
         return None
     if re.fullmatch(r"[0-9]{1,4}", value.strip()) and int(value) >= 1:
@@ -583,10 +590,10 @@ def _whole(value, source, where, name, problems) -> int | None:
     return None
 
 
-def parse(element, source: str):
+def parse(element: Any, source: str) -> tuple[Model | None, list[Problem]]:
     """An lxml element -> (Model or None, [Problem]); every problem says where and how to fix it."""
     problems: list[Problem] = []
-    refusals: list[tuple] = []
+    refusals: list[Refusal] = []
     if element.tag != TAG:
         return None, [located(source, element, f"expected <{TAG}>, found <{element.tag}>", f"use <{TAG}>")]
     for name in element.attrib:
@@ -636,7 +643,7 @@ def parse(element, source: str):
                 'remove rerandomize or write rerandomize="never"',
             )
         )
-    items: list[dict] = []  # in document order: {"html": ...} or a part
+    items: list[dict[str, Any]] = []  # in document order: {"html": ...} or a part
     solution = ""
     hints: list[str] = []
     for child in element:
@@ -735,12 +742,12 @@ def parse(element, source: str):
     )
 
 
-def serialize(model: Model):
+def serialize(model: Model) -> Any:
     """The problem as the author wrote it (Open edX reads the whole capa format, not only our subset)."""
     return etree.fromstring(model.xml)
 
 
-def view_content(model: Model) -> dict:
+def view_content(model: Model) -> Content:
     """What problem.js needs to draw and grade offline. The keys are in it: a SCORM package grades in the
     learner's browser (no server of ours). In Open edX the platform renders <problem>, never this."""
     return model.content
@@ -769,13 +776,13 @@ def round_away_from_zero(number: float, digits: int = 0) -> float:
     return float(math.ceil((number * p) - 0.5)) / p
 
 
-def _result(correctness: str, npoints: float | None = None) -> dict:
+def _result(correctness: str, npoints: float | None = None) -> dict[str, Any]:
     # capa's CorrectMap.get_npoints: the points given, else 1 when correct, else 0
     points = npoints if npoints is not None else (1.0 if correctness == "correct" else 0.0)
     return {"correctness": correctness, "points": float(points)}
 
 
-def _grade_single(part: dict, answer) -> dict:
+def _grade_single(part: Part, answer: Any) -> dict[str, Any]:
     chosen = next((c for c in part["choices"] if c["id"] == answer), None)
     if chosen is not None and chosen["correct"] == "true":
         return _result("correct")
@@ -784,7 +791,7 @@ def _grade_single(part: dict, answer) -> dict:
     return _result("incorrect")
 
 
-def _grade_multiple(part: dict, answer) -> dict:
+def _grade_multiple(part: Part, answer: Any) -> dict[str, Any]:
     """ChoiceResponse.get_score: an empty answer is wrong; then all-or-nothing, EDC or halves."""
     correct = {c["id"] for c in part["choices"] if c["correct"] == "true"}
     incorrect = {c["id"] for c in part["choices"] if c["correct"] == "false"}
@@ -814,12 +821,12 @@ def _grade_multiple(part: dict, answer) -> dict:
     return _result("correct" if chosen == correct else "incorrect")
 
 
-def _grade_dropdown(part: dict, answer) -> dict:
+def _grade_dropdown(part: Part, answer: Any) -> dict[str, Any]:
     right = next(o["text"] for o in part["options"] if o["correct"] == "true")
     return _result("correct" if answer == right else "incorrect")
 
 
-def text_matches(part: dict, expected: list[str], given: str) -> bool:
+def text_matches(part: Part, expected: list[str], given: str) -> bool:
     """StringResponse.check_string: '^' + '|'.join(answers) + '$' for regexps (as capa joins them)."""
     if not given:
         return False
@@ -831,7 +838,7 @@ def text_matches(part: dict, expected: list[str], given: str) -> bool:
     return given in expected
 
 
-def _grade_text(part: dict, answer) -> dict:
+def _grade_text(part: Part, answer: Any) -> dict[str, Any]:
     return _result("correct" if text_matches(part, part["answers"], (answer or "").strip()) else "incorrect")
 
 
@@ -866,7 +873,7 @@ def parse_number(text: str) -> float | None:
     return float(text) if NUMBER.match(text) else None
 
 
-def _grade_numeric(part: dict, answer) -> dict:
+def _grade_numeric(part: Part, answer: Any) -> dict[str, Any]:
     student = parse_number(answer)
     if student is None:
         return _result("incorrect")
@@ -877,7 +884,7 @@ def _grade_numeric(part: dict, answer) -> dict:
     return _result("incorrect")
 
 
-GRADERS = {
+GRADERS: dict[str, Callable[[Part, Any], dict[str, Any]]] = {
     "single": _grade_single,
     "multiple": _grade_multiple,
     "dropdown": _grade_dropdown,
@@ -886,11 +893,11 @@ GRADERS = {
 }
 
 
-def parts(content: dict) -> list[dict]:
+def parts(content: Content) -> list[Part]:
     return [item for item in content["items"] if "kind" in item]
 
 
-def feedback(part: dict, answer, result: dict) -> list[str]:
+def feedback(part: Part, answer: Any, result: dict[str, Any]) -> list[str]:
     """The hints Open edX shows after a submission (choicehint, optionhint, correcthint, stringequalhint)."""
     kind = part["kind"]
     if kind == "single":
@@ -916,9 +923,9 @@ def feedback(part: dict, answer, result: dict) -> list[str]:
     return [part["correct_hint"]] if result["correctness"] == "correct" and part["correct_hint"] else []
 
 
-def grade(content: dict, answers: dict) -> dict:
+def grade(content: Content, answers: dict[str, Any]) -> dict[str, Any]:
     """Every part's correctness and points, the hints to show, and the problem's score (weighted)."""
-    results = {}
+    results: dict[str, dict[str, Any]] = {}
     earned = 0.0
     for part in parts(content):
         answer = answers.get(part["id"])
@@ -936,11 +943,22 @@ def grade(content: dict, answers: dict) -> dict:
 # ---------------------------------------------------------------- rules: state, submit, hint
 
 
-def restore(saved, content: dict) -> dict:
+class ProblemState(TypedDict):
+    """A learner's state for one problem (the same JSON in problem.js and in SCORM suspend_data)."""
+
+    attempts: int  # submissions so far
+    # The latest submission, part id -> answer: a choice id (single), choice ids (multiple), the option's
+    # text (dropdown), the text typed (text, numeric). Restored as saved: the graders read any value.
+    answers: dict[str, Any]
+    hints: int  # demand hints shown so far
+
+
+def restore(saved: object, content: Content) -> ProblemState:
     """A saved state made valid for this content: answers to parts that no longer exist are dropped."""
     state = saved if isinstance(saved, dict) else {}
     ids = {part["id"] for part in parts(content)}
-    answers = state.get("answers") if isinstance(state.get("answers"), dict) else {}
+    given = state.get("answers")
+    answers: dict[str, Any] = given if isinstance(given, dict) else {}
     attempts = state.get("attempts")
     hints = state.get("hints")
     return {
@@ -950,18 +968,18 @@ def restore(saved, content: dict) -> dict:
     }
 
 
-def _closed(state: dict, content: dict) -> bool:
-    limit = content["max_attempts"]
+def _closed(state: ProblemState, content: Content) -> bool:
+    limit: int | None = content["max_attempts"]
     return limit is not None and state["attempts"] >= limit
 
 
-def answer_available(state: dict, content: dict, graded: dict | None) -> bool:
+def answer_available(state: ProblemState, content: Content, graded: dict[str, Any] | None) -> bool:
     """capa_block.answer_available without due dates (a SCORM package has none)."""
     show = content["showanswer"]
     attempted = state["attempts"] > 0
     correct = graded is not None and attempted and graded["earned"] == graded["possible"]
     closed = _closed(state, content)
-    return {
+    shown_when: dict[str, bool] = {
         "always": True,
         "answered": correct,
         "attempted": attempted,
@@ -971,11 +989,12 @@ def answer_available(state: dict, content: dict, graded: dict | None) -> bool:
         "correct_or_past_due": correct,
         "after_all_attempts": closed,
         "after_all_attempts_or_correct": closed or correct,
-    }.get(show, False)
+    }
+    return shown_when.get(show, False)
 
 
-def _correct_answers(content: dict) -> dict:
-    out = {}
+def _correct_answers(content: Content) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for part in parts(content):
         kind = part["kind"]
         if kind in ("single", "multiple"):
@@ -990,7 +1009,7 @@ def _correct_answers(content: dict) -> dict:
     return out
 
 
-def view(state: dict, content: dict) -> dict:
+def view(state: ProblemState, content: Content) -> dict[str, Any]:
     """What the learner sees: their answers, the latest grading, attempts left, hints, the answer when due."""
     graded = grade(content, state["answers"]) if state["attempts"] > 0 else None
     limit = content["max_attempts"]
@@ -1007,11 +1026,11 @@ def view(state: dict, content: dict) -> dict:
     }
 
 
-def _checked_answers(payload: dict, content: dict) -> dict:
+def _checked_answers(payload: object, content: Content) -> dict[str, Any]:
     answers = payload.get("answers") if isinstance(payload, dict) else None
     if not isinstance(answers, dict):
         raise Refused("Answer every question before you submit.")
-    checked = {}
+    checked: dict[str, Any] = {}
     for part in parts(content):
         value = answers.get(part["id"])
         kind = part["kind"]
@@ -1038,9 +1057,11 @@ def _checked_answers(payload: dict, content: dict) -> dict:
     return checked
 
 
-def apply(handler: str, state, payload, content: dict, ctx=None) -> tuple[dict, dict]:
+def apply(
+    handler: str, saved: object, payload: object, content: Content, ctx: dict[str, Any] | None = None
+) -> tuple[ProblemState, dict[str, Any]]:
     """One learner request -> (new state, response). Refused leaves the state as it was."""
-    state = restore(state, content)
+    state = restore(saved, content)
     if handler == "state":
         return state, view(state, content)
     if handler == "submit":
@@ -1057,11 +1078,11 @@ def apply(handler: str, state, payload, content: dict, ctx=None) -> tuple[dict, 
     raise Refused(f"unknown handler {handler}", status=404)
 
 
-def report(state, content: dict, block_id: str = "") -> dict:
+def report(saved: object, content: Content, block_id: str = "") -> dict[str, Any]:
     """For the SCORM runtime: completed once submitted; the latest submission's raw score (one point a
     question; the course grader applies `weight`, as Open edX's grader does), null before any
     submission; one interaction per question (choice, fill-in for text and dropdowns, numeric)."""
-    state = restore(state, content)
+    state = restore(saved, content)
     if state["attempts"] == 0:
         return {"completed": False, "score": None, "interactions": []}
     graded = grade(content, state["answers"])
@@ -1072,6 +1093,7 @@ def report(state, content: dict, block_id: str = "") -> dict:
         earned += result["points"]
         answer = state["answers"].get(part["id"])
         kind = part["kind"]
+        response: Any  # as the interaction records it: a list of choice ids, a number's text or a text
         if kind in ("single", "multiple"):
             itype, response = "choice", answer if isinstance(answer, list) else [answer]
         elif kind == "numeric":
@@ -1097,6 +1119,6 @@ def report(state, content: dict, block_id: str = "") -> dict:
     }
 
 
-def max_score(content: dict) -> dict:
+def max_score(content: Content) -> dict[str, Any]:
     """What the course grader needs: raw points possible (one a question) and the author's weight."""
     return {"possible": len(parts(content)), "weight": content["weight"]}
