@@ -114,6 +114,7 @@ def json_handler(
         def handler(self, request, suffix=""):
             return self.dispatch(method, request, requires, refusal, methods, max_bytes)
 
+        handler.p2p_requires = requires  # type: ignore[attr-defined]  # who may call it (student_view_data)
         return XBlock.handler(handler)
 
     return decorate
@@ -276,6 +277,32 @@ class P2PBlock(XBlock):
         """Apply the model's rule `name` to the learner's state; store and publish what changed."""
         raise NotImplementedError
 
+    @classmethod
+    def learner_handlers(cls) -> list[str]:
+        """The handlers any learner may call (no staff or author check), by name."""
+        return sorted(
+            name
+            for name in dir(cls)
+            if getattr(getattr(cls, name, None), "_is_xblock_handler", False)
+            and getattr(getattr(cls, name), "p2p_requires", "") is None
+        )
+
+    def student_view_data(self, context=None):
+        """What a native client (the Open edX mobile apps) needs to show the block: the content as the
+        page's script gets it (no answer keys), the handlers it calls with the learner's state, and the
+        language. The Course Blocks API collects this once per course version for every user
+        (StudentViewTransformer.collect, on the block not bound to anyone): so no learner state here."""
+        found = self.parsed().model
+        if found is None:
+            return {"kind": self.block_kind.tag, "available": False}
+        return {
+            "kind": self.block_kind.tag,
+            "available": True,
+            "content": self.template_content(self.view_content(found)),
+            "handlers": self.learner_handlers(),
+        }
+
+    @XBlock.supports("multi_device")  # each block is laid out for a phone (browser tests at 320-360 px)
     def student_view(self, context=None):
         lang = platform.current_language()
         found = self.parsed().model

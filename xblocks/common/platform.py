@@ -24,8 +24,12 @@ def current_language() -> str:
 
 
 def _user(block):
-    service = block.runtime.service(block, "user") if has_service(block, "user") else None
-    return service.get_current_user() if service else None
+    """The current user, asked of the user service once per bound block (a block is bound for one
+    request in the LMS): the LMS builds a new XBlockUser, with database look-ups, on each call."""
+    if "_p2p_current_user" not in block.__dict__:
+        service = block.runtime.service(block, "user") if has_service(block, "user") else None
+        block.__dict__["_p2p_current_user"] = service.get_current_user() if service else None
+    return block.__dict__["_p2p_current_user"]
 
 
 def has_service(block, name: str) -> bool:
