@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from builder.course import load_course
+
 ROOT = Path(__file__).resolve().parents[2]
 COURSES = ["conflict_resolution", "facilitation", "cultural_competency"]
 SHARED = [
@@ -75,3 +77,74 @@ def test_spanish_handouts_are_marked_spanish_and_link_back():
         spanish = (ROOT / "courses" / COURSES[0] / "static" / f"handout_{topic}_es.html").read_text()
         assert '<html lang="es">' in spanish
         assert f'href="handout_{topic}_en.html"' in spanish
+
+
+# Where a term is "used": text outside links, headings and other labels, in the html pages in course order.
+_NOT_USE = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "summary", "caption", "th", "title", "button", "label", "code"}
+_VOID = {"br", "img", "hr", "meta", "link", "input", "wbr", "source"}
+_TOKEN = re.compile(r"<!--.*?-->|<[^>]+>", re.S)
+
+
+def _term_pattern(term_id: str, label: str) -> re.Pattern:
+    """The words that use a glossary term: its name and its abbreviation ("Family Empowerment Center
+    (FEC)"), plurals included, abbreviations in capitals only. An interest is the term only where a
+    position is named in the same sentence (elsewhere it is the everyday word)."""
+    if term_id == "interest":
+        return re.compile(r"\binterests?\b(?=[^.]*\bpositions?\b)|\bpositions?\b[^.]*?\binterests?\b", re.I)
+    name, _, abbreviation = label.partition(" (")
+    words = [name] + ([abbreviation.rstrip(")")] if abbreviation and not abbreviation.startswith("and ") else [])
+    if term_id == "interpreter":
+        words = ["interpreter"]
+    parts = [("(?-i:" if w.isupper() else "(?:") + re.escape(w).replace(r"\ ", r"\s+") + ")s?" for w in words]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.I)
+
+
+def _used(html: str, pattern: re.Pattern) -> str | None:
+    """The first use of the term in text outside _NOT_USE elements, or None."""
+    open_tags: list[str] = []
+    position = 0
+    for token in [*_TOKEN.finditer(html), None]:
+        end = token.start() if token else len(html)
+        if end > position and not _NOT_USE & set(open_tags):
+            found = pattern.search(html[position:end])
+            if found:
+                return found.group(0)
+        if token is None:
+            return None
+        tag = re.match(r"<(/?)([a-zA-Z0-9]+)", token.group(0))
+        if tag and not token.group(0).endswith("/>"):
+            name = tag.group(2).lower()
+            if tag.group(1) and name in open_tags:
+                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name) :]
+            elif not tag.group(1) and name not in _VOID:
+                open_tags.append(name)
+        position = token.end()
+    return None
+
+
+@pytest.mark.parametrize("course", COURSES)
+def test_each_glossary_term_is_linked_where_the_course_first_uses_it(course):
+    loaded, problems = load_course(ROOT / "courses" / course)
+    assert loaded is not None, problems
+    pages = [
+        c
+        for ch in loaded.chapters
+        for s in ch.subsections
+        for u in s.units
+        for c in u.components
+        if c.category == "html"
+    ]
+    glossary = (ROOT / "courses" / course / "static" / "glossary.html").read_text()
+    unlinked = []
+    for term_id, label in re.findall(r'<dt id="([\w-]+)">([^<]*)</dt>', glossary):
+        pattern = _term_pattern(term_id, label)
+        for page in pages:
+            if f"/static/glossary.html#{term_id}" in page.html:
+                break
+            word = _used(page.html, pattern)
+            if word:
+                unlinked.append(
+                    f"html/{page.url_name}.html: '{word}' (first use) has no link to glossary.html#{term_id}"
+                )
+                break
+    assert not unlinked, "\n".join(unlinked)
