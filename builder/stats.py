@@ -251,7 +251,7 @@ def _moodle(text: str, file: str) -> Responses:
             ]
         )
     first_attempt: dict[str, tuple[int, int, list[str]]] = {}  # learner -> (attempt, line, row)
-    problems = []
+    problems: list[Problem] = []
     for line, row in _records(rows, header, file, problems):
         attempt = row[attempt_at].strip()
         if attempt in ("", "-"):  # a learner with no attempt
@@ -282,6 +282,22 @@ def _moodle(text: str, file: str) -> Responses:
                 responses.not_scored += 1
             else:
                 responses.add(learner, item, item, score)
+    listed = any(row[index].strip() for _a, _l, row in first_attempt.values() for index in columns["Question"].values())
+    if first_attempt and not listed and not problems:
+        # Moodle's report reads the interactions under SCORM 1.2's names (cmi.interactions_N.id,
+        # .student_response); a 2004 activity stores cmi.interactions.N.*, so its attempts come with
+        # one empty Question column (seen in Moodle 5.1.3).
+        problems.append(
+            Problem(
+                file,
+                1,
+                f"{len(first_attempt)} learner(s) have an attempt but the report lists no interaction: Moodle's "
+                "Interactions report shows the interactions of SCORM 1.2 activities only, and a SCORM 2004 "
+                "activity's are left out",
+                "for item statistics in Moodle give learners the course's SCORM 1.2 package "
+                "(p2p build --target scorm12), then download this report again",
+            )
+        )
     if problems:
         raise ReportError(sorted(problems, key=lambda p: p.line or 0))
     return responses

@@ -252,3 +252,58 @@ def test_reports_of_no_known_kind_are_refused(tmp_path, content, message):
 def test_a_missing_file_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["stats", str(tmp_path / "nowhere.csv")])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+# ---------------------------------------------------------------- real Moodle exports
+
+# Downloaded from Moodle 5.1.3 (Reports > Interactions report, every column option ticked, "Download in
+# text format") after twelve learners answered every problem of the conflict-resolution participant
+# package in Chromium, once as SCORM 1.2 and once as SCORM 2004 (tests/moodle/export_interactions.py).
+# The .answers.json holds what each learner answered: 1 right, 0 not, by interaction id.
+MOODLE_12 = DATA / "moodle_5.1_scorm12_interactions.txt"
+MOODLE_2004 = DATA / "moodle_5.1_scorm2004_interactions.txt"
+
+
+def test_a_real_moodle_report_gives_each_learners_answers():
+    responses = stats.read_report(MOODLE_12)
+    given = json.loads(MOODLE_12.with_suffix(".answers.json").read_text(encoding="utf-8"))
+    assert responses.format == "moodle"
+    got = {re.search(r"(\S+@example\.invalid)", learner).group(1): row for learner, row in responses.scores.items()}
+    assert got == {learner: {item: float(right) for item, right in row.items()} for learner, row in given.items()}
+    # every problem of the package, pre-test, the four knowledge checks and the post-test, in course order
+    assert len(responses.items) == 32 and list(responses.items)[:2] == ["cr_pre_01-p1", "cr_pre_02-p1"]
+    assert list(responses.items)[-1] == "cr_post_10-p1"
+
+
+def test_a_real_moodle_report_gives_the_figures_computed_by_hand():
+    responses = stats.read_report(MOODLE_12)
+    items = {row["item"]: row for row in stats.item_statistics(responses)}
+    learners = sorted(responses.scores)
+    totals = {learner: sum(responses.scores[learner].values()) for learner in learners}
+    for item, row in items.items():
+        scores = [responses.scores[learner][item] for learner in learners]
+        assert row["responses"] == 12
+        assert row["difficulty"] == pytest.approx(statistics.mean(scores), abs=0.0005)
+        rest = [totals[learner] - responses.scores[learner][item] for learner in learners]
+        if len(set(scores)) > 1:
+            assert row["item_rest"] == pytest.approx(statistics.correlation(scores, rest), abs=0.0005)
+
+
+def test_cli_reads_a_real_moodle_report():
+    result = CliRunner().invoke(main, ["stats", str(MOODLE_12)])
+    assert result.exit_code == 0, result.output
+    assert f"{MOODLE_12}: moodle report, 12 learners, 32 items" in result.output
+    assert "cr_post_10-p1" in result.output
+
+
+def test_a_real_moodle_report_of_a_scorm_2004_activity_says_to_use_the_1_2_package():
+    """Moodle's Interactions report reads SCORM 1.2's names (cmi.interactions_N.id, .student_response);
+    a 2004 activity's attempts come with one empty Question column."""
+    header = MOODLE_2004.read_text(encoding="utf-8").split("\n", 1)[0]
+    assert re.findall(r"Question \d+", header) == ["Question 0"]
+    assert refused(MOODLE_2004) == [
+        f"{MOODLE_2004}:1: 12 learner(s) have an attempt but the report lists no interaction: Moodle's "
+        "Interactions report shows the interactions of SCORM 1.2 activities only, and a SCORM 2004 activity's "
+        "are left out — for item statistics in Moodle give learners the course's SCORM 1.2 package "
+        "(p2p build --target scorm12), then download this report again"
+    ]
