@@ -33,6 +33,7 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
+from xblocks.common.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, gettext, normalize_language
 from xblocks.common.kind import kind
 from xblocks.common.problems import Problem, located
 
@@ -66,6 +67,12 @@ class Signatory:
     title: str
     organization: str
     line: int | None = field(default=None, compare=False)
+    # lang -> {"name"|"title"|"organization": text}: what a certificate in that language shows instead.
+    translations: dict = field(default_factory=dict, compare=False)
+
+    def shown(self, lang: str) -> dict:
+        values = {"name": self.name, "title": self.title, "organization": self.organization}
+        return {**values, **self.translations.get(normalize_language(lang), {})}
 
 
 # Studio's signatory form refuses longer values (cms/static/js/certificates/models/signatory.js):
@@ -83,6 +90,11 @@ class Level:
     courses: tuple[CourseRequirement, ...]
     rubrics: tuple[RubricRequirement, ...]
     line: int | None = field(default=None, compare=False)
+    translations: dict = field(default_factory=dict, compare=False)  # lang -> {"title": text}
+
+    def title_in(self, lang: str) -> str:
+        """The level's title as a certificate in `lang` shows it (learners see it)."""
+        return self.translations.get(normalize_language(lang), {}).get("title", self.title)
 
 
 @dataclass(frozen=True)
@@ -125,11 +137,13 @@ class Pathways:
                         for r in level.courses
                     ],
                     "rubrics": [{"course": r.course, "block": r.block} for r in level.rubrics],
+                    "translations": level.translations,
                 }
                 for level in self.levels
             ],
             "signatories": [
-                {"name": s.name, "title": s.title, "organization": s.organization} for s in self.signatories
+                {"name": s.name, "title": s.title, "organization": s.organization, "translations": s.translations}
+                for s in self.signatories
             ],
         }
 
@@ -193,6 +207,71 @@ def parse_pathways(root, file: str) -> tuple[Pathways | None, list[Problem]]:
     return Pathways(file, tuple(ordered), signatories), []
 
 
+def _signatory_values(checker: _Checker, element, required: bool) -> dict | None:
+    """A signatory's name, title and organization (or a translation's), checked against what Studio's
+    signatory form accepts; None when one is refused."""
+    values = {name: " ".join((element.get(name) or "").split()) for name in ("name", "organization")}
+    # A title may take two lines (Studio's form is a text area); "\n" in the attribute breaks it.
+    title_lines = [" ".join(line.split()) for line in (element.get("title") or "").replace("\\n", "\n").split("\n")]
+    values["title"] = "\n".join(line for line in title_lines if line)
+    fine = True
+    for name in ("name", "title", "organization"):
+        if required and not values[name]:
+            checker.add(element, f"<signatory> has no {name}", f'give the signatory\'s {name}: {name}="..."')
+            fine = False
+    for name in ("name", "organization"):
+        if len(values[name]) > SIGNATORY_LIMIT:
+            checker.add(
+                element,
+                f"signatory {name} {values[name]!r} is {len(values[name])} characters; Studio accepts {SIGNATORY_LIMIT}",
+                f"shorten the {name} to {SIGNATORY_LIMIT} characters",
+            )
+            fine = False
+    lines = values["title"].split("\n")
+    if len(lines) > 2 or any(len(line) > SIGNATORY_LIMIT for line in lines):
+        checker.add(
+            element,
+            f"signatory title {values['title']!r} is not two lines of at most {SIGNATORY_LIMIT} characters,"
+            " as Studio asks",
+            'shorten it, or break it in two with "\\n" (e.g. title="Director\\nSpecial Education")',
+        )
+        fine = False
+    return values if fine else None
+
+
+def _translations(checker: _Checker, element, fields: tuple[str, ...], check=None) -> dict:
+    """The <translation lang="es" .../> children of a level or signatory: lang -> {field: text}."""
+    found: dict[str, dict] = {}
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag != "translation":
+            continue
+        lang = (child.get("lang") or "").strip()
+        others = [lang for lang in SUPPORTED_LANGUAGES if lang != DEFAULT_LANGUAGE]
+        if lang not in others or lang in found:
+            checker.add(
+                child,
+                f"translation lang={lang!r} is " + ("given twice" if lang in found else "not a language courses use"),
+                f"give one <translation> per language: lang={' or '.join(repr(o) for o in others)}",
+            )
+            continue
+        unknown = sorted(set(child.attrib) - {"lang", *fields})
+        if unknown:
+            checker.add(child, f"<translation> has {', '.join(unknown)}", f"translate only: {', '.join(fields)}")
+            continue
+        if check is not None:
+            values = check(checker, child, False)
+            if values is None:
+                continue
+        else:
+            values = {name: " ".join((child.get(name) or "").split()) for name in fields}
+        values = {name: value for name, value in values.items() if value}
+        if not values:
+            checker.add(child, "<translation> translates nothing", f"give the translated {' or '.join(fields)}")
+            continue
+        found[lang] = values
+    return found
+
+
 def _parse_signatories(checker: _Checker, element) -> tuple[Signatory, ...]:
     """The <certificate>'s signatories, each checked against what Studio's signatory form accepts."""
     signatories = []
@@ -202,33 +281,15 @@ def _parse_signatories(checker: _Checker, element) -> tuple[Signatory, ...]:
         if child.tag != "signatory":
             checker.add(child, f"<{child.tag}> is not allowed in <certificate>", "use <signatory> elements only")
             continue
-        values = {name: " ".join((child.get(name) or "").split()) for name in ("name", "organization")}
-        # A title may take two lines (Studio's form is a text area); "\n" in the attribute breaks it.
-        title_lines = [" ".join(line.split()) for line in (child.get("title") or "").replace("\\n", "\n").split("\n")]
-        title = "\n".join(line for line in title_lines if line)
-        fine = True
-        for name in ("name", "title", "organization"):
-            if not (title if name == "title" else values[name]):
-                checker.add(child, f"<signatory> has no {name}", f'give the signatory\'s {name}: {name}="..."')
-                fine = False
-        for name, value in values.items():
-            if len(value) > SIGNATORY_LIMIT:
-                checker.add(
-                    child,
-                    f"signatory {name} {value!r} is {len(value)} characters; Studio accepts {SIGNATORY_LIMIT}",
-                    f"shorten the {name} to {SIGNATORY_LIMIT} characters",
-                )
-                fine = False
-        lines = title.split("\n")
-        if len(lines) > 2 or any(len(line) > SIGNATORY_LIMIT for line in lines):
-            checker.add(
-                child,
-                f"signatory title {title!r} is not two lines of at most {SIGNATORY_LIMIT} characters, as Studio asks",
-                'shorten it, or break it in two with "\\n" (e.g. title="Director\\nSpecial Education")',
+        for grandchild in child:
+            if isinstance(grandchild.tag, str) and grandchild.tag != "translation":
+                checker.add(grandchild, f"<{grandchild.tag}> is not allowed in <signatory>", "use <translation> only")
+        values = _signatory_values(checker, child, True)
+        translated = _translations(checker, child, ("name", "title", "organization"), _signatory_values)
+        if values is not None:
+            signatories.append(
+                Signatory(values["name"], values["title"], values["organization"], child.sourceline, translated)
             )
-            fine = False
-        if fine:
-            signatories.append(Signatory(values["name"], title, values["organization"], child.sourceline))
     if not any(child.tag == "signatory" for child in element):
         checker.add(
             element,
@@ -292,8 +353,12 @@ def _parse_level(checker: _Checker, element) -> Level | None:
                 )
             else:
                 rubrics.append(RubricRequirement(course, block, child.sourceline))
-        else:
-            checker.add(child, f"<{child.tag}> is not allowed in a <level>", "use <course> and <rubric> requirements")
+        elif child.tag != "translation":
+            checker.add(
+                child,
+                f"<{child.tag}> is not allowed in a <level>",
+                "use <course> and <rubric> requirements (and <translation> of the title)",
+            )
     if not courses and not rubrics:
         checker.add(element, f"level {level_id!r} requires nothing", "add the <course> (and <rubric>) it requires")
     shares = [r.pd_hours for r in courses]
@@ -312,6 +377,7 @@ def _parse_level(checker: _Checker, element) -> Level | None:
                 f" not the level's {hours:g}",
                 "make the courses' shares add up to the level's pd_hours",
             )
+    translated = _translations(checker, element, ("title",))
     if not title or hours is None:
         return None
     return Level(
@@ -322,6 +388,7 @@ def _parse_level(checker: _Checker, element) -> Level | None:
         tuple(courses),
         tuple(rubrics),
         element.sourceline,
+        translated,
     )
 
 
@@ -698,7 +765,7 @@ def scorm_level_course(course, pathways: Pathways, level_id: str):
     # Tagged on itself or on any unit, subsection or chapter above it.
     tagged = {id(component) for component, audience in audiences(leveled, pathways) if audience is not None}
     left_out = []
-    for _, _, unit in leveled.units():
+    for *_parents, unit in leveled.units():
         kept = []
         for component in unit.components:
             block_kind = kind(component.category) if component.block is not None else None
@@ -719,13 +786,15 @@ def scorm_level_course(course, pathways: Pathways, level_id: str):
 
 # -- Certificates of completion: the same terms in a level's SCORM packages and the Open edX export ----
 
-PROGRAM = "P2P trainer-of-trainers pathway"
-CERTIFICATE_NAME = "Certificate of completion"
+PROGRAM = _("P2P trainer-of-trainers pathway")
+CERTIFICATE_NAME = _("Certificate of completion")
 # The statement a certificate makes; the player shows it (certificate.js, translated) and the Open
-# edX certificate configuration carries it, filled the same way.
-CERTIFICATE_STATEMENT = (
+# edX certificate configuration carries it, filled the same way, in the course's language.
+CERTIFICATE_STATEMENT = _(
     "has completed {course} at the {level} level of the {program}, for {hours} professional-development hours."
 )
+# Open edX shows the description on its own, so it names who completed the course.
+CERTIFICATE_DESCRIPTION = _("The learner {statement}")
 
 
 def pd_hours(pathways: Pathways, level_id: str, course_name: str) -> float:
@@ -751,14 +820,13 @@ def certificate_terms(course, pathways: Pathways, level_id: str, in_package: set
         for requirement in lower.rubrics
         if requirement.course == course.name
     ]
+    lang = course.language or DEFAULT_LANGUAGE
     return {
         "course": course.display_name,
-        "level": level.title,
+        "level": level.title_in(lang),
         "hours": pd_hours(pathways, level_id, course.name),
         "min_grade": pathways.mastery(level_id, course.name),
-        "signatories": [
-            {"name": s.name, "title": s.title, "organization": s.organization} for s in pathways.signatories
-        ],
+        "signatories": [signatory.shown(lang) for signatory in pathways.signatories],
         "rubrics": [
             {
                 "id": block,
@@ -779,26 +847,26 @@ def certificates_policy(course, pathways: Pathways) -> dict:
     certificate page reads); without one, Studio asks for a signatory before it activates the certificate."""
     level = pathways.level(levels_of(pathways, course.name)[0])
     assert level is not None
-    statement = CERTIFICATE_STATEMENT.format(
+    lang = course.language or DEFAULT_LANGUAGE
+    hours = f"{pd_hours(pathways, level.id, course.name):g}"
+    statement = gettext(CERTIFICATE_STATEMENT, lang).format(
         course=course.display_name,
-        level=level.title,
-        program=PROGRAM,
-        hours=f"{pd_hours(pathways, level.id, course.name):g}",
+        level=level.title_in(lang),
+        program=gettext(PROGRAM, lang),
+        hours=hours if normalize_language(lang) == DEFAULT_LANGUAGE else hours.replace(".", ","),
     )
     return {
         "certificates": [
             {
                 "id": stable_id(f"{PARTITION_KEY}:certificate:{course.name}"),
-                "name": CERTIFICATE_NAME,
-                "description": f"The learner {statement}",
+                "name": gettext(CERTIFICATE_NAME, lang),
+                "description": gettext(CERTIFICATE_DESCRIPTION, lang).format(statement=statement),
                 "course_title": course.display_name,
                 "is_active": bool(pathways.signatories),
                 "signatories": [
                     {
                         "id": stable_id(f"{PARTITION_KEY}:signatory:{course.name}:{number}"),
-                        "name": signatory.name,
-                        "title": signatory.title,
-                        "organization": signatory.organization,
+                        **signatory.shown(lang),
                         "signature_image_path": "",
                     }
                     for number, signatory in enumerate(pathways.signatories)

@@ -77,6 +77,25 @@ def test_a_signatory_title_may_take_two_lines():
     )
 
 
+def test_what_a_certificate_shows_is_translated_where_pathways_xml_says():
+    pathways, problems = parsed(
+        '<pathways><level id="a" title="Participant" pd_hours="1"><course ref="x" min_grade=".5"/>'
+        '<translation lang="es" title="Participante"/></level><certificate>'
+        '<signatory name="Ana Ruiz" title="Director" organization="North SELPA">'
+        '<translation lang="es" title="Directora"/></signatory></certificate></pathways>'
+    )
+    assert problems == []
+    (level,) = pathways.levels
+    assert (level.title_in("es-419"), level.title_in("en"), level.title_in("fr")) == (
+        "Participante",
+        "Participant",
+        "Participant",
+    )
+    (signatory,) = pathways.signatories
+    assert signatory.shown("es") == {"name": "Ana Ruiz", "title": "Directora", "organization": "North SELPA"}
+    assert signatory.shown("en")["title"] == "Director"
+
+
 @pytest.mark.parametrize(
     ("xml", "line", "message"),
     [
@@ -149,6 +168,32 @@ def test_a_signatory_title_may_take_two_lines():
             '<certificate><signatory name="B" title="T" organization="O"/></certificate></pathways>',
             2,
             "a second <certificate>",
+        ),
+        # Translations of what learners read on a certificate: a level's title, a signatory's fields.
+        (
+            '<pathways><level id="a" title="A" pd_hours="1"><course ref="x" min_grade=".5"/>\n'
+            '<translation lang="fr" title="Participant"/></level></pathways>',
+            2,
+            "translation lang='fr' is not a language courses use",
+        ),
+        (
+            '<pathways><level id="a" title="A" pd_hours="1"><course ref="x" min_grade=".5"/>\n'
+            '<translation lang="es" name="Participante"/></level></pathways>',
+            2,
+            "<translation> has name",
+        ),
+        (
+            f'<pathways>{LEVEL}<certificate><signatory name="A" title="T" organization="O">\n'
+            f'<translation lang="es" organization="{"O" * 41}"/></signatory></certificate></pathways>',
+            2,
+            "is 41 characters; Studio accepts 40",
+        ),
+        (
+            f'<pathways>{LEVEL}<certificate><signatory name="A" title="T" organization="O">'
+            '<translation lang="es" title="Directora"/>\n<translation lang="es" title="Jefa"/>'
+            "</signatory></certificate></pathways>",
+            2,
+            "translation lang='es' is given twice",
         ),
         (
             '<pathways>\n<level id="a" title="A" pd_hours="3">\n<course ref="x" min_grade=".5" pd_hours="1"/>'

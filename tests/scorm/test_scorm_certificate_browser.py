@@ -7,6 +7,7 @@ axe-clean, and in Spanish for a Spanish course."""
 
 import json
 import shutil
+import tarfile
 
 import pytest
 from scorm_helpers import DATA, lms_folder, stop
@@ -22,9 +23,12 @@ from builder.targets import TARGETS
 # certificates signed by one signatory whose title takes two lines.
 PATHWAY = """<pathways>
   <certificate>
-    <signatory name="Ana Ruiz" title="Director\\nFamily Partnerships" organization="North Valley SELPA"/>
+    <signatory name="Ana Ruiz" title="Director\\nFamily Partnerships" organization="North Valley SELPA">
+      <translation lang="es" title="Directora\\nColaboración con las familias"/>
+    </signatory>
   </certificate>
   <level id="participant" title="Participant" pd_hours="1.5">
+    <translation lang="es" title="Participante"/>
     <course ref="sample" min_grade="0.6"/>
     <rubric course="sample" block="r_self"/>
   </level>
@@ -203,17 +207,53 @@ def test_the_certificate_in_spanish_and_without_an_lms_name(page, tmp_path, stat
     sco = launch_as(page, url, "scorm2004")
     text = certificate_area(sco).inner_text()
     assert text.startswith("Su certificado")
+    assert "Su certificado de finalización del nivel Participante aparecerá aquí" in text
     assert "Pendiente: Termine todas las unidades del curso." in text
     play(sco, *LEARNERS["earns"], kept="versión 1")
     certificate_area(sco)
     card = sco.locator(".p2p-certificate")
     assert "Certificado de finalización" in card.inner_text()
-    assert "ha completado Partnering with families: a sample en el nivel Participant" in card.inner_text()
+    # The level's and the signatory's titles as pathways.xml translates them; the names as they are.
+    assert (
+        "ha completado Partnering with families: a sample en el nivel Participante del itinerario de formación"
+        " de formadores P2P, con 1,5 horas de desarrollo profesional." in card.inner_text()
+    )
     assert card.locator(".p2p-cert-signed").inner_text() == "Firmado por"
+    assert card.locator(".p2p-cert-signatories li").inner_text().splitlines() == [
+        "Ana Ruiz",
+        "Directora",
+        "Colaboración con las familias",
+        "North Valley SELPA",
+    ]
     # No name from the LMS: the learner types it, and the certificate shows it.
     sco.locator("#p2p-cert-name").fill("Ana García")
     assert card.locator(".p2p-cert-learner").inner_text() == "Ana García"
     assert axe_violations(sco) == []
+
+
+def test_the_open_edx_certificate_of_a_spanish_course_is_in_spanish(tmp_path):
+    """The export's certificate configuration states what the SCORM certificate does, in the course's
+    language: the player's Spanish wording, the level's and the signatory's translated titles."""
+    build_level_package(tmp_path, "scorm12", "es")
+    report = pipeline.validate(pipeline.select([], tmp_path / "courses"))
+    (tmp_path / "olx").mkdir()
+    built = pipeline.build(report, [TARGETS["olx"]], tmp_path / "olx", BuildOptions())
+    assert built.problems == []
+    (artifact,) = built.artifacts
+    with tarfile.open(artifact.path) as archive:
+        policy = json.loads(archive.extractfile("course/policies/2026/policy.json").read())
+    (certificate,) = policy["course/2026"]["certificates"]["certificates"]
+    assert certificate["name"] == "Certificado de finalización"
+    assert certificate["description"] == (
+        "Esta persona ha completado Partnering with families: a sample en el nivel Participante del itinerario de"
+        " formación de formadores P2P, con 1,5 horas de desarrollo profesional."
+    )
+    (signatory,) = certificate["signatories"]
+    assert (signatory["name"], signatory["title"], signatory["organization"]) == (
+        "Ana Ruiz",
+        "Directora\nColaboración con las familias",
+        "North Valley SELPA",
+    )
 
 
 def test_the_open_edx_certificate_has_the_players_wording():
