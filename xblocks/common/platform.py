@@ -135,8 +135,8 @@ def _student_module_states(block, field: str) -> dict | None:
             value = json.loads(state or "{}").get(field)
         except (ValueError, AttributeError):  # a row another tool wrote
             continue
-        if value:
-            found[str(key)] = value
+        if value:  # keys as the platform's user_state_client gives them: mapped into the course run
+            found[str(key.map_into_course(course) if hasattr(key, "map_into_course") else key)] = value
     return found
 
 
