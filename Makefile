@@ -39,8 +39,13 @@ lint: $(BIN)/.installed node_modules/.installed
 	node_modules/.bin/eslint --max-warnings 0 .
 
 test: lint $(BIN)/.installed node_modules/.installed browser-deps
+	P2P_PYTHON=$(BIN)/python node --test $(NODE_TESTS)
 	$(BIN)/pytest
 	$(MAKE) matrix
+
+# The scripts' rules and helpers in Node's own test runner (no browser; files named one by one, as
+# the Node of Debian's stable release takes them): tests/rules.test.js runs every block's vectors.
+NODE_TESTS := tests/rules.test.js tests/grading/grader.test.js tests/problem/problem_helpers.test.js
 
 # The XBlock tests again with the package versions of each Open edX release we support (README,
 # "Open edX versions"); .venv runs them with the latest. No browser tests here: those check our

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from scorm.scorm_helpers import launch, lms_folder, stop
 
 from builder.cli import main
 from xblocks.common import kind as kinds
@@ -93,3 +94,36 @@ def test_a_fourth_block_from_its_own_package_builds_into_olx_and_both_scorm_vers
             bundle = b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".js")).decode("utf-8")
         assert 'id="count_calls"' in page and "Calls made" in page
         assert "P2PTally" in page and "P2PTally" in bundle
+
+
+@pytest.mark.parametrize("version", ["scorm12", "scorm2004"])
+def test_the_fourth_block_plays_in_the_package_through_the_rules_contract(
+    tmp_path, fourth_block, page, static_server, version
+):
+    """The player mounts the tally with the state its rules give, its requests go through
+    rules.apply, and the count comes back from the LMS's suspend_data on the next launch."""
+    course = _course_with_a_tally(tmp_path / "courses")
+    out = tmp_path / "dist"
+    result = CliRunner().invoke(
+        main, ["build", "--courses", str(course.parent), "--target", version, "--out", str(out), course.name]
+    )
+    assert result.exit_code == 0, result.output
+    (package,) = out.glob("*.zip")
+    url = static_server(lms_folder(package, tmp_path / "lms")).url
+
+    def tally(frame):
+        block = frame.locator('.p2p-block[data-block-id="count_calls"]')
+        for _ in range(10):  # to the unit that holds it
+            if block.is_visible():
+                return block
+            frame.locator("#p2p-next").click()
+        raise AssertionError("the tally's unit was not reached")
+
+    block = tally(launch(page, url, version))
+    assert block.get_attribute("data-count") == "0"
+    block.locator("button").click()
+    block.locator("button").click()
+    page.frames[1].wait_for_selector('.p2p-block[data-block-id="count_calls"][data-count="2"]')
+    cmi = stop(page)
+    again = page.context.new_page()
+    assert tally(launch(again, url, version, persisted=cmi)).get_attribute("data-count") == "2"

@@ -50,15 +50,12 @@ def test_offline_store_refuses_and_keeps_state_when_save_fails(page, static_serv
     server = static_server(tmp_path)
     page.goto(server.url + "/index.html")
     result = page.evaluate("""async () => {
-        const rules = {
-          restore: (saved, content) => saved || {count: 0},
-          handlers: {
-            add: (state, payload) => {
-              if (typeof payload.n !== 'number') throw P2PStore.refuse('n must be a number');
-              state.count += payload.n; return {state, response: {count: state.count}};
-            }
+        const rules = P2PStore.rules((saved, content) => saved || {count: 0}, {
+          add: (state, payload) => {
+            if (typeof payload.n !== 'number') throw P2PStore.refuse('n must be a number');
+            state.count += payload.n; return {state, response: {count: state.count}};
           }
-        };
+        }, (state) => ({completed: false, score: null, interactions: []}));
         let saved = null, allow = true;
         const slot = {load: () => saved, save: (s) => allow ? (saved = s, {ok: true}) : {ok: false, message: 'full'}};
         const store = P2PStore.offline(rules, {}, slot);
@@ -68,6 +65,7 @@ def test_offline_store_refuses_and_keeps_state_when_save_fails(page, static_serv
         allow = false;
         out.push(await store.call('add', {n: 5}).catch(e => e));
         out.push(store.state());
+        out.push(await store.call('remove', {}).catch(e => e));
         return out;
     }""")
     assert result == [
@@ -75,6 +73,7 @@ def test_offline_store_refuses_and_keeps_state_when_save_fails(page, static_serv
         {"status": 400, "message": "n must be a number"},
         {"status": 507, "message": "full"},
         {"count": 2},
+        {"status": 404, "message": "unknown handler remove"},
     ]
 
 

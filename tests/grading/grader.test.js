@@ -1,5 +1,5 @@
 // The player's grader (builder/player/static/grader.js) against the shared vectors; run with
-// `node --test tests/grading/grader.test.js` (pytest runs it too: test_grader_vectors.py).
+// `node --test tests/grading/grader.test.js` (make test runs it; test_grader_vectors.py runs grading.py on them).
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert");

@@ -13,6 +13,7 @@ import pytest
 import webob
 from django.test import Client
 from lxml import etree
+from support.vectors import matches
 from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import get_scenarios
 from xblock.fields import Scope
@@ -21,7 +22,6 @@ import xblocks.journal.block as journal_block
 from xblocks.journal import model
 
 VECTORS = sorted((Path(__file__).resolve().parents[1] / "vectors" / "journal").glob("*.json"))
-RULE_VECTORS = [p for p in VECTORS if p.name != "words.json"]
 _users = itertools.count()
 
 COURSE = """<vertical_demo>
@@ -74,7 +74,7 @@ def events(caplog):
 # ---------------------------------------------------------------- the shared vectors, through the handlers
 
 
-@pytest.mark.parametrize("path", RULE_VECTORS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", VECTORS, ids=lambda p: p.stem)
 def test_handlers_follow_the_shared_vectors(path, monkeypatch):
     vector = json.loads(path.read_text())
     content = vector["content"]
@@ -90,22 +90,28 @@ def test_handlers_follow_the_shared_vectors(path, monkeypatch):
     )
     xml = etree.tostring(model.serialize(journal)).decode()
     _, for_user = blocks(xml)
-    block = for_user(user())[0]
-    # The workbench's usage keys keep no url_name: the block's id there is its own (Open edX: the url_name).
-    vector = json.loads(json.dumps(vector).replace(json.dumps(content["id"]), json.dumps(block.content_id)))
-    content = vector["content"]
-    assert block._content() == content
-    if vector["saved"] is not None:
-        block._store(model.restore(vector["saved"], content), content)
-    for step in vector["steps"]:
-        monkeypatch.setattr(journal_block, "utc_now", lambda now=step["now"]: now)  # a fixed clock, as the vector says
-        status, answer = call(block, step["handler"], step["payload"])
-        assert status == step["status"], (step["handler"], answer)
-        if status == 200:
-            assert answer == step["response"]
-        else:
-            assert answer == {"error": step["error"]}
-        assert block._state(content) == step["state"]
+    for case in vector["cases"]:
+        block = for_user(user())[0]
+        # The workbench's usage keys keep no url_name: the block's id there is its own (Open edX: the url_name).
+        renamed = json.loads(json.dumps(vector).replace(json.dumps(content["id"]), json.dumps(block.content_id)))
+        case_content = renamed["content"]
+        case = next(c for c in renamed["cases"] if c["name"] == case["name"])
+        assert block._content() == case_content
+        if case.get("saved") is not None:
+            block._store(model.restore(case["saved"], case_content), case_content)
+        for step in case["steps"]:
+            if "ctx" in step:  # a fixed clock, as the vector says
+                monkeypatch.setattr(journal_block, "utc_now", lambda now=step["ctx"]["now"]: now)
+            status, answer = call(block, step["handler"], step["payload"])
+            if "refused" in step:
+                assert (status, answer) == (step["refused"]["status"], {"error": step["refused"]["message"]})
+            else:
+                assert status == 200, (step["handler"], answer)
+            if "response" in step:
+                assert answer == step["response"]
+            assert matches(step.get("expect", {}), answer), answer
+            if "state" in step:
+                assert block._state(case_content) == step["state"]
 
 
 # ---------------------------------------------------------------- learner flow

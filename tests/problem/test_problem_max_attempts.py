@@ -119,7 +119,7 @@ def test_the_player_refuses_a_submission_once_the_inherited_attempts_are_used(pa
           const data = JSON.parse(document.getElementById('p2p-data').textContent);
           const block = data.blocks.find((b) => b.id === 'patterns');
           const state = P2PProblem.rules.restore({attempts: 1, answers: {p1: 'IEP', p2: '150'}}, block.content);
-          try { P2PProblem.rules.handlers.submit(state, {answers: {p1: 'IEP', p2: '1'}}, block.content); return 'accepted'; }
+          try { P2PProblem.rules.apply('submit', state, {answers: {p1: 'IEP', p2: '1'}}, block.content); return 'accepted'; }
           catch (error) { return [error.status, error.message]; }
         }"""
     )

@@ -1,7 +1,6 @@
-"""The problem subset: parsing and located checks, SCORM refusals, and the shared vectors against model.py."""
+"""The problem subset: parsing and located checks, SCORM refusals, the report (the shared vectors run in
+tests/test_rules_vectors.py and tests/rules.test.js)."""
 
-import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,6 @@ from xblocks.problem import model
 
 HERE = Path(__file__).resolve().parent
 VECTORS = HERE.parent / "vectors" / "problem"
-sys.path.insert(0, str(HERE))
-import make_problem_content  # noqa: E402
 
 
 def parse(xml: str):
@@ -25,44 +22,12 @@ def problems_of(xml: str) -> list[str]:
     return [str(p) for p in problems]
 
 
-def matches(expected, got) -> bool:
-    """Every key the vector names has the value it names (lists and scalars compared whole)."""
-    if isinstance(expected, dict):
-        return isinstance(got, dict) and all(k in got and matches(v, got[k]) for k, v in expected.items())
-    return expected == got
-
-
-def run_case(case: dict, content: dict) -> None:
-    state = case.get("saved")
-    for number, step in enumerate(case["steps"], 1):
-        where = f"{case['name']} — step {number} ({step['handler']})"
-        if "refused" in step:
-            with pytest.raises(model.Refused) as refused:
-                model.apply(step["handler"], state, step["payload"], content)
-            assert refused.value.status == step["refused"]["status"], where
-            continue
-        state, response = model.apply(step["handler"], state, step["payload"], content)
-        assert matches(step["response"], response), f"{where}: {json.dumps(response)}"
-        json.dumps(state)  # the state goes into suspend_data as JSON
-
-
-@pytest.mark.parametrize("name", ["grading.json", "handlers.json"])
-def test_vectors_against_the_model(name):
-    contents = make_problem_content.contents()
-    vector = json.loads((VECTORS / name).read_text(encoding="utf-8"))
-    for case in vector["cases"]:
-        run_case(case, contents[case["problem"]])
-
-
-def test_the_content_the_script_grades_is_what_the_model_gives():
-    assert (VECTORS / "content.json").read_text(encoding="utf-8") == make_problem_content.text(), (
-        "run .venv/bin/python tests/problem/make_problem_content.py"
-    )
-
-
-def test_the_vector_matcher_can_fail():
-    assert not matches({"score": {"earned": 1.0}}, {"score": {"earned": 0.5}})
-    assert not matches({"answer": None}, {})
+def content_of(name: str) -> dict:
+    """A fixture problem's content as model.py gives it (tests/vectors/problem/problems/)."""
+    path = VECTORS / "problems" / name
+    parsed, problems = model.parse(etree.parse(str(path)).getroot(), path.name)
+    assert problems == [], problems
+    return model.view_content(parsed)
 
 
 SINGLE = """
@@ -188,8 +153,7 @@ def test_serialize_then_parse_gives_an_equal_model():
 
 
 def test_report_gives_one_interaction_per_question_and_the_raw_score():
-    contents = make_problem_content.contents()
-    content = contents["dropdown_text.xml"]
+    content = content_of("dropdown_text.xml")
     assert model.report(None, content, "b1") == {"completed": False, "score": None, "interactions": []}
     state, _ = model.apply("submit", None, {"answers": {"p1": "A refund", "p2": "iep"}}, content)
     report = model.report(state, content, "b1")
@@ -200,8 +164,8 @@ def test_report_gives_one_interaction_per_question_and_the_raw_score():
         ("b1-p1", "fill-in", "incorrect"),
         ("b1-p2", "fill-in", "correct"),
     ]
-    state, _ = model.apply("submit", None, {"answers": {"p1": ["choice_0"]}}, contents["checkbox_edc.xml"])
-    (choice,) = model.report(state, contents["checkbox_edc.xml"], "b2")["interactions"]
+    state, _ = model.apply("submit", None, {"answers": {"p1": ["choice_0"]}}, content_of("checkbox_edc.xml"))
+    (choice,) = model.report(state, content_of("checkbox_edc.xml"), "b2")["interactions"]
     assert choice["type"] == "choice" and choice["response"] == ["choice_0"] and choice["result"] == "neutral"
 
 

@@ -1,5 +1,5 @@
-"""Shared helpers of the role-play tests: scenarios, the shared vectors, and runners that apply a
-vector to model.py, to the XBlock's JSON handlers, and (in the browser tests) to the script."""
+"""Shared helpers of the role-play tests: scenarios, the shared vectors (replayed through the XBlock's
+JSON handlers here; against model.py and the script by the one runner of each language), routes."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def play(scenario: model.Scenario, choices: list[str]) -> tuple[dict, dict]:
     view = model.view(state, scenario)
     for choice in choices:
         assert choice in view["offered"], f"{choice} is not offered in {view['scene']}"
-        state, view = model.handle("choose", state, {"choice": choice}, scenario)
+        state, view = model.apply("choose", state, {"choice": choice}, scenario)
     return state, view
 
 
@@ -65,55 +65,17 @@ def placement(course_name: str, scenario_name: str):
     return course, chapter, subsection, [o[2] for o in order]
 
 
-def vectors() -> list[tuple[str, dict]]:
+def vector_cases() -> list[tuple[str, dict]]:
+    """(name, case) of every shared role-play vector (tests/vectors/README.md), the case's `content`
+    the scenario's path (the model-level runner is tests/test_rules_vectors.py)."""
     found = sorted(VECTORS_DIR.glob("*.json"))
     assert len(found) >= 8, "the role-play vectors are missing"
-    return [(path.stem, json.loads(path.read_text(encoding="utf-8"))) for path in found]
-
-
-def run_model(vector: dict) -> dict:
-    """Apply a vector to model.py; the outcome has the shape the browser runner returns."""
-    scenario = load_scenario(scenario_path(vector["scenario"]))
-    state = model.restore(vector["saved"], scenario)
-    outcome = {"restored": json.loads(json.dumps(state)), "steps": []}
-    for step in vector["steps"]:
-        try:
-            state, response = model.handle(step["call"], state, step["payload"], scenario)
-            outcome["steps"].append({"refused": False, "response": response, "state": json.loads(json.dumps(state))})
-        except model.Refused:
-            outcome["steps"].append({"refused": True, "response": None, "state": json.loads(json.dumps(state))})
-    outcome["report"] = model.report(state, scenario, vector["block_id"])
-    return outcome
-
-
-def check(vector: dict, outcome: dict) -> None:
-    """The vector's hand-written expectations hold for an outcome (from Python or JavaScript)."""
-    if "restored" in vector:
-        assert outcome["restored"] == vector["restored"]
-    previous = outcome["restored"]
-    for number, (step, result) in enumerate(zip(vector["steps"], outcome["steps"], strict=True), 1):
-        where = f"step {number} ({step['call']} {json.dumps(step['payload'])})"
-        assert result["refused"] == bool(step.get("refused")), f"{where}: refused={result['refused']}"
-        if step.get("refused"):
-            assert result["state"] == previous, f"{where}: a refused request changed the state"
-        for key, expected in step.get("expect", {}).items():
-            assert result["response"][key] == expected, (
-                f"{where}: {key} = {result['response'][key]!r}, expected {expected!r}"
-            )
-        if step["call"] == "state" and not step.get("refused"):
-            assert result["state"] == previous, f"{where}: the read-only state handler changed the state"
-        previous = result["state"]
-    assert previous == vector["state"], f"final state {previous!r}"
-    report = outcome["report"]
-    if "report" in vector:
-        assert report == vector["report"]
-    if "report_summary" in vector:
-        summary = vector["report_summary"]
-        assert report["completed"] == summary["completed"]
-        assert report["score"] == summary["score"]
-        assert len(report["interactions"]) == summary["interaction_count"]
-        assert [i["result"] for i in report["interactions"]] == summary["results"]
-        assert all(i["id"] == f"{vector['block_id']}-{i['response']}" for i in report["interactions"])
+    out = []
+    for path in found:
+        vector = json.loads(path.read_text(encoding="utf-8"))
+        for case in vector["cases"]:
+            out.append((f"{path.stem}: {case['name']}", dict(case, content=case.get("content", vector["content"]))))
+    return out
 
 
 # -- the XBlock in the xblock-sdk runtime ------------------------------------------------------

@@ -1,4 +1,4 @@
-"""scenario_roleplay in Chromium: the shared vectors against P2PRoleplay.rules, the offline store
+"""scenario_roleplay in Chromium (the rules run in Node: tests/rules.test.js): the offline store
 (as a SCORM package mounts the block), and the Ms. Pérez scenario played in the xblock-sdk
 workbench by mouse and by keyboard alone, with focus, announcements and axe-core checked."""
 
@@ -13,11 +13,7 @@ from roleplay_support import (
     ENDING_ROUTES,
     MS_PEREZ,
     POSSIBLE,
-    check,
     load_scenario,
-    run_model,
-    scenario_path,
-    vectors,
 )
 from support.browser import ROOT, axe_violations
 
@@ -30,25 +26,6 @@ ROLEPLAY_JS = ROOT / "xblocks" / "roleplay" / "static" / "roleplay.js"
 ROLEPLAY_CSS = ROOT / "xblocks" / "roleplay" / "static" / "roleplay.css"
 SCENARIO = "scenario_roleplay.0"
 _names = itertools.count()
-
-RUN_VECTOR = """([vector, content]) => {
-    const rules = P2PRoleplay.rules;
-    const copy = (x) => JSON.parse(JSON.stringify(x));
-    let state = rules.restore(copy(vector.saved), content);
-    const outcome = {restored: copy(state), steps: []};
-    for (const step of vector.steps) {
-        try {
-            const result = rules.handlers[step.call](state, copy(step.payload), content);
-            state = result.state;
-            outcome.steps.push({refused: false, response: result.response, state: copy(state)});
-        } catch (error) {
-            if (!error || error.status !== 400) { throw error; }
-            outcome.steps.push({refused: true, response: null, state: copy(state)});
-        }
-    }
-    outcome.report = rules.report(state, content, vector.block_id);
-    return outcome;
-}"""
 
 
 def learner(prefix):
@@ -90,30 +67,12 @@ def offline_site(tmp_path, static_server):
   var content = {json.dumps(content)};
   window.store = P2PStore.offline(P2PRoleplay.rules, content, slot);
   P2PRoleplay.mount(document.querySelector(".p2p-roleplay"), window.store,
-    {{content: content, state: P2PRoleplay.rules.handlers.state(window.store.state(), {{}}, content).response,
+    {{content: content, state: P2PRoleplay.rules.apply("state", window.store.state(), {{}}, content).response,
       i18n: {json.dumps(script_catalogue(lang, ROLEPLAY_JS))}, lang: "{lang}"}});
 </script></body></html>""",
             encoding="utf-8",
         )
     return static_server(tmp_path).url, scenario
-
-
-def test_vectors_agree_in_chromium(page, static_server, tmp_path):
-    for path in (STORE_JS, ROLEPLAY_JS):
-        shutil.copy(path, tmp_path / path.name)
-    (tmp_path / "rules.html").write_text(
-        '<!doctype html><html lang="en"><title>rules</title>'
-        '<script src="p2p-store.js"></script><script src="roleplay.js"></script></html>'
-    )
-    page.goto(static_server(tmp_path).url + "/rules.html")
-    checked = 0
-    for name, vector in vectors():
-        content = model.view_content(load_scenario(scenario_path(vector["scenario"])))
-        in_browser = page.evaluate(RUN_VECTOR, [vector, content])
-        check(vector, in_browser)
-        assert in_browser == run_model(vector), f"{name}: JavaScript and Python disagree"
-        checked += 1
-    assert checked == len(vectors())
 
 
 def _wait_for_scene(page, scenario, scene_id):
@@ -382,7 +341,7 @@ var content = {content_json};
 var store = P2PStore.offline(P2PRoleplay.rules, content, {{load: function () {{ return null; }},
   save: function () {{ return {{ok: true}}; }}}});
 P2PRoleplay.mount(document.querySelector(".p2p-roleplay"), store,
-  {{content: content, state: P2PRoleplay.rules.handlers.state(store.state(), {{}}, content).response, i18n: {{}}, lang: "en"}});
+  {{content: content, state: P2PRoleplay.rules.apply("state", store.state(), {{}}, content).response, i18n: {{}}, lang: "en"}});
 </script></body></html>""",
         encoding="utf-8",
     )

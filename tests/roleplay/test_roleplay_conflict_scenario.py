@@ -182,14 +182,14 @@ def test_going_round_a_loop_never_changes_the_score(scenario, closing, back_at, 
     state, view = play(scenario, lead_in)
     cut = lead_in[: model.route_scenes(scenario, lead_in).index(back_at)]
     for _ in range(3):
-        state, view = model.handle("choose", state, {"choice": closing}, scenario)
+        state, view = model.apply("choose", state, {"choice": closing}, scenario)
         assert view["scene"] == back_at and view["via"] == closing and state["r"] == cut
         assert view["totals"] == model.route_totals(scenario, cut)
         assert view["values"] == model.trace(scenario, cut)[-1][1], "the loop restores the values too"
-        state, view = model.handle("choose", state, {"choice": exit_choice}, scenario)
-    state, view = model.handle("choose", state, {"choice": closing}, scenario)
+        state, view = model.apply("choose", state, {"choice": exit_choice}, scenario)
+    state, view = model.apply("choose", state, {"choice": closing}, scenario)
     for choice in BEST_ROUTE[BEST_ROUTE.index("chart-interests" if back_at == "positions" else "list-options") :]:
-        state, view = model.handle("choose", state, {"choice": choice}, scenario)
+        state, view = model.apply("choose", state, {"choice": choice}, scenario)
     assert view["scene"] == "ending-built-together" and view["score"] == {"earned": 46, "possible": 46}
 
 

@@ -170,14 +170,14 @@ def test_going_round_a_loop_never_changes_the_score(meeting, lead_in, closing, b
     cut = lead_in[: model.route_scenes(meeting, lead_in).index(back_at)]  # the route up to the loop's scene
     before = model.route_totals(meeting, cut)
     for _ in range(4):
-        state, view = model.handle("choose", state, {"choice": closing}, meeting)
+        state, view = model.apply("choose", state, {"choice": closing}, meeting)
         assert view["scene"] == back_at and view["via"] == closing
         assert view["totals"] == before and state["r"] == cut
-        state, _ = model.handle("choose", state, {"choice": exit_choice}, meeting)
+        state, _ = model.apply("choose", state, {"choice": exit_choice}, meeting)
     # Leaving the loop the best way scores as if it had never been entered.
-    state, view = model.handle("choose", state, {"choice": closing}, meeting)
+    state, view = model.apply("choose", state, {"choice": closing}, meeting)
     better = {"opening": "open-with-agreements", "cost-question": "reframe-both", "proposal": "check-with-each"}
-    state, view = model.handle("choose", state, {"choice": better[back_at]}, meeting)
+    state, view = model.apply("choose", state, {"choice": better[back_at]}, meeting)
     assert view["totals"] == model.route_totals(meeting, cut + [better[back_at]])
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from lxml import etree
-from roleplay_support import MS_PEREZ, VECTORS_DIR, check, load_scenario, loop_free_routes, run_model, vectors
+from roleplay_support import MS_PEREZ, VECTORS_DIR, load_scenario, loop_free_routes
 
 from xblocks.common.kind import kind
 from xblocks.roleplay import model
@@ -155,13 +155,13 @@ def test_going_round_a_loop_never_changes_the_score(perez):
         "call-about-results",
         "send-standard-invite",
     ]:
-        state, _ = model.handle("choose", state, {"choice": choice}, perez)
+        state, _ = model.apply("choose", state, {"choice": choice}, perez)
     before = model.route_totals(perez, state["r"])
     for _ in range(5):  # the missed meeting loops back to scheduling
-        state, view = model.handle("choose", state, {"choice": "own-the-barrier"}, perez)
+        state, view = model.apply("choose", state, {"choice": "own-the-barrier"}, perez)
         assert view["scene"] == "meeting-logistics"
         assert view["totals"] == model.route_totals(perez, state["r"])
-        state, _ = model.handle("choose", state, {"choice": "send-standard-invite"}, perez)
+        state, _ = model.apply("choose", state, {"choice": "send-standard-invite"}, perez)
     assert model.route_totals(perez, state["r"]) == before
 
 
@@ -170,18 +170,18 @@ def test_refused_request_leaves_the_callers_state_alone(perez):
     kept = copy.deepcopy(state)
     for payload in ({"choice": "open-with-strengths"}, {"choice": None}, {}):
         with pytest.raises(model.Refused):
-            model.handle("choose", state, payload, perez)
+            model.apply("choose", state, payload, perez)
     with pytest.raises(model.Refused):
-        model.handle("back", state, {}, perez)
+        model.apply("back", state, {}, perez)
     with pytest.raises(model.Refused):
-        model.handle("grade_me", state, {}, perez)
+        model.apply("grade_me", state, {}, perez)
     assert state == kept
 
 
 def test_handlers_never_mutate_their_input(perez):
     state = model.restore(None, perez)
     kept = copy.deepcopy(state)
-    new_state, _ = model.handle("choose", state, {"choice": "conf-double-slot"}, perez)
+    new_state, _ = model.apply("choose", state, {"choice": "conf-double-slot"}, perez)
     assert state == kept and new_state["r"] == ["conf-double-slot"]
 
 
@@ -212,7 +212,7 @@ def test_resume_after_a_scene_is_removed(perez):
     }
     view = model.view(state, republished)
     assert view["scene"] == "evaluation-results" and view["can_back"]
-    state, view = model.handle("choose", state, {"choice": "call-about-results"}, republished)
+    state, view = model.apply("choose", state, {"choice": "call-about-results"}, republished)
     assert view["scene"] == "meeting-logistics" and view["attempts"] == 2
 
 
@@ -223,8 +223,8 @@ def test_restore_of_nothing_is_a_fresh_start(perez):
 
 def test_report_ids_and_results(perez):
     state = model.restore(None, perez)
-    state, _ = model.handle("choose", state, {"choice": "conf-alfredo-interprets"}, perez)
-    state, _ = model.handle("choose", state, {"choice": "pause-and-reschedule"}, perez)
+    state, _ = model.apply("choose", state, {"choice": "conf-alfredo-interprets"}, perez)
+    state, _ = model.apply("choose", state, {"choice": "pause-and-reschedule"}, perez)
     report = model.report(state, perez, "u7")
     assert report["completed"] is False and report["score"] is None
     assert [(i["id"], i["result"]) for i in report["interactions"]] == [
@@ -238,13 +238,8 @@ def test_the_best_score_is_kept_by_fraction():
     scenario = load_scenario(VECTORS_DIR / "scenarios" / "loop.xml")
     state = {"r": [], "v": None, "n": 1, "b": [4, 5], "l": [4, 5], "f": [4, 5]}
     for choice in ("rush", "apologize", "act"):
-        state, view = model.handle("choose", state, {"choice": choice}, scenario)
+        state, view = model.apply("choose", state, {"choice": choice}, scenario)
     assert view["last"] == {"earned": 3, "possible": 5} and view["best"] == {"earned": 4, "possible": 5}
-
-
-@pytest.mark.parametrize("name, vector", vectors(), ids=[n for n, _ in vectors()])
-def test_vector_against_the_model(name, vector):
-    check(vector, run_model(vector))
 
 
 def test_the_reference_example_in_the_docs_is_valid():
@@ -254,6 +249,6 @@ def test_the_reference_example_in_the_docs_is_valid():
     assert problems == []
     state = model.restore(None, scenario)
     for choice in ("tell", "try-again", "ask", "arrange"):
-        state, view = model.handle("choose", state, {"choice": choice}, scenario)
+        state, view = model.apply("choose", state, {"choice": choice}, scenario)
     assert state == {"r": ["ask", "arrange"], "v": None, "n": 1, "b": [4, 4], "l": [4, 4], "f": [4, 4]}
     assert model.static_files(scenario) == ["luna.jpg"]

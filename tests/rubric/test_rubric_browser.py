@@ -1,8 +1,7 @@
-"""The rubric in Chromium: the shared vectors and the SCORM report against `P2PRubric.rules`, and the
+"""The rubric in Chromium (the rules run in Node: tests/rules.test.js): the offline store and the SCORM report, and the
 block in the workbench: the grid by keyboard and by mouse, the calibration comparison, certification,
 the phone layout, and axe-core."""
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -36,36 +35,6 @@ def rules_page(page, static_server, tmp_path):
     )
     page.goto(static_server(tmp_path).url + "/index.html")
     return page
-
-
-RUN_CASE = """([content, saved, steps]) => {
-    const clone = (v) => JSON.parse(JSON.stringify(v));
-    const rules = P2PRubric.rules;
-    let state = rules.restore(clone(saved), content);
-    return steps.map((step) => {
-        const before = JSON.stringify(state);
-        try {
-            const out = rules.handlers[step.handler](clone(state), clone(step.payload), content);
-            state = out.state;
-            return {response: out.response};
-        } catch (error) {
-            return {error: {status: error.status, message: error.message}, unchanged: JSON.stringify(state) === before};
-        }
-    });
-}"""
-
-
-@pytest.mark.parametrize("path", sorted(VECTORS.glob("*.json")), ids=lambda p: p.name)
-def test_vectors_against_the_script_rules(rules_page, path):
-    vector = json.loads(path.read_text(encoding="utf-8"))
-    content = content_of(VECTORS / vector["rubric"])
-    for case in vector["cases"]:
-        got = rules_page.evaluate(RUN_CASE, [content, case.get("saved"), case["steps"]])
-        for step, outcome in zip(case["steps"], got):
-            if "error" in step:
-                assert outcome == {"error": step["error"], "unchanged": True}, case["name"]
-            else:
-                assert outcome == {"response": step["response"]}, case["name"]
 
 
 def test_report_and_compact_offline_state(rules_page):

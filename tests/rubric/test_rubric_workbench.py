@@ -60,7 +60,7 @@ def stored(block):
 @pytest.mark.parametrize("path", sorted(VECTORS.glob("*.json")), ids=lambda p: p.name)
 def test_vectors_through_the_block_handlers(path):
     vector = json.loads(path.read_text(encoding="utf-8"))
-    usage_id = load((VECTORS / vector["rubric"]).read_text(encoding="utf-8"))
+    usage_id = load((VECTORS / vector["content"]).read_text(encoding="utf-8"))
     for case in vector["cases"]:
         user = fresh_user()
         runtime, block = as_user(usage_id, user)
@@ -73,8 +73,10 @@ def test_vectors_through_the_block_handlers(path):
         for step in case["steps"]:
             before = stored(block)
             status, body = call(runtime, block, step["handler"], step["payload"])
-            if "error" in step:
-                assert (status, body) == (step["error"]["status"], {"error": step["error"]["message"]}), case["name"]
+            if "refused" in step:
+                assert (status, body) == (step["refused"]["status"], {"error": step["refused"]["message"]}), case[
+                    "name"
+                ]
                 runtime, block = as_user(usage_id, user)  # read back from the store
                 assert stored(block) == before, f"{case['name']}: a refused request changed the stored state"
             else:

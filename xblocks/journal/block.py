@@ -142,7 +142,7 @@ class ReflectionJournalBlock(P2PBlock):
         if sent is not None and not payload["drafts"]:
             new_state, response = state, {}  # every draft asked about was overtaken already
         else:
-            new_state, response = model.apply(handler, state, payload, content, utc_now())
+            new_state, response = model.apply(handler, state, payload, content, {"now": utc_now()})
         if sent is not None:
             # Answer every prompt asked about, also those whose save was overtaken by a newer one.
             response = {

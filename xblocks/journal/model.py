@@ -36,8 +36,9 @@ from typing import Any, NotRequired, TypedDict
 
 from lxml import etree
 
+from xblocks.common import rules
 from xblocks.common.problems import Problem, located
-from xblocks.common.rules import Refused
+from xblocks.common.rules import Context, Refused
 
 TAG = "reflection_journal"
 MAX_ENTRY_CHARS = 10_000  # per entry, counted in Unicode code points (Python len, JS Array.from)
@@ -284,6 +285,11 @@ def view_content(model: Journal) -> Content:
     }
 
 
+def rules_content(model: Journal) -> Content:
+    """What restore, apply and report read: the JSON content, as the script's rules read it (view_content)."""
+    return view_content(model)
+
+
 def static_files(model: Journal) -> list[str]:
     return []
 
@@ -510,11 +516,12 @@ HANDLERS: dict[str, Callable[[JournalState, object, Content, str], Answer]] = {
 }
 
 
-def apply(handler: str, state: JournalState, payload: object, content: Content, now: str) -> Answer:
-    """Run one rule: (new state, response) or Refused. The given state is never mutated."""
+def apply(handler: str, state: JournalState, payload: object, content: Content, ctx: Context | None = None) -> Answer:
+    """Run one rule: (new state, response) or Refused. The given state is never mutated; a submitted
+    version is stamped with the context's time (`rules.now`)."""
     if handler not in HANDLERS:
         raise Refused(f"unknown handler {handler}", 404)
-    return HANDLERS[handler](state, payload, content, now)
+    return HANDLERS[handler](state, payload, content, rules.now(ctx))
 
 
 def staff_share(state: JournalState, content: Content) -> dict[str, dict[str, str]]:

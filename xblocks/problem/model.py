@@ -47,7 +47,7 @@ from typing import Any, TypedDict
 from lxml import etree
 
 from xblocks.common.problems import Problem, located
-from xblocks.common.rules import Refused
+from xblocks.common.rules import Context, Refused
 from xblocks.common.sanitize import sanitize
 
 TAG = "problem"
@@ -753,6 +753,11 @@ def view_content(model: Model) -> Content:
     return model.content
 
 
+def rules_content(model: Model) -> Content:
+    """What restore, apply and report read: the JSON content, as the script's rules read it (view_content)."""
+    return view_content(model)
+
+
 def static_files(model: Model) -> list[str]:
     return sorted(set(re.findall(r"""["']/static/([^"'?#]+)""", model.xml)))
 
@@ -1058,7 +1063,7 @@ def _checked_answers(payload: object, content: Content) -> dict[str, Any]:
 
 
 def apply(
-    handler: str, saved: object, payload: object, content: Content, ctx: dict[str, Any] | None = None
+    handler: str, saved: object, payload: object, content: Content, ctx: Context | None = None
 ) -> tuple[ProblemState, dict[str, Any]]:
     """One learner request -> (new state, response). Refused leaves the state as it was."""
     state = restore(saved, content)

@@ -2,7 +2,7 @@
 
 The scenario is kept as its authored XML and read with `model.py` (the shared base, `P2PBlock`, stores,
 parses, exports, renders and edits it); the learner's state lives in separate user_state fields and
-every request goes through the same rules as the offline script (`model.handle`), so the server never
+every request goes through the same rules as the offline script (`model.apply`), so the server never
 trusts a score sent by a browser.
 """
 
@@ -137,7 +137,7 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, P2PBlock):
     def run_rule(self, name: str, payload) -> dict:
         scenario = self.content_model()
         before = self._state(scenario)
-        after, response = model.handle(name, before, payload, scenario)
+        after, response = model.apply(name, before, payload, scenario)
         if name != "state":
             self._store(after)
         for event_type, event in model.tracking_events(name, before, after, payload, scenario, self._usage_name()):

@@ -41,7 +41,7 @@ from typing import Any, TypedDict, TypeVar
 from lxml import etree
 
 from xblocks.common.problems import Problem, located
-from xblocks.common.rules import Refused
+from xblocks.common.rules import Context, Refused
 
 from . import conditions, scoring
 
@@ -1030,6 +1030,12 @@ def view_content(scenario: Scenario) -> dict[str, Any]:
     }
 
 
+def rules_content(scenario: Scenario) -> Scenario:
+    """What restore, apply and report read: the parsed scenario itself, whose route search is cached on
+    it (the script's rules read view_content, which carries the search's results)."""
+    return scenario
+
+
 def static_files(scenario: Scenario) -> list[str]:
     return sorted({p.portrait for p in scenario.personas if p.portrait})
 
@@ -1263,13 +1269,14 @@ def _better(a: ScorePair, b: ScorePair | None) -> bool:
     return b is None or a[0] * b[1] > b[0] * a[1]
 
 
-def handle(
-    name: str, state: RoleplayState, payload: object, scenario: Scenario
+def apply(
+    handler: str, state: RoleplayState, payload: object, scenario: Scenario, ctx: Context | None = None
 ) -> tuple[RoleplayState, dict[str, Any]]:
-    """Apply a learner request; returns (new state, response). Raises Refused and leaves `state` alone."""
-    rule = HANDLERS.get(name)
+    """Apply a learner request; returns (new state, response). Raises Refused and leaves `state` alone.
+    No role-play rule reads the context."""
+    rule = HANDLERS.get(handler)
     if rule is None:
-        raise Refused(f"unknown request '{name}'")
+        raise Refused(f"unknown request '{handler}'")
     if not isinstance(payload, dict):
         raise Refused("the request must be a JSON object")
     new_state = rule(copy.deepcopy(state), payload, scenario)

@@ -33,7 +33,7 @@ from typing import Any, TypedDict, cast
 from lxml import etree
 
 from xblocks.common.problems import Problem, located
-from xblocks.common.rules import Refused
+from xblocks.common.rules import Context, Refused
 from xblocks.common.sanitize import Policy, sanitize
 
 TAG = "facilitation_rubric"
@@ -682,6 +682,11 @@ def learner_content(content: Content) -> Content:
     return {**content, "samples": [{k: v for k, v in s.items() if k != "key"} for s in content["samples"]]}
 
 
+def rules_content(model: Rubric) -> Content:
+    """What restore, apply and report read: the JSON content, as the script's rules read it (view_content)."""
+    return view_content(model)
+
+
 def static_files(model: Rubric) -> list[str]:
     return []
 
@@ -1120,8 +1125,62 @@ HANDLERS: dict[str, Callable[[RubricState, object, Content], Answer]] = {
 }
 
 
-def apply(handler: str, state: RubricState, payload: object, content: Content) -> Answer:
-    """Run one rule: (new state, response), or raise Refused. The given state is never mutated."""
+def report(state: RubricState, content: Content, block_id: str = "") -> dict[str, Any]:
+    """What the SCORM player reports: one interaction per rating (ids <block>-<criterion>, or
+    <block>-<sample>-<criterion> in calibration, where each sample's first submission is reported:
+    the graded one), the score, and whether the learner passed. A trainer-mode rubric reports nothing
+    (certification happens in Open edX)."""
+    prefix = block_id or content["id"]
+    if content["mode"] == "trainer":
+        return {"completed": False, "score": None, "passed": None, "interactions": []}
+    shown = view(state, content)
+    if content["mode"] == "calibration":
+        labels = {c["id"]: c["label"] for c in content["criteria"]}
+        sample_labels = {s["id"]: s["label"] for s in content["samples"]}
+        interactions = [
+            {
+                "id": f"{prefix}-{sample['id']}-{row['id']}",
+                "type": "choice",
+                "description": f"{sample_labels[sample['id']]}: {labels[row['id']]}",
+                "response": row["rating"],
+                "result": "correct" if row["match"] == "exact" else "incorrect",
+                "weighting": 1,
+            }
+            for sample in agreement(content, _calibration_state(state)["f"])["samples"]
+            for row in sample["criteria"]
+        ]
+        graded = shown["grade"]
+        return {
+            "completed": graded is not None,
+            "score": graded and {"earned": graded["exact"], "possible": graded["ratings"]},
+            "passed": graded and graded["passed"],
+            "interactions": interactions,
+        }
+    if not shown["submitted"]:
+        return {"completed": False, "score": None, "passed": None, "interactions": []}
+    result = shown["result"]
+    ratings = _self_state(state)["r"]
+    return {
+        "completed": True,
+        "score": {"earned": result["total"], "possible": result["max_total"]},
+        "passed": result["passed"],
+        "interactions": [
+            {
+                "id": f"{prefix}-{c['id']}",
+                "type": "likert",
+                "description": c["label"],
+                "response": ratings[c["id"]],
+                "result": "neutral",
+                "weighting": c["weight"],
+            }
+            for c in content["criteria"]
+        ],
+    }
+
+
+def apply(handler: str, state: RubricState, payload: object, content: Content, ctx: Context | None = None) -> Answer:
+    """Run one rule: (new state, response), or raise Refused. The given state is never mutated; no
+    rubric rule reads the context."""
     if handler not in HANDLERS:
         raise Refused(f"unknown handler {handler}", 404)
     return HANDLERS[handler](state, payload, content)

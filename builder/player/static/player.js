@@ -220,14 +220,20 @@
     });
   });
 
-  // The course journal gathers every journal block of this SCO, not only the ones on screen.
-  if (global.P2PJournal) {
-    global.P2PJournal.source = function () {
-      return data.blocks.filter(function (block) { return block.global === "P2PJournal"; }).map(function (block) {
-        return {id: block.id, content: block.content, state: runtime.saved(block.id)};
+  // A script that works across its blocks (the course journal gathers every journal of the package,
+  // not only those on screen) defines course(list): it is given, once, a function that lists its own
+  // blocks of this package with their saved states.
+  var told = {};
+  data.blocks.forEach(function (block) {
+    var script = global[block.global];
+    if (!script || typeof script.course !== "function" || told[block.global]) { return; }
+    told[block.global] = true;
+    script.course(function () {
+      return data.blocks.filter(function (other) { return other.global === block.global; }).map(function (other) {
+        return {id: other.id, content: other.content, state: runtime.saved(other.id)};
       });
-    };
-  }
+    });
+  });
 
   var bookmark = runtime.begin();
   show(bookmark >= 0 ? bookmark : 0, false);

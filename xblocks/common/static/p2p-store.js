@@ -10,6 +10,12 @@
  *   rules (the twin of model.py + block.py handlers) and persists through `slot`, which the
  *   player provides: slot.load() -> saved state or null; slot.save(state) -> {ok, message}.
  *   A save that cannot be made (suspend_data full) refuses the request: state stays as it was.
+ * P2PStore.rules(restore, handlers, report): a block's rules in the one shape every runtime calls
+ *   (the twin of model.py's restore, apply and report; docs/architecture.md, "The rules contract"):
+ *     restore(saved, content) -> state
+ *     apply(handler, state, payload, content, ctx) -> {state, response}   (throws a refusal)
+ *     report(state, content, blockId) -> {completed, score, interactions}
+ *   ctx: {now: "2026-11-24T10:00:00Z"}, the time a rule records (the offline store gives the clock's).
  */
 (function (global) {
   "use strict";
@@ -59,11 +65,9 @@
       kind: "offline",
       state: function () { return clone(state); },
       call: function (handler, payload) {
-        var rule = rules.handlers[handler];
-        if (!rule) { return Promise.reject({ status: 404, message: "unknown handler " + handler }); }
         var outcome;
         try {
-          outcome = rule(clone(state), clone(payload || {}), content);
+          outcome = rules.apply(handler, clone(state), clone(payload || {}), content, { now: now() });
         } catch (error) {
           return Promise.reject(error && error.status ? error : { status: 500, message: String(error) });
         }
@@ -82,5 +86,19 @@
     return { status: status || 400, message: message };
   }
 
-  global.P2PStore = { server: server, offline: offline, refuse: refuse, csrfToken: csrfToken };
+  /* The time to the second, in the form model.py writes (rules.now). */
+  function now() { return new Date().toISOString().replace(/\.\d+Z$/, "Z"); }
+
+  function rules(restore, handlers, report) {
+    return {
+      restore: restore,
+      apply: function (handler, state, payload, content, ctx) {
+        if (!Object.prototype.hasOwnProperty.call(handlers, handler)) { throw refuse("unknown handler " + handler, 404); }
+        return handlers[handler](state, payload, content, ctx || {});
+      },
+      report: report
+    };
+  }
+
+  global.P2PStore = { server: server, offline: offline, refuse: refuse, rules: rules, now: now, csrfToken: csrfToken };
 })(typeof window !== "undefined" ? window : this);

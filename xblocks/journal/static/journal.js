@@ -122,80 +122,74 @@
     return items;
   }
 
-  var rules = {
-    now: function () { return new Date().toISOString().replace(/\.\d+Z$/, "Z"); },
-    restore: restore,
-    wordCount: wordCount,
-    charCount: charCount,
-    handlers: {
-      state: function (state, payload, content) { return { state: state, response: viewState(state, content) }; },
-      save_draft: function (state, payload, content) {
-        var p = checkedTextPayload(payload, content);
-        var entry = Object.assign({}, state.entries[p.prompt_id] || {});
-        var last = lastVersion(entry);
-        if ((last && last.text === p.text) || (!last && p.text === "")) { delete entry.draft; } else { entry.draft = p.text; }
-        if (!Object.keys(entry).length) { entry = null; }
-        return { state: withEntry(state, p.prompt_id, entry), response: { prompt_id: p.prompt_id, entry: entryView(entry, content) } };
-      },
-      save_drafts: function (state, payload, content) {
-        var n = content.prompts.length;
-        var keys = isObject(payload) ? Object.keys(payload) : [];
-        if (!has(payload || {}, "drafts") || keys.some(function (k) { return ["drafts", "page", "seq"].indexOf(k) < 0; })) {
-          throw global.P2PStore.refuse("send {drafts: [{prompt_id, text}, ...]}");
-        }
-        if (has(payload, "page") && (!isString(payload.page) || !payload.page.length || payload.page.length > 40)) {
-          throw global.P2PStore.refuse("page must be a short string");
-        }
-        var seq = has(payload, "seq") ? payload.seq : 0;
-        if (!Number.isInteger(seq) || seq < 0 || seq > Math.pow(2, 53)) { throw global.P2PStore.refuse("seq must be a whole number"); }
-        var drafts = payload.drafts;
-        if (!Array.isArray(drafts) || !drafts.length || drafts.length > n) {
-          throw global.P2PStore.refuse("drafts must be a list of 1 to " + n + " items");
-        }
-        drafts.forEach(function (item) { checkedTextPayload(item, content); }); // all checked before any is applied
-        var ids = drafts.map(function (item) { return item.prompt_id; });
-        if (ids.some(function (id, i) { return ids.indexOf(id) !== i; })) { throw global.P2PStore.refuse("each prompt at most once"); }
-        var entries = {};
-        drafts.forEach(function (item) {
-          var result = rules.handlers.save_draft(state, { prompt_id: item.prompt_id, text: item.text }, content);
-          state = result.state;
-          entries[item.prompt_id] = result.response.entry;
-        });
-        return { state: state, response: { entries: entries } };
-      },
-      submit: function (state, payload, content) {
-        var p = checkedTextPayload(payload, content);
-        if (!p.text.trim()) { throw global.P2PStore.refuse("write something before submitting"); }
-        var versions = ((state.entries[p.prompt_id] || {}).versions || []).slice();
-        var last = versions.length ? versions[versions.length - 1] : null;
-        var made = version(p.text, rules.now(), findPrompt(content, p.prompt_id).shared_with_staff);
-        if (!last || last.text !== p.text || (last.shared === true) !== (made.shared === true)) { versions.push(made); }
-        var entry = { versions: versions };
-        var next = withEntry(state, p.prompt_id, entry);
-        var view = entryView(entry, content);
-        return { state: next, response: { prompt_id: p.prompt_id, entry: view, met_min_words: view.complete,
-          completed: completion(next, content) === 1, score: score(next, content) } };
-      },
-      journal: function (state, payload, content) { return { state: state, response: { entries: journalEntries(state, content) } }; },
-      staff_entries: function () { throw global.P2PStore.refuse("staff views need the LMS", 403); }
+  var handlers = {
+    state: function (state, payload, content) { return { state: state, response: viewState(state, content) }; },
+    save_draft: function (state, payload, content) {
+      var p = checkedTextPayload(payload, content);
+      var entry = Object.assign({}, state.entries[p.prompt_id] || {});
+      var last = lastVersion(entry);
+      if ((last && last.text === p.text) || (!last && p.text === "")) { delete entry.draft; } else { entry.draft = p.text; }
+      if (!Object.keys(entry).length) { entry = null; }
+      return { state: withEntry(state, p.prompt_id, entry), response: { prompt_id: p.prompt_id, entry: entryView(entry, content) } };
     },
-    // Private entries report a word count, never text: LMS administrators can read interactions. An
-    // entry is private unless its latest version was submitted while its prompt was shared, and still is.
-    // blockId: the player's id for the block (content.id, the url_name, may be empty in pointer-form OLX).
-    report: function (state, content, blockId) {
-      var interactions = [];
-      content.prompts.forEach(function (prompt) {
-        var last = lastVersion(state.entries[prompt.id]);
-        if (!last) { return; }
-        interactions.push({ id: (blockId || content.id) + "-" + prompt.id, type: "long-fill-in", description: prompt.text,
-          response: prompt.shared_with_staff && last.shared === true ? last.text
-            : "private entry, " + wordCount(last.text) + " words",
-          result: "neutral" });
+    save_drafts: function (state, payload, content) {
+      var n = content.prompts.length;
+      var keys = isObject(payload) ? Object.keys(payload) : [];
+      if (!has(payload || {}, "drafts") || keys.some(function (k) { return ["drafts", "page", "seq"].indexOf(k) < 0; })) {
+        throw global.P2PStore.refuse("send {drafts: [{prompt_id, text}, ...]}");
+      }
+      if (has(payload, "page") && (!isString(payload.page) || !payload.page.length || payload.page.length > 40)) {
+        throw global.P2PStore.refuse("page must be a short string");
+      }
+      var seq = has(payload, "seq") ? payload.seq : 0;
+      if (!Number.isInteger(seq) || seq < 0 || seq > Math.pow(2, 53)) { throw global.P2PStore.refuse("seq must be a whole number"); }
+      var drafts = payload.drafts;
+      if (!Array.isArray(drafts) || !drafts.length || drafts.length > n) {
+        throw global.P2PStore.refuse("drafts must be a list of 1 to " + n + " items");
+      }
+      drafts.forEach(function (item) { checkedTextPayload(item, content); }); // all checked before any is applied
+      var ids = drafts.map(function (item) { return item.prompt_id; });
+      if (ids.some(function (id, i) { return ids.indexOf(id) !== i; })) { throw global.P2PStore.refuse("each prompt at most once"); }
+      var entries = {};
+      drafts.forEach(function (item) {
+        var result = handlers.save_draft(state, { prompt_id: item.prompt_id, text: item.text }, content);
+        state = result.state;
+        entries[item.prompt_id] = result.response.entry;
       });
-      return { completed: completion(state, content) === 1, score: score(state, content), interactions: interactions };
+      return { state: state, response: { entries: entries } };
     },
-    journalEntries: journalEntries
+    submit: function (state, payload, content, ctx) {
+      var p = checkedTextPayload(payload, content);
+      if (!p.text.trim()) { throw global.P2PStore.refuse("write something before submitting"); }
+      var versions = ((state.entries[p.prompt_id] || {}).versions || []).slice();
+      var last = versions.length ? versions[versions.length - 1] : null;
+      var made = version(p.text, (ctx && ctx.now) || global.P2PStore.now(), findPrompt(content, p.prompt_id).shared_with_staff);
+      if (!last || last.text !== p.text || (last.shared === true) !== (made.shared === true)) { versions.push(made); }
+      var entry = { versions: versions };
+      var next = withEntry(state, p.prompt_id, entry);
+      var view = entryView(entry, content);
+      return { state: next, response: { prompt_id: p.prompt_id, entry: view, met_min_words: view.complete,
+        completed: completion(next, content) === 1, score: score(next, content) } };
+    },
+    journal: function (state, payload, content) { return { state: state, response: { entries: journalEntries(state, content) } }; },
+    staff_entries: function () { throw global.P2PStore.refuse("staff views need the LMS", 403); }
   };
+  // Private entries report a word count, never text: LMS administrators can read interactions. An
+  // entry is private unless its latest version was submitted while its prompt was shared, and still is.
+  // blockId: the player's id for the block (content.id, the url_name, may be empty in pointer-form OLX).
+  function report(state, content, blockId) {
+    var interactions = [];
+    content.prompts.forEach(function (prompt) {
+      var last = lastVersion(state.entries[prompt.id]);
+      if (!last) { return; }
+      interactions.push({ id: (blockId || content.id) + "-" + prompt.id, type: "long-fill-in", description: prompt.text,
+        response: prompt.shared_with_staff && last.shared === true ? last.text
+          : "private entry, " + wordCount(last.text) + " words",
+        result: "neutral" });
+    });
+    return { completed: completion(state, content) === 1, score: score(state, content), interactions: interactions };
+  }
+  var rules = global.P2PStore.rules(restore, handlers, report);
 
   /* ------------------------------------------------------------------ the course journal */
 
@@ -205,7 +199,7 @@
   function fill(text, values) { return text.replace(/\{(\w+)\}/g, function (m, key) { return has(values, key) ? values[key] : m; }); }
 
   /* Entries of every journal block, in page order: from `blocks` ([{id?, content, state}], states as
-   * saved), else from P2PJournal.source() if the SCORM player set it (all blocks of the package),
+   * saved), else from the player's list if it gave one (course(); all blocks of the package),
    * else from the blocks mounted on this page. A mounted block adds what is typed but not saved
    * (a save refused for lack of room), so a download never misses the learner's latest text. */
   function collect(blocks) {
@@ -265,7 +259,7 @@
       "h2{border-bottom:1px solid #555;margin-top:2em}h3{font-size:1.05em}.label{color:#444;font-size:.9em;margin:.8em 0 .2em}" +
       ".text{white-space:pre-wrap;border-left:3px solid #777;padding-left:.8em}" +
       "@media print{body{margin:0;max-width:none}article{break-inside:avoid}}</style></head><body><main>" +
-      "<h1>" + escapeHtml(t("My reflection journal")) + "</h1><p>" + escapeHtml(fill(t("Saved on {date}"), { date: formatDate(rules.now(), lang) })) +
+      "<h1>" + escapeHtml(t("My reflection journal")) + "</h1><p>" + escapeHtml(fill(t("Saved on {date}"), { date: formatDate(global.P2PStore.now(), lang) })) +
       "</p>" + body + "</main></body></html>";
   }
 
@@ -572,7 +566,9 @@
     renderJournal: renderJournal,
     journalDocument: journalDocument,
     download: download,
-    source: null
+    source: null,
+    // The offline player's hook (player.js): the list of every journal block of the package.
+    course: function (list) { api.source = list; }
   };
   global.P2PJournal = api;
 

@@ -314,12 +314,6 @@
     }
   };
 
-  // The block contract's single entry point: apply(handler, state, payload, content, ctx) -> {state, response}
-  function apply(handler, state, payload, content) {
-    if (!handlers[handler]) { throw refuse("unknown handler " + handler, 404); }
-    return handlers[handler](state, payload, content);
-  }
-
   function plain(html) { return String(html).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim(); }
 
   // The latest submission's raw score (the course grader applies the weight), null before any submission.
@@ -347,7 +341,7 @@
     return { completed: true, score: { earned: earned, possible: interactions.length }, interactions: interactions };
   }
 
-  var rules = { restore: restore, handlers: handlers, apply: apply, report: report, grade: grade };
+  var rules = global.P2PStore.rules(restore, handlers, report);
 
   /* ------------------------------------------------------------------ the page */
 

@@ -1,6 +1,6 @@
 /* Scenario role-play: one script for Open edX and SCORM packages (docs/decisions/0001).
  *
- * P2PRoleplay.rules is the JavaScript twin of xblocks/roleplay/model.py (restore, handlers,
+ * P2PRoleplay.rules is the JavaScript twin of xblocks/roleplay/model.py (restore, apply,
  * report) and P2PRoleplay.conditions of conditions.py (the condition language, never eval);
  * the shared vectors in tests/vectors/roleplay/ hold them equal.
  * P2PRoleplay.mount draws the block and reaches learner state only through the store.
@@ -464,7 +464,7 @@
     }
   };
 
-  /* Rules as the offline store calls them: (state, payload, content) -> {state, response}. */
+  /* Each request as the rules contract calls it: (state, payload, content) -> {state, response}. */
   var ruleHandlers = {};
   Object.keys(handlers).forEach(function (name) {
     ruleHandlers[name] = function (state, payload, content) {
@@ -499,7 +499,7 @@
     };
   }
 
-  var rules = { restore: restore, handlers: ruleHandlers, report: report };
+  var rules = global.P2PStore.rules(restore, ruleHandlers, report);
 
   /* ---------------------------------------------------------------- view */
 

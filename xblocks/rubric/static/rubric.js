@@ -332,7 +332,7 @@
     handlers[name] = function () { throw refuse(t("Certification needs the Open edX course; it cannot run here.")); };
   });
 
-  var rules = { restore: restore, handlers: handlers, report: report };
+  var rules = global.P2PStore.rules(restore, handlers, report);
 
   /* ------------------------------------------------------------------ interface */
 
