@@ -270,3 +270,20 @@ def test_a_request_asks_the_user_service_once():
     request = StudioRuntime(user_id="ida", kvs=kvs, user=user).block(*key, user_id=51)
     assert call(request, "request_certification", {"notes": "Annual review."})[0] == 200
     assert user.lookups == 1
+
+
+def test_a_share_edx_submissions_refuses_keeps_and_publishes_nothing():
+    """edx-submissions refuses the share (here a student id over its 255 characters, submissions/models.py):
+    the submit answers 409, the entry is not kept, and no completion or grade was published first."""
+    kvs = DictKeyValueStore()
+    key = imported(
+        kvs,
+        '<reflection_journal url_name="refused" points="1" display_name="Refused">'
+        '<prompt id="open" shared_with_staff="true">What next?</prompt></reflection_journal>',
+    )
+    learner = lms(kvs, key, "jo", "x" * 300, user_id=60)
+    status, body = call(learner, "submit", {"prompt_id": "open", "text": "Meet the family before the IEP."})
+    assert status == 409 and "shared" in body["error"]
+    assert [kind for kind, _ in learner.runtime.events if kind in ("grade", "completion")] == []
+    again = lms(kvs, key, "jo", "x" * 300, user_id=60)
+    assert call(again, "state")[1]["entries"]["open"]["versions"] == []
