@@ -1,12 +1,18 @@
-/* The learner's state of one player page, whatever the run-time: one versioned document
- *
- *   {v: 1, b: {<block id>: state}, u: [visited unit ids], c: 1 once the course was completed,
- *    l: <bookmark, kept here without an LMS>, k: <the day a level's certificate was earned>}
- *
- * (an adapter may keep keys of its own in it: the SCORM one keeps i, its interaction signatures),
+/* The learner's state of one player page, whatever the run-time: one versioned document (below),
  * and the status the blocks' own reports add up to. A run-time adapter stores the document where
  * its LMS keeps state (SCORM: cmi.suspend_data, encoded by P2PStateCodec) and reports the status
  * in its own vocabulary.
+ *
+ * @typedef {Object} CourseStateDoc
+ * @property {number} v  the document's version (DOC_VERSION); a document of another version is not read
+ * @property {Object<string, *>} b  each block's state by block id, in its model's shape (RoleplayState,
+ *     JournalState, SelfState or CalibrationState, ProblemState in the blocks' model.py)
+ * @property {string[]} u  the ids of the units visited
+ * @property {number} [c]  1 once the course was completed (never taken back)
+ * @property {string} [l]  the bookmark, the unit to resume at (kept here only without an LMS)
+ * @property {string} [k]  the day a level's certificate was first earned (certificate.js)
+ * @property {Object<string, string>} [i]  the SCORM adapter's own key: interaction id -> signature of
+ *     what the LMS holds (an adapter may keep keys of its own)
  *
  *   P2PCourseState.empty()                       a fresh document
  *   P2PCourseState.decode(text)                  a saved document, or null if unreadable or of another version
