@@ -14,6 +14,7 @@ import time
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 FILE_MODE = 0o644
 DIR_MODE = 0o755
@@ -33,7 +34,7 @@ def tree_entries(folder: Path, prefix: str = "") -> list[tuple[str, Path]]:
 COPY_CHUNK = 2**16
 
 
-def _opened(source: Path | bytes):
+def _opened(source: Path | bytes) -> BinaryIO:
     """A binary stream of an entry's content: files are read as they are written, not loaded whole."""
     return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
 
@@ -91,7 +92,7 @@ def write_zip(dest: Path, entries: Iterable[tuple[str, Path | bytes]], mtime: in
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # unix, so the mode below is read the same everywhere
             info.external_attr = (0o100000 | FILE_MODE) << 16
-            info._compresslevel = 9  # what writestr(..., compresslevel=9) sets; open() reads it from the entry
+            info._compresslevel = 9  # type: ignore[attr-defined]  # what writestr(..., compresslevel=9) sets; open() reads it from the entry
             with _opened(source) as stream:
                 info.file_size = stream.seek(0, io.SEEK_END)  # lets zipfile choose zip64 only when needed
                 stream.seek(0)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from lxml import etree
@@ -92,8 +93,8 @@ class Course:
     language: str
     attrs: dict[str, str]  # attributes of course/<run>.xml's root, url_name excluded
     chapters: list[Chapter]
-    policy: dict  # policies/<run>/policy.json, the whole document
-    grading_policy: dict  # policies/<run>/grading_policy.json
+    policy: dict[str, Any]  # policies/<run>/policy.json, the whole document
+    grading_policy: dict[str, Any]  # policies/<run>/grading_policy.json
     static_files: list[str]  # paths under static/, sorted, '/'-separated
     course_extras: list[str] = field(default_factory=list)  # non-chapter children of <course> (wiki...), as XML
     other_files: list[str] = field(default_factory=list)  # about/, info/, tabs/... copied through unchanged
@@ -101,7 +102,7 @@ class Course:
     # html components (xblocks.common.sanitize), located.
     warnings: list[Problem] = field(default_factory=list, compare=False)
     # A pathway level's build only: its certificate's terms (builder.pathways.certificate_terms).
-    certificate: dict | None = field(default=None, compare=False)
+    certificate: dict[str, Any] | None = field(default=None, compare=False)
 
     def units(self) -> Iterator[tuple[Chapter, Subsection, Unit]]:
         for chapter in self.chapters:
@@ -113,12 +114,12 @@ class Course:
         for _chapter, _subsection, unit in self.units():
             yield from unit.components
 
-    def course_policy(self) -> dict:
+    def course_policy(self) -> dict[str, Any]:
         """The `course/<run>` entry of policy.json (course-wide settings), or {}."""
         entry = self.policy.get(f"course/{self.run}") if isinstance(self.policy, dict) else None
         return entry if isinstance(entry, dict) else {}
 
-    def setting(self, name: str, default=None):
+    def setting(self, name: str, default: Any = None) -> Any:
         """A course setting as Studio resolves it: policy.json overrides the XML attribute."""
         policy = self.course_policy()
         if name in policy:
@@ -172,12 +173,12 @@ def _parser() -> etree.XMLParser:
     return etree.XMLParser(remove_comments=True, remove_pis=True, resolve_entities=False)
 
 
-def attrs_of(element) -> dict[str, str]:
+def attrs_of(element: Any) -> dict[str, str]:
     """An element's attributes without its url_name (that is where it lives, not what it is)."""
     return {k: v for k, v in element.attrib.items() if k != "url_name"}
 
 
-def is_pointer(element) -> bool:
+def is_pointer(element: Any) -> bool:
     """Studio's pointer form: only a url_name, no content; the definition is <tag>/<url_name>.xml."""
     return set(element.attrib) == {"url_name"} and len(element) == 0 and not (element.text or "").strip()
 
@@ -187,6 +188,10 @@ def json_line(text: str, key: str, within: str | None = None) -> int:
     start = max(text.find(json.dumps(within)), 0) if within else 0
     at = text.find(json.dumps(key), start)
     return text.count("\n", 0, at) + 1 if at >= 0 else 1
+
+
+_Item = TypeVar("_Item")
+Where = Path | str  # a file a problem is reported at
 
 
 class _Loader:
@@ -201,10 +206,10 @@ class _Loader:
         self.pointers: list[tuple[str, str]] = []  # the pointers being followed, outermost first
 
     # -- helpers --
-    def problem(self, file, line, message, fix) -> None:
+    def problem(self, file: Where, line: int | None, message: str, fix: str) -> None:
         self.problems.append(Problem(str(file), line, message, fix))
 
-    def inside(self, path: Path, file, line) -> bool:
+    def inside(self, path: Path, file: Where, line: int | None) -> bool:
         """Whether `path` is inside the course folder once symlinks are followed (a problem at file:line if not).
 
         Every file the loader reads or lists passes here: a contributed course must never pull the
@@ -239,7 +244,7 @@ class _Loader:
             )
         return size > limit
 
-    def read_bytes(self, path: Path, file=None, line=None) -> bytes | None:
+    def read_bytes(self, path: Path, file: Where | None = None, line: int | None = None) -> bytes | None:
         """A source file's bytes, or None (the problem recorded at file:line, or at the file itself)."""
         self.consumed.add(path)
         file = path if file is None else file
@@ -254,7 +259,7 @@ class _Loader:
             self.problem(path, None, f"cannot read the file: {error.strerror}", "check that it exists and is readable")
             return None
 
-    def read_text(self, path: Path, file=None, line=None) -> str | None:
+    def read_text(self, path: Path, file: Where | None = None, line: int | None = None) -> str | None:
         """A UTF-8 source file's text, or None: bytes that are not UTF-8 are located (line:column), never replaced."""
         data = self.read_bytes(path, file, line)
         if data is None:
@@ -273,7 +278,7 @@ class _Loader:
             )
             return None
 
-    def parse_file(self, path: Path, file=None, line=None):
+    def parse_file(self, path: Path, file: Where | None = None, line: int | None = None) -> Any:
         """The root element of an XML file, or None (the problem recorded)."""
         data = self.read_bytes(path, file, line)
         if data is None:
@@ -292,7 +297,7 @@ class _Loader:
             )
         return None
 
-    def read_json(self, path: Path) -> tuple[dict | None, str]:
+    def read_json(self, path: Path) -> tuple[dict[str, Any] | None, str]:
         self.consumed.add(path)
         if not path.is_file() and not path.is_symlink():
             self.problem(
@@ -317,7 +322,7 @@ class _Loader:
             return None, text
         return data, text
 
-    def resolve(self, element, file: Path, category: str):
+    def resolve(self, element: Any, file: Path, category: str) -> tuple[Any, Path, str] | None:
         """(definition element, its file, url_name) for an inline or pointer element, or None."""
         url_name = element.get("url_name")
         if url_name is None:
@@ -371,7 +376,7 @@ class _Loader:
                 "give each one a unique url_name",
             )
 
-    def display_name(self, element, file: Path, category: str) -> str:
+    def display_name(self, element: Any, file: Path, category: str) -> str:
         name = (element.get("display_name") or "").strip()
         if not name:
             self.problem(
@@ -382,7 +387,9 @@ class _Loader:
             )
         return name
 
-    def children(self, element, file: Path, expected: str, parent: str, load):
+    def children(
+        self, element: Any, file: Path, expected: str, parent: str, load: Callable[[Any, Path, str], _Item]
+    ) -> list[_Item]:
         items = []
         for child in element:
             if not isinstance(child.tag, str):
@@ -403,7 +410,7 @@ class _Loader:
         return items
 
     # -- structure --
-    def chapter(self, element, file: Path, url_name: str) -> Chapter:
+    def chapter(self, element: Any, file: Path, url_name: str) -> Chapter:
         return Chapter(
             url_name,
             self.display_name(element, file, "chapter"),
@@ -413,7 +420,7 @@ class _Loader:
             element.sourceline,
         )
 
-    def subsection(self, element, file: Path, url_name: str) -> Subsection:
+    def subsection(self, element: Any, file: Path, url_name: str) -> Subsection:
         return Subsection(
             url_name,
             self.display_name(element, file, "sequential"),
@@ -423,7 +430,7 @@ class _Loader:
             element.sourceline,
         )
 
-    def unit(self, element, file: Path, url_name: str) -> Unit:
+    def unit(self, element: Any, file: Path, url_name: str) -> Unit:
         components = []
         for child in element:
             if not isinstance(child.tag, str):
@@ -454,7 +461,7 @@ class _Loader:
             element.sourceline,
         )
 
-    def component(self, element, file: Path, url_name: str) -> Component | None:
+    def component(self, element: Any, file: Path, url_name: str) -> Component | None:
         category = element.tag
         for name in RUNTIME_ATTRIBUTES:  # what Studio's export says about the runtime, not the content
             element.attrib.pop(name, None)
@@ -506,7 +513,7 @@ class _Loader:
             self.pointers.pop()
         return component
 
-    def inlined(self, element, file: Path):
+    def inlined(self, element: Any, file: Path) -> Any:
         """A copy of an element with every pointer below it replaced by its definition.
 
         A pointer that leads back to one being followed (a cycle), or pointers nested deeper than
@@ -550,7 +557,7 @@ class _Loader:
                 copy.replace(duplicate, replacement)
         return copy
 
-    def html_component(self, component: Component, element, file: Path) -> None:
+    def html_component(self, component: Component, element: Any, file: Path) -> None:
         filename = element.get("filename")
         if filename is not None:
             component.attrs.pop("filename")
@@ -784,7 +791,7 @@ class _Loader:
                 files.append(relative.as_posix())
         return sorted(files)
 
-    def check_policy(self, course: Course, path: Path, text: str, definition_file: Path, definition) -> None:
+    def check_policy(self, course: Course, path: Path, text: str, definition_file: Path, definition: Any) -> None:
         key = f"course/{course.run}"
 
         def where(name: str) -> tuple[Path, int]:
@@ -822,7 +829,8 @@ class _Loader:
             dates[name] = parse_date(str(value))
             if dates[name] is None:
                 self.problem(*where(name), f'"{name}" is not a date: {value!r}', 'write it as "2026-01-01T00:00:00Z"')
-        if dates.get("start") and dates.get("end") and dates["start"] >= dates["end"]:
+        start, end = dates.get("start"), dates.get("end")
+        if start and end and start >= end:
             self.problem(*where("end"), "the course ends before it starts", 'make "end" later than "start"')
         image = course.setting("course_image")
         if not image:
@@ -1004,11 +1012,11 @@ class _TagBalance(HTMLParser):
     def line(self) -> int:
         return self.first_line + self.getpos()[0] - 1
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in VOID_ELEMENTS:
             self.stack.append((tag, self.line()))
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in VOID_ELEMENTS:
             return
         if not any(open_tag == tag for open_tag, _ in self.stack):
@@ -1035,7 +1043,7 @@ class _TagBalance(HTMLParser):
                     )
                 )
 
-    def close(self):
+    def close(self) -> None:
         super().close()
         for open_tag, line in self.stack:
             if open_tag not in OPTIONAL_END:
@@ -1064,7 +1072,7 @@ def check_html(html: str, file: str, first_line: int = 1) -> list[Problem]:
     return checker.problems
 
 
-def parse_date(value: str):
+def parse_date(value: str) -> datetime | None:
     """A Studio date (ISO 8601, possibly JSON-quoted as Studio writes XML attributes), or None."""
     text = value.strip().strip('"')
     try:

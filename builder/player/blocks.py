@@ -3,12 +3,15 @@ and one block rendered with its own template and the content its script mounts."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from lxml import etree
 
 from builder.course import Component, Course, json_line
 from builder.player.html import use_static
 from xblocks.common.i18n import script_catalogue
-from xblocks.common.kind import block_tags, kind
+from xblocks.common.kind import block_tags, kind, known
 from xblocks.common.problems import Problem
 from xblocks.common.rendering import render
 from xblocks.problem import model as problem_model
@@ -20,7 +23,7 @@ from xblocks.problem import model as problem_model
 INHERITED_PROBLEM_SETTINGS = ("max_attempts", "showanswer")
 
 
-def _setting_sources(course: Course, component: Component):
+def _setting_sources(course: Course, component: Component) -> Iterator[tuple[str, dict[str, str], str, int]]:
     """Where an inheritable setting may be written for this component, nearest first: (policy.json
     entry key, the element's attributes, its file, its line) of its unit, subsection, chapter, course."""
     for chapter, subsection, unit in course.units():
@@ -31,12 +34,13 @@ def _setting_sources(course: Course, component: Component):
     yield f"course/{course.run}", course.attrs, str(course.folder / "course" / f"{course.run}.xml"), 1
 
 
-def inherited_problem_settings(course: Course, component: Component, problems: list[Problem]) -> dict:
+def inherited_problem_settings(course: Course, component: Component, problems: list[Problem]) -> dict[str, Any]:
     """The settings a problem that does not set them itself inherits, checked as the player needs them."""
+    assert isinstance(component.block, problem_model.Model), "called for a problem component"
     own = etree.fromstring(component.block.xml.encode("utf-8")).attrib
     policy_file = course.folder / "policies" / course.run / "policy.json"
     policy = course.policy if isinstance(course.policy, dict) else {}
-    found = {}
+    found: dict[str, tuple[Any, str, int]] = {}  # name -> (value, where it is written: file, line)
     for name in INHERITED_PROBLEM_SETTINGS:
         if name in own:
             continue
@@ -49,7 +53,7 @@ def inherited_problem_settings(course: Course, component: Component, problems: l
             if name in attrs:
                 found[name] = (attrs[name], file, line)
                 break
-    settings = {}
+    settings: dict[str, Any] = {}
     for name, (value, file, line) in found.items():
         text = "null" if value is None else str(value).strip()
         where = f"the {name} that problem '{component.url_name}' inherits"
@@ -115,9 +119,9 @@ def playability_problems(course: Course) -> list[Problem]:
 
 def render_block(
     course: Course, component: Component, unit_number: int, lang: str, statics: set[str], problems: list[Problem]
-) -> dict | None:
+) -> dict[str, Any] | None:
     """{"html": the block's frame, "data": what the player mounts it with}, or None after a problem."""
-    player = kind(component.category)
+    player = known(component.category)
     module = player.model
     block_id = component.url_name
     content = module.view_content(component.block)

@@ -10,29 +10,30 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from builder.archive import tree_entries, write_tar_gz
 from builder.build import Artifact, BuildOptions
 from builder.course import Component, Course
-from xblocks.common.kind import kind, known
+from xblocks.common.kind import known
 
 TOP_FOLDER = "course"
 
 
-def _element(tag: str, attrs: dict[str, str]):
+def _element(tag: str, attrs: dict[str, str]) -> Any:
     element = etree.Element(tag)
     for name, value in attrs.items():
         element.set(name, value)
     return element
 
 
-def _pointer(parent, tag: str, url_name: str) -> None:
+def _pointer(parent: Any, tag: str, url_name: str) -> None:
     etree.SubElement(parent, tag).set("url_name", url_name)
 
 
-def _write_xml(path: Path, element, indent: bool = True) -> None:
+def _write_xml(path: Path, element: Any, indent: bool = True) -> None:
     """Structure files are indented; component definitions are written exactly as produced,
     because indenting would change the whitespace inside their content."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,7 +42,7 @@ def _write_xml(path: Path, element, indent: bool = True) -> None:
     path.write_bytes(etree.tostring(element, encoding="utf-8") + b"\n")
 
 
-def _one_child_a_line(element) -> None:
+def _one_child_a_line(element: Any) -> None:
     """Lay children out one a line without touching the whitespace inside them."""
     children = list(element)
     if children:
@@ -51,15 +52,15 @@ def _one_child_a_line(element) -> None:
         children[-1].tail = "\n"
 
 
-def _write_json(path: Path, data: dict) -> None:
+def _write_json(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=4, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _component_element(component: Component):
+def _component_element(component: Component) -> Any:
     """The component's definition element, without its url_name."""
     if component.block is not None:
-        element = kind(component.category).model.serialize(component.block)
+        element = known(component.category).model.serialize(component.block)
         for name, value in component.attrs.items():  # keep what the model does not own (audience, group_access...)
             if name not in element.attrib:
                 element.set(name, value)
@@ -70,7 +71,7 @@ def _component_element(component: Component):
     raise ValueError(f"{component.file}:{component.line}: <{component.category}> has nothing to export")
 
 
-def _write_component(vertical, component: Component, dest: Path) -> None:
+def _write_component(vertical: Any, component: Component, dest: Path) -> None:
     """Studio's own export forms: html as a pointer to html/<x>.xml + .html; our blocks inline in
     the vertical (pure XBlocks do not read pointers on import); other types as they came."""
     if component.category == "html":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -125,10 +126,11 @@ def manifest_xml(spec: PackageSpec) -> bytes:
     shared.set(scorm_type, "asset")
     for name in sorted(set(spec.shared_files) | set(schema_files(v))):
         etree.SubElement(shared, q(None, "file"), href=name)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    manifest: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return manifest
 
 
-def _item_sequencing_2004(item, spec: PackageSpec, index: int) -> None:
+def _item_sequencing_2004(item: Any, spec: PackageSpec, index: int) -> None:
     q = functools.partial(_q, "scorm2004")
     ordered = spec.chapters_in_order and len(spec.scos) > 1
     if spec.mastery_score is None and not ordered:
@@ -185,14 +187,14 @@ def _decimal(value: float) -> str:
 # --- validation --------------------------------------------------------------------------------
 
 
-class _LocalOnly(etree.Resolver):
+class _LocalOnly(etree.Resolver):  # type: ignore[misc]  # lxml's classes are untyped (Any) here
     """Resolve schema imports inside the version's folder; the W3C xml.xsd URL maps to the local copy."""
 
     def __init__(self, folder: Path):
         super().__init__()
         self.folder = folder
 
-    def resolve(self, url, pubid, context):
+    def resolve(self, url: str, pubid: str | None, context: Any) -> Any:
         name = url.rsplit("/", 1)[-1]
         if url.startswith(("http://www.w3.org/2001/xml.xsd", "http://www.w3.org/XML/1998/namespace")):
             name = "xml.xsd"
