@@ -130,6 +130,15 @@ def _nested_headings(html: str, first: int = 5) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, first + int(m.group(2)) - top)}", html)
 
 
+_CLOSED_DETAILS = re.compile(r"<details(?![^>]*\bopen\b)", re.I)
+
+
+def _opened(html: str) -> str:
+    """Disclosures (a practice's possible answers, a situation's discussion) printed open: paper
+    cannot be clicked, and Chromium prints a closed one as its summary alone."""
+    return _CLOSED_DETAILS.sub("<details open", html)
+
+
 _LEADING_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1>", re.I | re.S)
 
 
@@ -155,7 +164,7 @@ def _item(
     if component.category == "html":
         title = component.display_name or unit_title
         html = _without_repeated_title(sanitize(component.html or ""), title.strip())
-        html = _nested_headings(_inline_images(html, course))
+        html = _opened(_nested_headings(_inline_images(html, course)))
         kind = "notes" if audience in notes_levels and audience is not None else "page"
         minutes = max(MINIMUM_PAGE_MINUTES, round(_words(html) / SPEAKING_WORDS_PER_MINUTE))
         return Item(kind, title, minutes, Markup(html))
@@ -266,7 +275,7 @@ def handouts(course) -> list[dict]:
                 for landmark in body.xpath(" | ".join(f".//{tag}" for tag in _LANDMARKS)):
                     landmark.drop_tag()
                 inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
-                entry["html"] = Markup(_nested_headings(_inline_images(sanitize(inner), course), first=3))
+                entry["html"] = Markup(_opened(_nested_headings(_inline_images(sanitize(inner), course), first=3)))
         found.append(entry)
     return found
 

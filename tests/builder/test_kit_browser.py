@@ -156,7 +156,8 @@ def test_problems_print_as_questions_with_the_key_in_the_trainer_guide_only(tmp_
 def test_the_guide_lays_out_for_print(tmp_path, page, static_server):
     """What looking at the printed pages found: a full-width table lost its right border at the page's
     edge, a page's own headings (h5, h6) printed smaller than the text, glossary terms did not stand out,
-    and a page opening with its own title repeated the guide's heading for it."""
+    a page opening with its own title repeated the guide's heading for it, and a disclosure (a
+    practice's possible answers) printed closed, as its summary alone, and a handout began mid-page."""
     code, _, err = run("kit", "facilitation", "--level", "trainer", "--out", tmp_path, "--no-pdf")
     assert (code, err) == (0, "")
     server = static_server(tmp_path)
@@ -170,6 +171,9 @@ def test_the_guide_lays_out_for_print(tmp_path, page, static_server):
           const size = el => parseFloat(getComputedStyle(el).fontSize);
           const text = size(document.querySelector("main p"));
           return {
+            details: document.querySelectorAll("details").length,
+            handouts: [...document.querySelectorAll("article.handout")].map(a => getComputedStyle(a).breakBefore),
+            closed: [...document.querySelectorAll("details:not([open]) summary")].map(s => s.textContent),
             tables: [...document.querySelectorAll("table")].map(t => body.right - t.getBoundingClientRect().right),
             small: [...document.querySelectorAll("h5, h6")].filter(h => size(h) < text * 0.9).map(h => h.textContent),
             terms: [...document.querySelectorAll("dt")].map(dt => getComputedStyle(dt).fontWeight),
@@ -185,3 +189,5 @@ def test_the_guide_lays_out_for_print(tmp_path, page, static_server):
     assert layout["small"] == []
     assert layout["terms"] and set(layout["terms"]) == {"700"}
     assert layout["repeated"] == []
+    assert layout["details"] and layout["closed"] == []
+    assert layout["handouts"] and set(layout["handouts"]) == {"page"}  # each handout starts a page, to copy
