@@ -19,6 +19,7 @@ from workbench.scenarios import get_scenarios
 from xblock.fields import Scope
 
 import xblocks.journal.block as journal_block
+from xblocks.common import handlers as common_handlers
 from xblocks.journal import model
 
 VECTORS = sorted((Path(__file__).resolve().parents[1] / "vectors" / "journal").glob("*.json"))
@@ -101,7 +102,7 @@ def test_handlers_follow_the_shared_vectors(path, monkeypatch):
             block._store(model.restore(case["saved"], case_content), case_content)
         for step in case["steps"]:
             if "ctx" in step:  # a fixed clock, as the vector says
-                monkeypatch.setattr(journal_block, "utc_now", lambda now=step["ctx"]["now"]: now)
+                monkeypatch.setattr(common_handlers, "utc_now", lambda now=step["ctx"]["now"]: now)
             status, answer = call(block, step["handler"], step["payload"])
             if "refused" in step:
                 assert (status, answer) == (step["refused"]["status"], {"error": step["refused"]["message"]})

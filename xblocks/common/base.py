@@ -31,13 +31,13 @@ from xblock.core import XBlock
 from xblock.exceptions import InvalidScopeError
 from xblock.validation import ValidationMessage
 
-from . import platform
+from . import handlers, platform
 from .handlers import json_body, json_response
 from .i18n import _, gettext, script_catalogue
 from .kind import BlockKind
 from .problems import Problem
 from .rendering import XBLOCKS_DIR, environment, render, static_text
-from .rules import Refused
+from .rules import Context, Refused
 
 MAX_CONTENT_CHARS = 500_000  # a Studio save longer than this is refused, not parsed
 STUDIO_SCRIPT = XBLOCKS_DIR / "common" / "static" / "p2p-studio.js"
@@ -276,6 +276,10 @@ class P2PBlock(XBlock):
     def run_rule(self, name: str, payload) -> dict:
         """Apply the model's rule `name` to the learner's state; store and publish what changed."""
         raise NotImplementedError
+
+    def rule_context(self) -> Context:
+        """What this runtime tells a rule (the `ctx` of model.apply): the server's clock."""
+        return {"now": handlers.utc_now()}
 
     @classmethod
     def learner_handlers(cls) -> list[str]:

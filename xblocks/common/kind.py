@@ -11,9 +11,13 @@ A block's model module offers the same small interface (docs/architecture.md):
     serialize(model) -> lxml element                       # parse(serialize(m)) == m
     view_content(model) -> dict                            # JSON-safe content the block script needs
     static_files(model) -> [str]                           # course static files the block refers to
+    rules_content(model) -> content                        # what the rules below read
     restore(saved, content) -> state                       # a saved state made valid for this content
     apply(handler, state, payload, content, ctx) -> (state, response)   # raises rules.Refused
-    report(state, content) -> {completed, score, interactions}          # what an LMS records
+    report(state, content, block_id) -> {completed, score, interactions}  # what an LMS records
+
+The script's `rules` (P2PStore.rules) has the same restore, apply and report; the shared vectors
+(tests/vectors/README.md) hold the two equal. ctx is rules.Context: {"now": ...}.
 """
 
 from __future__ import annotations

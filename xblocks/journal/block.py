@@ -15,7 +15,7 @@ from xblock.fields import Dict, Scope, String
 
 from xblocks.common import platform
 from xblocks.common.base import P2PBlock, _, json_handler, rule_handler
-from xblocks.common.handlers import csv_response, utc_now
+from xblocks.common.handlers import csv_response
 from xblocks.common.kind import BlockKind
 from xblocks.common.platform import anonymous_user_id, course_key, student_item, username
 from xblocks.common.rendering import XBLOCKS_DIR
@@ -142,7 +142,7 @@ class ReflectionJournalBlock(P2PBlock):
         if sent is not None and not payload["drafts"]:
             new_state, response = state, {}  # every draft asked about was overtaken already
         else:
-            new_state, response = model.apply(handler, state, payload, content, {"now": utc_now()})
+            new_state, response = model.apply(handler, state, payload, content, self.rule_context())
         if sent is not None:
             # Answer every prompt asked about, also those whose save was overtaken by a newer one.
             response = {

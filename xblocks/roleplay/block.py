@@ -137,7 +137,7 @@ class ScenarioRoleplayBlock(CompletableXBlockMixin, P2PBlock):
     def run_rule(self, name: str, payload) -> dict:
         scenario = self.content_model()
         before = self._state(scenario)
-        after, response = model.apply(name, before, payload, scenario)
+        after, response = model.apply(name, before, payload, scenario, self.rule_context())
         if name != "state":
             self._store(after)
         for event_type, event in model.tracking_events(name, before, after, payload, scenario, self._usage_name()):

@@ -142,7 +142,7 @@ class FacilitationRubricBlock(P2PBlock):
         if content["mode"] == "trainer" and handler == "state":
             return self._trainer_state(content)
         state = self._state(content)
-        new_state, response = model.apply(handler, state, payload, content)
+        new_state, response = model.apply(handler, state, payload, content, self.rule_context())
         if new_state != state:
             self._store(new_state)
         if handler == "submit":
