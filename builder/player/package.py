@@ -123,8 +123,9 @@ def build_player(course: Course, runtime: Runtime, pages: list[Page], package_id
     shared = bundle(kinds, runtime, problems)
     files: dict[str, Path | bytes] = {}
     page_files: dict[str, tuple[str, ...]] = {}
-    for page in pages:
-        html, statics = _render_page(course, page, runtime, package_id, lang, problems)
+    for index, page in enumerate(pages):
+        following = pages[index + 1] if index + 1 < len(pages) else None
+        html, statics = _render_page(course, page, runtime, package_id, lang, problems, following)
         files[page.href] = html.encode("utf-8")
         for name in statics:
             files[f"static/{name}"] = packaged_static(course, name, problems)
@@ -193,7 +194,13 @@ def minified_script(source: str) -> str:
 
 
 def _render_page(
-    course: Course, page: Page, runtime: Runtime, package_id: str, lang: str, problems: list[Problem]
+    course: Course,
+    page: Page,
+    runtime: Runtime,
+    package_id: str,
+    lang: str,
+    problems: list[Problem],
+    following: Page | None = None,
 ) -> tuple[str, list[str]]:
     statics: set[str] = set()
     toc: list[dict[str, Any]] = []
@@ -231,6 +238,8 @@ def _render_page(
         "runtime": runtime.global_name,
         "package": package_id,
         "sco": page.href,
+        # The page after this one (a chapter's SCO): the player's Next can ask the LMS to open it.
+        "next_page": {"title": following.title} if following else None,
         "lang": lang,
         "i18n": script_catalogue(lang, SHELL_SCRIPT, CERTIFICATE_SCRIPT, *runtime.scripts),
         "units": [{"id": u["id"], "title": u["title"]} for u in units],

@@ -5,6 +5,7 @@
  * Journals: every prompt gets an entry of PLAY.chars characters (at least min_words words).
  * Role-plays: the route whose points are the best (or the closest at or below PLAY.roleplay).
  * Calibration rubrics: the expert key. Self rubrics: the lowest level (an honest beginner).
+ * Problems: the right answers (every correct choice, the numeric answer).
  * Answers what it did and what the page shows (errors included). */
 var data = JSON.parse(document.getElementById("p2p-data").textContent);
 var settings = typeof PLAY === "object" ? PLAY : {};
@@ -71,6 +72,25 @@ for (var unit = 0; unit < data.units.length; unit++) {
       }
       await H.waitFor(function () { return root.querySelector(".p2p-rp-debrief"); });
       done.push(block.id + ": route of " + pick.points + " points");
+    } else if (block.global === "P2PProblem") {
+      var form = root.querySelector(".p2p-problem__form"), answerButton = root.querySelector(".p2p-problem__submit");
+      if (answerButton.disabled) { continue; }  // answered in an earlier sitting
+      c.items.forEach(function (item) {
+        var part = form.querySelector('[data-part="' + item.id + '"]');
+        if (!part) { return; }
+        if (item.choices) {
+          item.choices.forEach(function (choice) {
+            var input = part.querySelector('input[value="' + choice.id + '"]');
+            if (input && choice.correct === "true") { H.check(input, true); }
+          });
+        } else if (item.answer !== undefined) {
+          H.type(part.querySelector("input, select"), String(item.answer));
+        }
+      });
+      H.click(answerButton);
+      var verdict = root.querySelector(".p2p-problem__status");
+      await H.waitFor(function () { return /\S/.test(verdict.textContent); }).catch(function () {});
+      done.push(block.id + ": answered");
     } else if (block.global === "P2PRubric") {
       var lowest = c.levels[0].id;
       // A calibration opens its graded sample after the practice ones: rate each open round in turn.

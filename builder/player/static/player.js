@@ -10,6 +10,8 @@
  *   saved(blockId)                            a block's saved state (null if none)
  *   learner()                                 {name, id} of the learner as the LMS gives them ("" when unknown)
  *   finish()                                  the sitting ends (on pagehide), once
+ *   onward()                                  {title, go()} when the LMS lets the player open the next
+ *                                             page (a chapter's SCO), else null (optional)
  */
 (function (global) {
   "use strict";
@@ -53,11 +55,20 @@
    * assignment type what counts, what is missing and the pass mark. Learner-facing, so plain words. */
   function drawResult(state) {
     resultBody.textContent = "";
+    drawOnward();
     drawGrade(state);
     // A pathway level's package: its certificate, or what the level still needs (certificate.js).
     if (data.certificate && global.P2PCertificate) {
       global.P2PCertificate.draw(resultBody, data, state && state.certificate, runtime.learner ? runtime.learner() : null);
     }
+  }
+
+  /* A chapter's page: how to reach the next chapter (the Next button, or the LMS's own menu). */
+  function drawOnward() {
+    if (!data.next_page) { return; }
+    var onward = runtime.onward ? runtime.onward() : null;
+    add(resultBody, "p", format(onward ? t("Next chapter: {title}. The Next chapter button opens it.")
+      : t("To go on, open the next chapter, {title}, from your LMS's menu."), {title: data.next_page.title}));
   }
 
   function drawGrade(state) {
@@ -155,6 +166,7 @@
     });
     prev.disabled = index === 0;
     next.disabled = false;  // after the last unit: the result page
+    next.textContent = t("Next");
     position.textContent = format(t("Unit {n} of {total}"), {n: index + 1, total: sections.length});
     runtime.visit(index);
     if (moveFocus) {
@@ -171,7 +183,9 @@
     resultSection.hidden = false;
     drawResult(lastStatus || runtime.status());
     prev.disabled = sections.length === 0;
-    next.disabled = true;
+    var onward = runtime.onward ? runtime.onward() : null;  // a chapter's page: the next chapter
+    next.disabled = !onward;
+    next.textContent = onward ? t("Next chapter") : t("Next");
     position.textContent = t("Your result");
     global.scrollTo(0, 0);
     doc.getElementById("p2p-result-title").focus();
@@ -179,8 +193,18 @@
 
   prev.addEventListener("click", function () { show(current - 1, true); });
   next.addEventListener("click", function () {
-    if (current + 1 >= sections.length) { showResult(); } else { show(current + 1, true); }
+    if (current >= sections.length) { goOnward(); }
+    else if (current + 1 >= sections.length) { showResult(); } else { show(current + 1, true); }
   });
+
+  /* From a chapter's result page to the next chapter: the LMS opens it (see the runtime's onward). */
+  function goOnward() {
+    var onward = runtime.onward ? runtime.onward() : null;
+    if (!onward) { return; }
+    next.disabled = true;
+    notice(format(t("Opening the next chapter, {title}..."), {title: onward.title}));
+    onward.go();
+  }
   resultLink.addEventListener("click", function (event) {
     event.preventDefault();
     showResult();

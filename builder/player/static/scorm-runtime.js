@@ -10,6 +10,7 @@
  *   runtime.status()                            // {progress, completed, unitsDone, certificate...}
  *   runtime.learner()                           // {name, id} as the LMS gives them
  *   runtime.finish()                            // exit, session time, last commit, Terminate (once)
+ *   runtime.onward()                            // {title, go()}: the next chapter, or null
  *
  * Commits are debounced: at most one per learner action, none while idle. Without an LMS the
  * same document goes to localStorage, and the page says so.
@@ -39,11 +40,12 @@
     }
   };
 
-  /* The standard's search: up the parent chain, then up the opener's. */
-  function findIn(win, name) {
+  /* The standard's search: up the parent chain, then up the opener's. Answers the window that
+   * holds the API (the LMS's page), or null. */
+  function holderIn(win, name) {
     for (var hops = 0; win && hops < 500; hops++) {
-      try { if (win[name]) { return win[name]; } } catch (ignored) { /* another origin: keep climbing */ }
-      var parent;
+      try { if (win[name]) { return win; } } catch (ignored) { /* another origin: keep climbing */ }
+      var parent = null;
       try { parent = win.parent; } catch (ignored) { parent = null; }
       if (!parent || parent === win) { break; }
       win = parent;
@@ -51,15 +53,37 @@
     return null;
   }
 
-  function findApi(name) {
-    var api = findIn(global, name);
+  function findHolder(name) {
+    var holder = holderIn(global, name);
     var openers = [];
     try { if (global.top) { openers.push(global.top.opener); } } catch (ignored) { /* cross-origin top */ }
     try { openers.push(global.opener); } catch (ignored) { /* none */ }
-    for (var i = 0; !api && i < openers.length; i++) {
-      if (openers[i]) { api = findIn(openers[i], name); }
+    for (var i = 0; !holder && i < openers.length; i++) {
+      if (openers[i]) { holder = holderIn(openers[i], name); }
     }
-    return api;
+    return holder;
+  }
+
+  function findApi(name) {
+    var holder = findHolder(name);
+    return holder ? holder[name] : null;
+  }
+
+  /* Moodle's player keeps ONE run-time object for every SCO of its page (mod/scorm/datamodels:
+   * M.scorm_api.init runs once per player page) and, in SCORM 2004, a session that has terminated
+   * never initializes again there (Initialize answers 104), so a chapter that ends with Terminate
+   * leaves the next chapter unconnected. Its page offers the launcher its own ">" button calls. */
+  function moodleLauncher(holder) {
+    try {
+      return holder && typeof holder.mod_scorm_launch_next_sco === "function" ? holder.mod_scorm_launch_next_sco : null;
+    } catch (ignored) { return null; }
+  }
+
+  /* This SCO's page goes while the LMS's page stays on screen: the LMS's own navigation replaced the
+   * SCO's frame. (When the LMS's page itself goes, its document is already hidden at our pagehide:
+   * measured in Chromium.) */
+  function lmsPageStays(holder) {
+    try { return holder !== global && holder.document.visibilityState === "visible"; } catch (ignored) { return false; }
   }
 
   function hash(text) {
@@ -152,7 +176,12 @@
     i18n = config.i18n || {};
     var v = VERSIONS[config.version];
     var version = config.version;
-    var api = findApi(v.api);
+    var holder = findHolder(v.api);
+    var api = holder ? holder[v.api] : null;
+    var launchNext = moodleLauncher(holder);
+    // In Moodle's 2004 player a chapter hands its open session to the next chapter instead of
+    // terminating it (see finish): Moodle loads the next SCO's data into it when that SCO initializes.
+    var handsOver = version === "scorm2004" && !!launchNext;
     var startedAt = Date.now();
     var blocks = {};          // id -> {rules, content, unit}
     var doc = State.empty();
@@ -192,6 +221,16 @@
       var result;
       try { result = api[v.set](key, String(value)); } catch (e) { ui.error(String(e)); return false; }
       return String(result) === "true" ? true : lmsError(key);
+    }
+
+    function initialize() {
+      var result;
+      try { result = String(api[v.initialize]("")); } catch (e) { ui.error(String(e)); return false; }
+      if (result === "true") { return true; }
+      // Moodle 2004: the chapter before handed its session over (finish); Moodle has loaded this
+      // SCO's data into it already and answers 103 "already initialized": the session is ours.
+      if (handsOver && String(api[v.lastError]()) === "103") { return true; }
+      return lmsError("Initialize");
     }
 
     function readSaved() {
@@ -336,6 +375,7 @@
       for (var n = 0; n < interactionCount; n++) { interactionIndex[get("cmi.interactions." + n + ".id")] = n; }
     }
 
+    /* The sitting ends (the page is hidden): exit, session time, last commit, Terminate, once. */
     function finish() {
       if (finished || !live) { return; }
       if (api) {
@@ -346,13 +386,33 @@
         set(v.session, sessionTime(version, Date.now() - startedAt));
         dirty = true;
         flush();
-        call(v.terminate, "", "Terminate");
+        // Moodle's 2004 player moving to another chapter on its own page: everything is committed;
+        // a Terminate would keep the next chapter from connecting (104). Leaving the page terminates.
+        if (!(handsOver && lmsPageStays(holder))) { call(v.terminate, "", "Terminate"); }
       }
       finished = true;
     }
 
+    /* Where the player's Next goes after this SCO's last unit, or null when only the LMS's own
+     * navigation can open the next chapter. SCORM 2004: the navigation request "continue" (unless
+     * the LMS says it is not valid now), then Terminate; the LMS launches the next SCO. Moodle: its
+     * own launcher (2004, see finish), or in 1.2 its nav.event "continue" and LMSFinish. SCORM 1.2
+     * has no navigation of its own. */
+    function onward() {
+      if (!api || finished || !config.next_page) { return null; }
+      if (version === "scorm2004" && !launchNext) {
+        var valid = get("adl.nav.request_valid.continue");
+        return valid === "false" ? null : function () { set("adl.nav.request", "continue"); finish(); };
+      }
+      if (!launchNext) { return null; }
+      if (version === "scorm2004") {
+        return function () { dirty = true; flush(); launchNext(); };
+      }
+      return function () { set("nav.event", "continue"); finish(); };
+    }
+
     if (api) {
-      live = call(v.initialize, "", "Initialize");
+      live = initialize();
       if (!live) { api = null; }
     } else {
       live = true;
@@ -424,6 +484,11 @@
       },
       saved: function (id) { return doc.b[id] || null; },
       finish: finish,
+      // The next chapter, when the LMS lets the player open it: {title, go()} or null.
+      onward: function () {
+        var go = onward();
+        return go ? {title: config.next_page.title, go: go} : null;
+      },
       document: function () { return JSON.parse(JSON.stringify(doc)); }
     };
   }
