@@ -45,7 +45,7 @@
   function holderIn(win, name) {
     for (var hops = 0; win && hops < 500; hops++) {
       try { if (win[name]) { return win; } } catch (ignored) { /* another origin: keep climbing */ }
-      var parent = null;
+      var parent;
       try { parent = win.parent; } catch (ignored) { parent = null; }
       if (!parent || parent === win) { break; }
       win = parent;
