@@ -102,8 +102,11 @@ def manifest_xml(spec: PackageSpec) -> bytes:
         )
         etree.SubElement(item, q(None, "title")).text = sco.title
         if v == "scorm12":
-            if spec.mastery_score is not None:
-                # 1.2 wants an integer percentage; an LMS then reports passed/failed.
+            # 1.2 wants an integer percentage; an LMS then reports passed/failed by score.raw. Not for
+            # a chapter's SCO: its raw is its share of the course grade (the chapters add up under the
+            # LMS's "Sum of grades"), so an LMS judging it by the course's pass mark would fail every
+            # chapter (Moodle's 1.2 player does at LMSFinish); the SCO judges its chapter itself.
+            if spec.mastery_score is not None and len(spec.scos) == 1:
                 etree.SubElement(item, q("adlcp", "masteryscore")).text = str(round(spec.mastery_score * 100))
         else:
             _item_sequencing_2004(item, spec, index)

@@ -32,7 +32,7 @@ def _calls(page) -> list[dict]:
     return page.evaluate("() => (window.__scormCalls || []).slice()")
 
 
-def _chapter_frame(check, page, href: str, timeout_s: float = 30.0):
+def _chapter_frame(page, href: str, timeout_s: float = 30.0):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         for frame in page.frames:
@@ -93,7 +93,7 @@ def play(
         page.wait_for_load_state("load")
         for n, sco in enumerate(scoes):
             try:
-                frame = _chapter_frame(check, page, sco["launch"])
+                frame = _chapter_frame(page, sco["launch"])
             except RuntimeError:
                 if environ.get("P2P_MOODLE_DEBUG"):
                     page.screenshot(path=str(workdir / "stuck.png"))

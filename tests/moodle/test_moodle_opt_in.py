@@ -6,6 +6,9 @@ database settings through P2P_MOODLE_DB_PORT (default 55432) and P2P_MOODLE_ADMI
 package is imported, played by play_course.js as the issue's learners (1,000-character journal
 entries, role-play best or at 20 points, calibration by the key, self-assessment at the lowest
 level), left with Moodle's "Exit activity", relaunched, and Moodle's stored tracks read back.
+A package with one SCO per chapter is played chapter by chapter, moving on by Moodle's own ">", its
+contents, or the player's Next at each chapter's end (chapters.py), with the activity's grading
+method "Sum of grades" (what docs/scorm.md tells administrators to choose).
 """
 
 import json
@@ -15,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from chapters import HOW, play
 
 from builder import pipeline
 from builder.build import BuildOptions
@@ -64,3 +68,36 @@ def test_package_in_moodle(tmp_path, course, version):
     back = result["relaunch"]["action_script"]["value"]
     assert back["error"] == "" and back["progress"] == "100%" and back["roleplays"]
     assert back["journals"] and all(length >= 999 for length in back["journals"])
+
+
+# Moodle's grading methods (mod/scorm/locallib.php): GRADESUM is "Sum of grades".
+GRADESUM = 3
+
+
+@pytest.mark.parametrize("how", HOW)
+@pytest.mark.parametrize("version", ["scorm12", "scorm2004"])
+def test_chapter_package_in_moodle(tmp_path, version, how):
+    report = pipeline.validate(pipeline.select(["facilitation"], COURSES))
+    options = BuildOptions(sco_per="chapter")
+    built = pipeline.build(report, [TARGETS[version]], tmp_path, options, levels=["facilitator"])
+    assert not built.problems
+    (package,) = [artifact.path for artifact in built.artifacts]
+    script = tmp_path / "play.js"
+    settings = f"var PLAY = {json.dumps({'chars': 1000, 'roleplay': 'best'})};\n"
+    script.write_text(settings + (HERE / "play_course.js").read_text(encoding="utf-8"), encoding="utf-8")
+    result = play(package, how, tmp_path / "work", script, {"grademethod": GRADESUM})
+    chapters = result["chapters"]
+    assert len(chapters) == 5
+    for seen in chapters:  # every chapter connected and played to its end, no LMS error on the page
+        assert seen["error"] == "" and seen["played"]["value"]["progress"] == "100%", seen
+    starts = [call for call in result["session"] if call[0] in ("Initialize", "LMSInitialize")]
+    # 2004: the first chapter's session is handed on (Moodle answers 103 with the next chapter's data).
+    assert [call[2] for call in starts] == ["true"] + ["true" if version == "scorm12" else "false"] * 4
+    assert not [call for call in result["session"] if call[0] in ("SetValue", "LMSSetValue") and call[2] != "true"]
+    (attempt,) = result["stored"].values()
+    assert len(attempt) == 5  # every chapter stored its tracks
+    status = "cmi.core.lesson_status" if version == "scorm12" else "cmi.success_status"
+    for sco, tracks in attempt.items():
+        assert tracks[status] == "passed" and tracks["cmi.suspend_data"], sco
+    # Each chapter reports its share of the course grade; "Sum of grades" adds them up to the course grade.
+    assert [grade["finalgrade"] for grade in result["grade"]] == [100.0]

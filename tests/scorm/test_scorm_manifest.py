@@ -34,6 +34,15 @@ def test_mastery_score_per_version():
     assert found.findtext("{http://www.imsglobal.org/xsd/imsss}minNormalizedMeasure") == "0.75"
 
 
+def test_a_chapter_sco_of_scorm12_carries_no_mastery_score():
+    # A chapter's SCO reports its share of the course grade as raw; an LMS judging that raw by the
+    # course's pass mark failed every chapter (Moodle 5.1's 1.2 player at LMSFinish, measured).
+    assert len(SCOS) > 1
+    xml12 = manifest_xml(PackageSpec("scorm12", "m", "t", SCOS, 0.75))
+    assert validate_manifest(xml12, "scorm12") == []
+    assert etree.fromstring(xml12).find(".//{http://www.adlnet.org/xsd/adlcp_rootv1p2}masteryscore") is None
+
+
 @pytest.mark.parametrize("version", VERSIONS)
 def test_an_invalid_manifest_is_reported_with_its_line(version):
     xml = manifest_xml(PackageSpec(version, "p2p-demo", "t", SCOS))
