@@ -131,3 +131,27 @@ def test_moodle_2004_rule_a_terminated_session_never_initializes_again(page, tmp
           return [api.Terminate(""), api.Initialize(""), api.GetLastError()]; }"""
     )
     assert answers == ["true", "false", "104"]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_moodle_a_chapter_opened_again_on_the_same_page_keeps_what_was_done(page, tmp_path, static_server, version):
+    # Moodle builds every SCO's data when its player page opens and hands a chapter that data each
+    # time it initializes; going back to a chapter lost what had been done in it (measured: a
+    # journal entry). The player keeps what each chapter gave Moodle's run-time object.
+    scos = open_chapters(page, tmp_path, static_server, version, moodle=True)
+    first = chapter(page, scos[0])
+    first.locator(".p2p-toc a", has_text="A call from Ms. Ruiz").click()
+    first.locator("[data-choice='listen']").click()
+    first.locator(".p2p-rp-feedback").wait_for()
+    first.wait_for_timeout(1000)
+    page.click("#lms-next")
+    chapter(page, scos[1]).wait_for_timeout(500)
+    page.click("#lms-toc li:nth-child(1) button")  # back, through Moodle's contents
+    again = chapter(page, scos[0])
+    assert again.locator(".p2p-unit:not([hidden]) .p2p-unit-title").inner_text() == "A call from Ms. Ruiz"
+    assert again.locator("[data-choice='listen']").count() == 0  # the choice made is still made
+    again.locator(".p2p-toc a", has_text="Welcome").click()
+    again.wait_for_timeout(1000)
+    # What the LMS holds for the chapter still has the role-play's choice.
+    assert again.evaluate("s => P2PStateCodec.decode(s).b.rp_call", stored(page, scos[0], "cmi.suspend_data"))
+    assert page.evaluate("window.P2P_CALLS.refused") == []

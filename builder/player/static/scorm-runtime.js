@@ -233,7 +233,28 @@
       return lmsError("Initialize");
     }
 
+    /* Moodle builds every SCO's data once, when its player page opens, and hands a SCO that data
+     * whenever it initializes: a chapter opened again on the same page got the data of then, and its
+     * next save overwrote everything done in it since (measured: a journal entry lost). Moodle's one
+     * run-time object outlives the chapters, so it carries what each chapter last gave it. */
+    var memory = null, memoryKey = config.package + ":" + config.sco;
+    if (api && launchNext) {
+      try { memory = api.p2pChapters || (api.p2pChapters = {}); } catch (ignored) { memory = null; }
+    }
+    var remembered = memory && memory[memoryKey];
+
+    function remember(location) {
+      if (!memory) { return; }
+      var before = memory[memoryKey] || {};
+      memory[memoryKey] = {text: written, index: Object.assign({}, interactionIndex), count: interactionCount,
+        location: location === undefined ? before.location : location};
+    }
+
     function readSaved() {
+      if (remembered) {  // and Moodle's data model holds it again
+        if (api && remembered.text && get("cmi.suspend_data") !== remembered.text) { set("cmi.suspend_data", remembered.text); }
+        return remembered.text;
+      }
       if (api) { return get("cmi.suspend_data"); }
       try { return global.localStorage.getItem(storageKey) || ""; } catch (ignored) { return ""; }
     }
@@ -347,6 +368,7 @@
       if (api) {
         sendScoreAndStatus(state);
         records.forEach(sendInteraction);
+        remember();
       }
       scheduleCommit();
       ui.changed(state);
@@ -370,6 +392,11 @@
 
     function readInteractions() {
       if (!api) { return; }
+      if (remembered) {  // what this chapter sent earlier on this Moodle page (see memory)
+        interactionIndex = Object.assign({}, remembered.index);
+        interactionCount = remembered.count;
+        return;
+      }
       interactionCount = parseInt(get("cmi.interactions._count"), 10) || 0;
       if (version !== "scorm2004") { return; }  // 1.2 ids are write-only: its records are a journal
       for (var n = 0; n < interactionCount; n++) { interactionIndex[get("cmi.interactions." + n + ".id")] = n; }
@@ -443,7 +470,7 @@
         reported = state;
         if (api) { sendScoreAndStatus(state); }
         ui.changed(state);
-        var bookmark = api ? get(v.location) : doc.l;
+        var bookmark = remembered && remembered.location ? remembered.location : api ? get(v.location) : doc.l;
         return unitIds.indexOf(bookmark);
       },
       slot: function (id) {
@@ -463,7 +490,7 @@
         var unitId = unitIds[index];
         if (unitId === undefined) { return; }
         var before = doc.l, firstVisit = doc.u.indexOf(unitId) < 0;
-        if (api) { set(v.location, unitId); } else { doc.l = unitId; }
+        if (api) { set(v.location, unitId); remember(unitId); } else { doc.l = unitId; }
         if (firstVisit) { doc.u.push(unitId); }
         if (firstVisit || !api) {
           if (!persist()) {
