@@ -6,6 +6,7 @@
  *
  *   P2PMoodleFormats.problems(version, [[element, value], ...]) -> [[element, value, why], ...]
  */
+/* global window */
 (function (global) {
   "use strict";
 
