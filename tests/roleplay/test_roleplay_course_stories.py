@@ -5,7 +5,7 @@ an earlier choice, and the ending's tier follows the score (a 0 % route cannot r
 import itertools
 
 import pytest
-from roleplay_support import COURSE_SCENARIOS, ENDING_ROUTES, load_scenario, routes_with_values, said
+from roleplay_support import COURSE_SCENARIOS, ENDING_ROUTES, load_scenario, play, routes_with_values, said
 
 from xblocks.roleplay import model
 
@@ -112,3 +112,22 @@ def test_facilitation_scenes_follow_what_the_learner_did():
             assert "complaint with the state" in stalemate and "legal office" not in stalemate
         if steps[-1][0] == "ending-complaint" and "close-with-actions" in route:
             assert "without a plan" not in text
+
+
+def test_replaying_to_the_best_ending_does_not_raise_the_grade(story):
+    """The course role-plays are graded practice (keep="first"): a learner who ends badly, reads the
+    feedback and replays the best route keeps the first attempt's score in the grade; the replay is
+    shown (best) but not graded."""
+    name, scenario, _routes = story
+    assert scenario.keep == "first"
+    endings = ENDING_ROUTES[name]
+    weak_route, weak = min(((r.split(), e) for r, e in endings.values()), key=lambda pair: pair[1])
+    best_route, best = max(((r.split(), e) for r, e in endings.values()), key=lambda pair: pair[1])
+    assert weak < best
+    state, view = play(scenario, weak_route)
+    state, view = model.handle("restart", state, {}, scenario)
+    for choice in best_route:
+        state, view = model.handle("choose", state, {"choice": choice}, scenario)
+    assert view["best"]["earned"] == best and view["attempts"] == 2
+    assert view["first"]["earned"] == weak and view["score"] == view["first"]
+    assert model.report(state, scenario)["score"] == view["first"]
