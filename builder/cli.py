@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any, NoReturn
 
 import click
 
@@ -20,8 +21,10 @@ from builder import kit as kit_module
 from builder import pathways as pathways_module
 from builder import stats as stats_module
 from builder.build import Artifact, BuildOptions, OutputError, check_output_folder, publish, staging_folder
+from builder.course import Course
 from builder.pipeline import COURSES_DIR, LoadedCourse, Report
 from builder.targets import TARGETS
+from xblocks.common.problems import Problem
 
 
 class UsageProblem(click.ClickException):
@@ -29,7 +32,7 @@ class UsageProblem(click.ClickException):
 
     exit_code = 2
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"p2p: {self.message}", err=True)
 
 
@@ -52,8 +55,8 @@ def load_all(folders: list[Path]) -> list[LoadedCourse]:
     return pipeline.load(folders)
 
 
-def unit_count(course) -> int | None:
-    return sum(1 for _ in course.units()) if course is not None else None
+def unit_count(course: Course) -> int:
+    return sum(1 for _ in course.units())
 
 
 def show_findings(report: Report) -> None:
@@ -70,7 +73,7 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def human_size(size: int) -> str:
+def human_size(size: float) -> str:
     for unit in ("B", "KB", "MB"):
         if size < 1024 or unit == "MB":
             return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
@@ -157,7 +160,7 @@ def validate(courses: tuple[str, ...], courses_dir: Path, output_format: str, st
     sys.exit(1 if failed else 0)
 
 
-def pathway_problems(report: Report) -> list:
+def pathway_problems(report: Report) -> list[Problem]:
     """The problems of pathways.xml (and of the courses' audiences), which no course's own list holds."""
     own = {problem for loaded in report.courses for problem in loaded.problems}
     return [problem for problem in report.problems if problem not in own]
@@ -250,7 +253,7 @@ def build(
         click.echo(f"{artifact.path}  {human_size(artifact.size)}  {plural(artifact.units, 'unit')}")
 
 
-def raise_failed(count: int, out: Path, noun: str = "problem", why: str = ""):
+def raise_failed(count: int, out: Path, noun: str = "problem", why: str = "") -> NoReturn:
     click.echo(f"p2p: {plural(count, noun)}{why} — nothing written to {out}/", err=True)
     sys.exit(1)
 
@@ -345,6 +348,7 @@ def publish_command(
                 unset = f" ({' and '.join(missing)} not set: a real publish would stop there)" if missing else ""
                 click.echo(f"Dry run: nothing sent to {url}{unset}.")
                 return
+            assert credentials is not None  # read above whenever it is not a dry run
             publish_packages(batch, credentials, version_policy, timeout)
     except cloud.PublishError as error:
         click.echo(f"p2p: {error}", err=True)

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 from xml.etree import ElementTree
 
@@ -145,7 +146,9 @@ def read_package(path: Path, course_id: str | None = None, label: str = "") -> P
     )
 
 
-def first(parent: ElementTree.Element | None, local_name: str, children_only: bool = False):
+def first(
+    parent: ElementTree.Element | None, local_name: str, children_only: bool = False
+) -> ElementTree.Element | None:
     """The first element with this name in any namespace (SCORM 1.2 and 2004 use different ones), or None."""
     elements = [] if parent is None else (list(parent) if children_only else parent.iter())
     return next((e for e in elements if e.tag.rsplit("}", 1)[-1] == local_name), None)
@@ -307,7 +310,7 @@ class ScormCloud:
             )
         return [v.version for v in versions]
 
-    def wait_for(self, job_id: str, package: Package):
+    def wait_for(self, job_id: str, package: Package) -> Any:  # the SDK's import job status
         """Poll the import job, backing off, until it is COMPLETE or ERROR or `job_timeout` seconds passed."""
         deadline = time.monotonic() + self.job_timeout
         delay = FIRST_POLL_DELAY

@@ -23,19 +23,23 @@ What is matched, as Open edX does it (openedx-platform: `xmodule/graders.py`,
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from typing import Any
 
-from builder.course import Component, Course
+from builder.course import Chapter, Component, Course
 from xblocks.common.kind import kind
 
+JSON = dict[str, Any]  # a JSON object: a grading policy, a subsection, a score, a result
 
-def course_grade(policy: dict, subsections: list[dict]) -> dict:
+
+def course_grade(policy: JSON, subsections: list[JSON]) -> JSON:
     """The course grade for `subsections` under `policy` (a grading_policy.json document).
 
     A subsection: {"id", "title", "format", "graded", "scores": [{"earned": number or None (not
     attempted), "possible": raw points, "weight": number or None}]}. The answer lists every
     assignment type with what counts, what was dropped and what is missing (see the module doc).
     """
-    by_format: dict[str, list[dict]] = {}
+    by_format: dict[str, list[JSON]] = {}
     for subsection in subsections:
         earned, possible, attempted = _subsection_total(subsection.get("scores") or [])
         if subsection.get("graded") and possible > 0:
@@ -86,7 +90,7 @@ def course_grade(policy: dict, subsections: list[dict]) -> dict:
     }
 
 
-def compare(subsections: list[dict]) -> list[dict]:
+def compare(subsections: list[JSON]) -> list[JSON]:
     """Each pre-test beside its post-test, question by question, for the learner's result page.
 
     A pre-test is a subsection with `pretest_for` naming its post-test (checked by `p2p validate`:
@@ -102,7 +106,7 @@ def compare(subsections: list[dict]) -> list[dict]:
         if post is None:
             continue
 
-        def side(subsection: dict) -> dict:
+        def side(subsection: JSON) -> JSON:
             earned, possible, attempted = _subsection_total(subsection.get("scores") or [])
             return {
                 "id": subsection.get("id"),
@@ -113,7 +117,7 @@ def compare(subsections: list[dict]) -> list[dict]:
                 "attempted": attempted,
             }
 
-        def fraction(score: dict | None):
+        def fraction(score: JSON | None) -> float | None:
             if score is None or score.get("earned") is None or not float(score["possible"]):
                 return None
             return _round_half_even(float(score["earned"]) / float(score["possible"]), 4)
@@ -130,7 +134,7 @@ def compare(subsections: list[dict]) -> list[dict]:
     return pairs
 
 
-def pretest_problems(course: Course) -> list[tuple]:
+def pretest_problems(course: Course) -> list[tuple[str, int, str, str]]:
     """What is wrong with the course's `pretest_for` pairings: (file, line, message, fix) each."""
     subsections = {s.url_name: s for chapter in course.chapters for s in chapter.subsections}
     found = []
@@ -159,7 +163,7 @@ def pretest_problems(course: Course) -> list[tuple]:
     return found
 
 
-def _subsection_total(scores: list[dict]) -> tuple[float, float, bool]:
+def _subsection_total(scores: list[JSON]) -> tuple[float, float, bool]:
     earned = possible = 0.0
     attempted = False
     for score in scores:
@@ -174,7 +178,7 @@ def _subsection_total(scores: list[dict]) -> tuple[float, float, bool]:
     return earned, possible, attempted
 
 
-def _assignment_type(found: list[dict], entry: dict) -> tuple[float, list[dict]]:
+def _assignment_type(found: list[JSON], entry: JSON) -> tuple[float, list[JSON]]:
     count = max(int(float(entry.get("min_count", 0))), len(found))
     items = []
     for index in range(count):
@@ -208,7 +212,7 @@ def _assignment_type(found: list[dict], entry: dict) -> tuple[float, list[dict]]
 
 
 def _round_half_even(value: float, digits: int) -> float:
-    scale = 10**digits
+    scale: float = 10**digits
     return round(value * scale) / scale  # Python's round is half to even, as numpy's around
 
 
@@ -219,7 +223,7 @@ def _round_away_from_zero(value: float) -> float:
 # ------------------------------------------------------------------ what a course gives the grader
 
 
-def block_score(component: Component) -> dict | None:
+def block_score(component: Component) -> JSON | None:
     """{"possible", "weight"} of one of our blocks as Open edX scores it, or None if it has no score.
 
     possible is the block's max_score; weight the author's weight when the block has one (role-play).
@@ -242,7 +246,7 @@ def block_score(component: Component) -> dict | None:
     return {"possible": possible, "weight": weight} if possible else None
 
 
-def grading_outline(course: Course, chapters=None) -> list[dict]:
+def grading_outline(course: Course, chapters: Iterable[Chapter] | None = None) -> list[JSON]:
     """The subsections of `chapters` (default: all) as the grader reads them: id, title, format,
     graded, and the ids of the scored blocks in them with their possible points and weight."""
     outline = []
@@ -267,7 +271,7 @@ def grading_outline(course: Course, chapters=None) -> list[dict]:
     return outline
 
 
-def grading_policy(course: Course) -> dict:
+def grading_policy(course: Course) -> JSON:
     """The parts of grading_policy.json the grader reads (validated by `p2p validate`)."""
     policy = course.grading_policy or {}
     return {"GRADER": policy.get("GRADER") or [], "GRADE_CUTOFFS": policy.get("GRADE_CUTOFFS") or {}}

@@ -19,12 +19,14 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import jinja2
 import lxml.html
 from markupsafe import Markup
 
+from builder.course import Component, Course
 from builder.pathways import Pathways, audiences, for_level
 from xblocks.common.kind import kind as kind_of
 from xblocks.common.sanitize import sanitize
@@ -82,10 +84,10 @@ def _words(html: str) -> int:
 _STATIC_IMAGE = re.compile(r"""(\bsrc\s*=\s*["'])/?static/([^"'?#]+)""", re.I)
 
 
-def _inline_images(html: str, course) -> str:
+def _inline_images(html: str, course: Course) -> str:
     """Course images as data: URLs, so the guide is one file that prints anywhere."""
 
-    def data_url(match: re.Match) -> str:
+    def data_url(match: re.Match[str]) -> str:
         name = unquote(match.group(2))
         path = course.folder / "static" / name
         kind = mimetypes.guess_type(path.name)[0]
@@ -97,7 +99,7 @@ def _inline_images(html: str, course) -> str:
     return _STATIC_IMAGE.sub(data_url, html)
 
 
-def sessions(course, pathways: Pathways, level_id: str) -> list[Session]:
+def sessions(course: Course, pathways: Pathways, level_id: str) -> list[Session]:
     """The course's chapters as live sessions, with what the level may see and suggested timings."""
     course = for_level(course, pathways, level_id)
     audience_of = {id(component): audience for component, audience in audiences(course, pathways)}
@@ -159,7 +161,12 @@ _LANDMARKS = ("main", "header", "footer", "nav")
 
 
 def _item(
-    course, component, unit_title: str, audience: str | None, notes_levels: set[str], with_key: bool = False
+    course: Course,
+    component: Component,
+    unit_title: str,
+    audience: str | None,
+    notes_levels: set[str],
+    with_key: bool = False,
 ) -> Item:
     if component.category == "html":
         title = component.display_name or unit_title
@@ -192,7 +199,7 @@ def _item(
     raise KitError(f"{component.file}:{component.line}: <{component.category}> has no trainer's-guide form")
 
 
-def _script(content: dict) -> dict:
+def _script(content: dict[str, Any]) -> dict[str, Any]:
     """A role-play as a script: scenes in the author's order, each choice naming the scene it leads to."""
     titles = {scene["id"]: scene["title"] for scene in content["scenes"]}
     names = {persona["id"]: persona["name"] for persona in content["personas"]}
@@ -209,16 +216,17 @@ def _script(content: dict) -> dict:
     return {**content, "scenes": scenes}
 
 
-def _question(content: dict, with_key: bool) -> dict:
+def _question(content: dict[str, Any], with_key: bool) -> dict[str, Any]:
     """A problem as the trainer asks it: the stem, each question's options in the author's order and,
     with the key, the right ones marked, every option's feedback as a debrief note, accepted answers
     and the explanation. Author HTML was checked by the problem model (no script)."""
-    parts = []
+    parts: list[dict[str, Any]] = []
     for part in content["items"]:
         if "kind" not in part:
             parts.append({"html": Markup(part["html"])})
             continue
-        options, answers = [], []
+        options: list[dict[str, Any]] = []
+        answers: list[str] = []
         if part["kind"] in ("single", "multiple"):
             for choice in part["choices"]:
                 notes = [choice["hint"]] if part["kind"] == "single" else [choice["hint_selected"]]
@@ -261,14 +269,14 @@ def _question(content: dict, with_key: bool) -> dict:
     }
 
 
-def handouts(course) -> list[dict]:
+def handouts(course: Course) -> list[dict[str, Any]]:
     """The course's downloadable documents; printable HTML handouts are included whole."""
     found = []
     for name in course.static_files:
         if not name.lower().endswith(HANDOUT_SUFFIXES):
             continue
         path = course.folder / "static" / name
-        entry = {"name": name, "size": path.stat().st_size, "html": None}
+        entry: dict[str, Any] = {"name": name, "size": path.stat().st_size, "html": None}
         if name.lower().endswith(".html"):
             body = lxml.html.fromstring(path.read_text(encoding="utf-8")).find(".//body")
             if body is not None:
@@ -294,7 +302,7 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_html(course, pathways: Pathways, level_id: str) -> str:
+def render_html(course: Course, pathways: Pathways, level_id: str) -> str:
     level = pathways.level(level_id)
     if level is None:
         raise KitError(f"unknown level {level_id!r} — choose one of: {', '.join(lv.id for lv in pathways.levels)}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -41,7 +42,14 @@ def catalogue(lang: str) -> dict[str, str]:
     for po_file in sorted(folder.glob("*.po")):
         with po_file.open("rb") as handle:
             for message in read_po(handle, locale=lang):
-                if message.id and message.string and not message.fuzzy and isinstance(message.id, str):
+                # Singular messages only (a plural one's id and string are tuples; no catalogue has one).
+                if (
+                    message.id
+                    and message.string
+                    and not message.fuzzy
+                    and isinstance(message.id, str)
+                    and isinstance(message.string, str)
+                ):
                     strings[message.id] = message.string
     return strings
 
@@ -53,11 +61,11 @@ class _CatalogueTranslations(Translations):
         super().__init__()
         self._strings = catalogue(lang)
 
-    def gettext(self, message):
+    def gettext(self, message: str) -> str:
         return self._strings.get(message, message)
 
-    def ngettext(self, singular, plural, n):
-        return self.gettext(singular if n == 1 else plural)
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:  # gettext's names: singular, plural
+        return self.gettext(msgid1 if n == 1 else msgid2)
 
     ugettext = gettext
     ungettext = ngettext
@@ -72,7 +80,7 @@ def gettext(text: str, lang: str) -> str:
     return catalogue(lang).get(text, text)
 
 
-def js_catalogue(lang: str, msgids) -> dict[str, str]:
+def js_catalogue(lang: str, msgids: Iterable[str]) -> dict[str, str]:
     """The translations a script needs, keyed by English text (the script falls back to the key)."""
     strings = catalogue(lang)
     return {msgid: strings[msgid] for msgid in msgids if msgid in strings}
@@ -89,7 +97,7 @@ def script_msgids(script_path: str) -> tuple[str, ...]:
     return tuple(sorted({json.loads(f'"{raw}"') for raw in _SCRIPT_STRING.findall(text)}))
 
 
-def script_catalogue(lang: str, *script_paths) -> dict[str, str]:
+def script_catalogue(lang: str, *script_paths: str | Path) -> dict[str, str]:
     """The translations the given scripts need, for `data.i18n` (English -> {} : keys are the text)."""
     msgids = [m for path in script_paths for m in script_msgids(str(path))]
     return js_catalogue(lang, msgids)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -27,7 +29,7 @@ def _template_dirs() -> list[str]:
 class _InstalledBlockLoader(jinja2.BaseLoader):
     """Templates of blocks installed from other packages, named by absolute path (`kind.template_name`)."""
 
-    def get_source(self, environment, template):
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = Path(template)
         if not path.is_absolute() or not path.is_file():
             raise jinja2.TemplateNotFound(template)
@@ -35,7 +37,7 @@ class _InstalledBlockLoader(jinja2.BaseLoader):
         return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime == mtime
 
 
-def _json_for_script(value) -> Markup:
+def _json_for_script(value: object) -> Markup:
     """JSON safe to place inside <script> (no '</' or '<!--' can end or confuse the element)."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -53,13 +55,13 @@ def environment(lang: str = "en") -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]  # the i18n extension adds it
     env.filters["script_json"] = _json_for_script
     env.globals["lang"] = normalize_language(lang)
     return env
 
 
-def render(template: str, lang: str = "en", **context) -> str:
+def render(template: str, lang: str = "en", **context: Any) -> str:
     """Render e.g. 'roleplay/templates/student_view.html' in a language."""
     return environment(normalize_language(lang)).get_template(template).render(**context)
 

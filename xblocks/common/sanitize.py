@@ -14,7 +14,7 @@ what is kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -135,7 +135,7 @@ def sanitize(html: str, policy: Policy = COURSE_HTML) -> str:
     )
 
 
-def _attribute_filter(policy: Policy):
+def _attribute_filter(policy: Policy) -> Callable[[str, str, str], str | None]:
     def keep(tag: str, name: str, value: str) -> str | None:
         if name in ("id", "class"):
             kept = [token for token in value.split() if not _RESERVED_NAME.match(token)]
@@ -187,13 +187,13 @@ class _RemovalReader(HTMLParser):
     def add(self, what: str, why: str) -> None:
         self.removed.append(Removal(self.getpos()[0], what, why))
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.check(tag, attrs, closes_itself=False)
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.check(tag, attrs, closes_itself=True)
 
-    def check(self, tag: str, attrs, closes_itself: bool) -> None:
+    def check(self, tag: str, attrs: list[tuple[str, str | None]], closes_itself: bool) -> None:
         if self.dropping:
             if tag == self.dropping[-1] and not closes_itself:
                 self.dropping.append(tag)
@@ -211,8 +211,8 @@ class _RemovalReader(HTMLParser):
             else:
                 self.add(f"<{tag}> (its text is kept)", _NOT_ALLOWED)
             return
-        for name, value in attrs:
-            value = value or ""
+        for name, given in attrs:
+            value = given or ""
             if tag == "a" and name == "rel":
                 continue  # nh3 sets it (noopener noreferrer)
             if name.startswith("on"):
@@ -232,7 +232,7 @@ class _RemovalReader(HTMLParser):
         scheme = _scheme(value)
         return not scheme or scheme in self.policy.url_schemes
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if self.dropping and tag == self.dropping[-1]:
             self.dropping.pop()
 
