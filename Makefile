@@ -43,8 +43,8 @@ test: lint $(BIN)/.installed node_modules/.installed browser-deps
 	$(BIN)/pytest
 	$(MAKE) matrix
 
-# The scripts' rules and helpers in Node's own test runner (no browser; files named one by one, as
-# the Node of Debian's stable release takes them): tests/rules.test.js runs every block's vectors.
+# The scripts' rules and helpers in Node's own test runner (no browser; files named one by one:
+# Node 20's --test takes no glob): tests/rules.test.js runs every block's vectors.
 NODE_TESTS := tests/rules.test.js tests/grading/grader.test.js tests/problem/problem_helpers.test.js
 
 # The XBlock tests again with the package versions of each Open edX release we support (README,
