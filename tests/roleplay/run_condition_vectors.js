@@ -3,8 +3,15 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-// Loaded as a CommonJS module, the script's global object is its exports.
-const conditions = require("../../xblocks/roleplay/static/roleplay.js").P2PRoleplay.conditions;
+const vm = require("vm");
+// Loaded as a page loads it: after p2p-store.js, into one global (the script builds its rules with it).
+const ROOT = path.join(__dirname, "..", "..");
+const page = vm.createContext({});
+vm.runInContext("var window = this;", page);
+for (const file of ["xblocks/common/static/p2p-store.js", "xblocks/roleplay/static/roleplay.js"]) {
+  vm.runInContext(fs.readFileSync(path.join(ROOT, file), "utf8"), page, { filename: file });
+}
+const conditions = page.P2PRoleplay.conditions;
 
 function attempt(run) {
   try {
