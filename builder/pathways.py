@@ -26,16 +26,21 @@ from __future__ import annotations
 import copy
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 from lxml import etree
 
+from builder.course import Chapter, Component, Course, Subsection, Unit
 from xblocks.common.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, gettext, normalize_language
-from xblocks.common.kind import kind
+from xblocks.common.kind import kind, known
 from xblocks.common.problems import Problem, located
+
+Node = Chapter | Subsection | Unit | Component  # what an audience can be tagged on
+Texts = dict[str, str]  # field -> text: a signatory's or a level's words in one language
 
 PATHWAYS_FILE = "pathways.xml"
 LEVEL_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
@@ -68,9 +73,9 @@ class Signatory:
     organization: str
     line: int | None = field(default=None, compare=False)
     # lang -> {"name"|"title"|"organization": text}: what a certificate in that language shows instead.
-    translations: dict = field(default_factory=dict, compare=False)
+    translations: dict[str, Texts] = field(default_factory=dict, compare=False)
 
-    def shown(self, lang: str) -> dict:
+    def shown(self, lang: str) -> Texts:
         values = {"name": self.name, "title": self.title, "organization": self.organization}
         return {**values, **self.translations.get(normalize_language(lang), {})}
 
@@ -90,7 +95,7 @@ class Level:
     courses: tuple[CourseRequirement, ...]
     rubrics: tuple[RubricRequirement, ...]
     line: int | None = field(default=None, compare=False)
-    translations: dict = field(default_factory=dict, compare=False)  # lang -> {"title": text}
+    translations: dict[str, Texts] = field(default_factory=dict, compare=False)  # lang -> {"title": text}
 
     def title_in(self, lang: str) -> str:
         """The level's title as a certificate in `lang` shows it (learners see it)."""
@@ -124,7 +129,7 @@ class Pathways:
         ]
         return max(grades) if grades else None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "levels": [
                 {
@@ -148,7 +153,7 @@ class Pathways:
         }
 
 
-def _number(checker: _Checker, element, name: str, low: float, high: float, fix: str) -> float | None:
+def _number(checker: _Checker, element: Any, name: str, low: float, high: float, fix: str) -> float | None:
     text = (element.get(name) or "").strip()
     if not text:
         checker.add(element, f"<{element.tag}> has no {name}", fix)
@@ -169,11 +174,11 @@ class _Checker:
         self.file = file
         self.problems: list[Problem] = []
 
-    def add(self, element, message: str, fix: str) -> None:
+    def add(self, element: Any, message: str, fix: str) -> None:
         self.problems.append(located(self.file, element, message, fix))
 
 
-def parse_pathways(root, file: str) -> tuple[Pathways | None, list[Problem]]:
+def parse_pathways(root: Any, file: str) -> tuple[Pathways | None, list[Problem]]:
     """The levels of a <pathways> element, in chain order, and every problem of its own (no courses needed)."""
     checker = _Checker(file)
     if root.tag != "pathways":
@@ -207,7 +212,7 @@ def parse_pathways(root, file: str) -> tuple[Pathways | None, list[Problem]]:
     return Pathways(file, tuple(ordered), signatories), []
 
 
-def _signatory_values(checker: _Checker, element, required: bool) -> dict | None:
+def _signatory_values(checker: _Checker, element: Any, required: bool) -> Texts | None:
     """A signatory's name, title and organization (or a translation's), checked against what Studio's
     signatory form accepts; None when one is refused."""
     values = {name: " ".join((element.get(name) or "").split()) for name in ("name", "organization")}
@@ -239,9 +244,14 @@ def _signatory_values(checker: _Checker, element, required: bool) -> dict | None
     return values if fine else None
 
 
-def _translations(checker: _Checker, element, fields: tuple[str, ...], check=None) -> dict:
+def _translations(
+    checker: _Checker,
+    element: Any,
+    fields: tuple[str, ...],
+    check: Callable[[_Checker, Any, bool], Texts | None] | None = None,
+) -> dict[str, Texts]:
     """The <translation lang="es" .../> children of a level or signatory: lang -> {field: text}."""
-    found: dict[str, dict] = {}
+    found: dict[str, Texts] = {}
     for child in element:
         if not isinstance(child.tag, str) or child.tag != "translation":
             continue
@@ -258,6 +268,7 @@ def _translations(checker: _Checker, element, fields: tuple[str, ...], check=Non
         if unknown:
             checker.add(child, f"<translation> has {', '.join(unknown)}", f"translate only: {', '.join(fields)}")
             continue
+        values: Texts | None
         if check is not None:
             values = check(checker, child, False)
             if values is None:
@@ -272,7 +283,7 @@ def _translations(checker: _Checker, element, fields: tuple[str, ...], check=Non
     return found
 
 
-def _parse_signatories(checker: _Checker, element) -> tuple[Signatory, ...]:
+def _parse_signatories(checker: _Checker, element: Any) -> tuple[Signatory, ...]:
     """The <certificate>'s signatories, each checked against what Studio's signatory form accepts."""
     signatories = []
     for child in element:
@@ -305,7 +316,7 @@ def _parse_signatories(checker: _Checker, element) -> tuple[Signatory, ...]:
     return tuple(signatories)
 
 
-def _parse_level(checker: _Checker, element) -> Level | None:
+def _parse_level(checker: _Checker, element: Any) -> Level | None:
     level_id = (element.get("id") or "").strip()
     if not level_id or not set(level_id) <= LEVEL_ID_CHARS:
         checker.add(
@@ -451,7 +462,7 @@ def _chain(checker: _Checker, levels: list[Level]) -> list[Level]:
     return ordered
 
 
-def check_against_courses(pathways: Pathways, courses: dict) -> list[Problem]:
+def check_against_courses(pathways: Pathways, courses: dict[str, Course]) -> list[Problem]:
     """Requirements no build can satisfy: unknown courses, rubrics that are absent, hidden above the
     level, or have no rule to meet, and grades above what the course can give."""
     from xblocks.rubric.model import Rubric  # the rubric's own model: the same rules the block applies
@@ -468,46 +479,47 @@ def check_against_courses(pathways: Pathways, courses: dict) -> list[Problem]:
                         f"use a course folder name: {', '.join(sorted(courses))}",
                     )
                 )
-        for requirement in level.rubrics:
-            course = courses.get(requirement.course)
+        for needed in level.rubrics:
+            course = courses.get(needed.course)
             if course is None:
                 problems.append(
                     Problem(
                         pathways.file,
-                        requirement.line,
-                        f"level {level.id!r} requires a rubric in unknown course {requirement.course!r}",
+                        needed.line,
+                        f"level {level.id!r} requires a rubric in unknown course {needed.course!r}",
                         f"use a course folder name: {', '.join(sorted(courses))}",
                     )
                 )
                 continue
-            found = [(c, audience) for c, audience in audiences(course, pathways) if c.url_name == requirement.block]
+            found = [(c, audience) for c, audience in audiences(course, pathways) if c.url_name == needed.block]
             if not found or not isinstance(found[0][0].block, Rubric):
                 problems.append(
                     Problem(
                         pathways.file,
-                        requirement.line,
-                        f"course {requirement.course!r} has no facilitation_rubric with url_name {requirement.block!r}",
+                        needed.line,
+                        f"course {needed.course!r} has no facilitation_rubric with url_name {needed.block!r}",
                         "name a rubric of that course by its url_name",
                     )
                 )
                 continue
             component, audience = found[0]
             rubric = component.block
+            assert isinstance(rubric, Rubric)  # checked above
             if rubric.pass_rule is None and rubric.agreement is None:
                 problems.append(
                     Problem(
                         pathways.file,
-                        requirement.line,
-                        f"rubric {requirement.block!r} has no <pass> or <agreement> rule, so no learner can meet it",
-                        "add the rule to the rubric, or drop the requirement",
+                        needed.line,
+                        f"rubric {needed.block!r} has no <pass> or <agreement> rule, so no learner can meet it",
+                        "add the rule to the rubric, or drop the needed",
                     )
                 )
             if audience is not None and pathways.level(audience) and not pathways.includes(level.id, audience):
                 problems.append(
                     Problem(
                         pathways.file,
-                        requirement.line,
-                        f"rubric {requirement.block!r} is for audience "
+                        needed.line,
+                        f"rubric {needed.block!r} is for audience "
                         f"{audience!r}, above level {level.id!r}: that level's packages do not hold it",
                         f"require it at level {audience!r} or above, or lower the rubric's audience",
                     )
@@ -515,13 +527,13 @@ def check_against_courses(pathways: Pathways, courses: dict) -> list[Problem]:
     return problems
 
 
-def audiences(course, pathways: Pathways) -> list:
+def audiences(course: Course, pathways: Pathways) -> list[tuple[Component, str | None]]:
     """Every component of a course with its effective audience: the highest level tagged on it or
     on any unit, sequential or chapter above it (None: everyone). Unknown levels are left to
     `check_audiences`."""
 
-    def highest(*nodes) -> str | None:
-        tags = [node.attrs.get("audience") for node in nodes if pathways.level(node.attrs.get("audience") or "")]
+    def highest(*nodes: Node) -> str | None:
+        tags = [node.attrs["audience"] for node in nodes if pathways.level(node.attrs.get("audience") or "")]
         return max(tags, key=pathways.rank) if tags else None
 
     return [
@@ -546,11 +558,11 @@ def load_pathways(courses_dir: Path) -> tuple[Pathways | None, list[Problem]]:
     return parse_pathways(root, str(path))
 
 
-def check_audiences(pathways: Pathways, course) -> list[Problem]:
+def check_audiences(pathways: Pathways, course: Course) -> list[Problem]:
     """Every `audience` in a course names a level of the pathway."""
     problems = []
     for chapter in course.chapters:
-        nodes = [chapter]
+        nodes: list[Node] = [chapter]
         for subsection in chapter.subsections:
             nodes.append(subsection)
             for unit in subsection.units:
@@ -574,7 +586,9 @@ READING_WORDS_PER_MINUTE = 150
 WRITING_WORDS_PER_MINUTE = 15
 
 
-def estimated_minutes(course, pathways: Pathways, counts=lambda audience: True) -> int:
+def estimated_minutes(
+    course: Course, pathways: Pathways, counts: Callable[[str | None], bool] = lambda audience: True
+) -> int:
     """Reading every page and block text, and writing each journal prompt's minimum, for the
     components whose audience `counts`: the floor of a learner's time, to set PD hours by."""
     words = writing = 0
@@ -584,28 +598,32 @@ def estimated_minutes(course, pathways: Pathways, counts=lambda audience: True) 
         if component.html is not None and component.html.strip():
             words += len(lxml.html.fromstring(component.html).text_content().split())
         elif component.block is not None:
-            content = kind(component.category).model.view_content(component.block)
+            content = known(component.category).model.view_content(component.block)
             words += sum(len(text.split()) for text in _strings(content))
             if isinstance(content.get("min_words"), int) and isinstance(content.get("prompts"), list):
                 writing += content["min_words"] * len(content["prompts"])
     return round(words / READING_WORDS_PER_MINUTE + writing / WRITING_WORDS_PER_MINUTE)
 
 
-def level_minutes(pathways: Pathways, level_id: str, courses: dict) -> int:
+def level_minutes(pathways: Pathways, level_id: str, courses: dict[str, Course]) -> int:
     """The estimated self-paced time of a level's own work: content tagged for it, and the untagged
     content of courses it is the first to require."""
-    first_required = {}
+    first_required: dict[str, str] = {}  # course -> the first level requiring it
     for level in pathways.levels:
         for requirement in level.courses:
             first_required.setdefault(requirement.course, level.id)
+
+    def own_work(first: str) -> Callable[[str | None], bool]:  # untagged content counts for `first`
+        return lambda audience: (audience or first) == level_id
+
     return sum(
-        estimated_minutes(course, pathways, lambda audience, first=first: (audience or first) == level_id)
+        estimated_minutes(course, pathways, own_work(first))
         for name, course in courses.items()
         if (first := first_required.get(name)) is not None
     )
 
 
-def _strings(value) -> list[str]:
+def _strings(value: object) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
@@ -615,7 +633,7 @@ def _strings(value) -> list[str]:
     return []
 
 
-def check_pathways(courses_dir: Path, courses: dict) -> tuple[Pathways | None, list[Problem]]:
+def check_pathways(courses_dir: Path, courses: dict[str, Course]) -> tuple[Pathways | None, list[Problem]]:
     """pathways.xml parsed and checked against the loaded courses (name -> Course) and their audiences."""
     pathways, problems = load_pathways(courses_dir)
     if pathways is None:
@@ -649,7 +667,7 @@ def group_id(level_id: str) -> int:
     return stable_id(f"{PARTITION_KEY}:{level_id}")
 
 
-def partition_json(pathways: Pathways, partition_id: int) -> dict:
+def partition_json(pathways: Pathways, partition_id: int) -> dict[str, Any]:
     """The cohort user partition as `UserPartition.to_json` writes it into policy.json."""
     return {
         "id": partition_id,
@@ -663,7 +681,7 @@ def partition_json(pathways: Pathways, partition_id: int) -> dict:
     }
 
 
-def _nodes(course) -> Iterator[tuple[object, object | None]]:
+def _nodes(course: Course) -> Iterator[tuple[Node, Node | None]]:
     """Every chapter, sequential, vertical and component with its parent (None for chapters)."""
     for chapter in course.chapters:
         yield chapter, None
@@ -675,7 +693,7 @@ def _nodes(course) -> Iterator[tuple[object, object | None]]:
                     yield component, unit
 
 
-def with_content_groups(course, pathways: Pathways):
+def with_content_groups(course: Course, pathways: Pathways) -> Course:
     """A copy of `course` whose tagged content carries `group_access` for its level and those above,
     and whose policy holds the pathway's cohort partition (the Open edX export of one course for all levels)."""
     course = copy.deepcopy(course)
@@ -705,7 +723,7 @@ def with_content_groups(course, pathways: Pathways):
             groups = [group_id(level.id) for level in pathways.levels[pathways.rank(audience) :]]
             access = json.dumps({str(partition_id): groups})
             node.attrs["group_access"] = access
-            if getattr(node, "xml", None) is not None:  # other Open edX types are written from their XML
+            if isinstance(node, Component) and node.xml is not None:  # other Open edX types are written from their XML
                 element = etree.fromstring(node.xml)
                 element.set("group_access", access)
                 node.xml = etree.tostring(element, encoding="unicode")
@@ -715,12 +733,12 @@ def with_content_groups(course, pathways: Pathways):
     return course
 
 
-def for_level(course, pathways: Pathways, level_id: str):
+def for_level(course: Course, pathways: Pathways, level_id: str) -> Course:
     """A copy of `course` holding only the content for `level_id` and the levels below it; units,
     subsections and chapters left empty are dropped."""
     course = copy.deepcopy(course)
 
-    def keeps(node) -> bool:
+    def keeps(node: Node) -> bool:
         return pathways.includes(level_id, node.attrs.get("audience") or None)
 
     chapters = []
@@ -755,12 +773,13 @@ def levels_of(pathways: Pathways, course_name: str) -> list[str]:
     return [level.id for level in pathways.levels[min(ranks) :]] if ranks else []
 
 
-def scorm_level_course(course, pathways: Pathways, level_id: str):
+def scorm_level_course(course: Course, pathways: Pathways, level_id: str) -> tuple[Course, list[str]]:
     """`course` as a SCORM target builds it for one level: only that level's content, named
     `<course>-<level>` (so the packages are `<course>-<level>-scorm12.zip`...), titled with the level,
     and passed at the level's mastery. Components SCORM cannot play that the author tagged for a
     level (a trainer-mode rubric) stay in the Open edX course only; their url_names are returned."""
     level = pathways.level(level_id)
+    assert level is not None
     leveled = for_level(course, pathways, level_id)
     # Tagged on itself or on any unit, subsection or chapter above it.
     tagged = {id(component) for component, audience in audiences(leveled, pathways) if audience is not None}
@@ -806,7 +825,9 @@ def pd_hours(pathways: Pathways, level_id: str, course_name: str) -> float:
     return share if share is not None else level.pd_hours
 
 
-def certificate_terms(course, pathways: Pathways, level_id: str, in_package: set[str] | None = None) -> dict:
+def certificate_terms(
+    course: Course, pathways: Pathways, level_id: str, in_package: set[str] | None = None
+) -> dict[str, Any]:
     """What a course's certificate at a level states and requires, as the player reads it: every unit
     done, the course grade at the level's mastery, and each rubric the level (or a level below it)
     requires in this course met — `here` says whether the package holds the rubric (one only Open edX
@@ -838,7 +859,7 @@ def certificate_terms(course, pathways: Pathways, level_id: str, in_package: set
     }
 
 
-def certificates_policy(course, pathways: Pathways) -> dict:
+def certificates_policy(course: Course, pathways: Pathways) -> dict[str, Any]:
     """The course's certificate configuration as Studio stores it in policy.json (`certificates`:
     CertificateManager's version-1 dicts; the platform uses the first active one) with the wording
     of the SCORM certificates. Open edX awards it when the course is passed, so it states the first
