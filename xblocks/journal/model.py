@@ -85,6 +85,7 @@ class Version(TypedDict):
     text: str  # the entry as submitted
     at: str  # when: ISO 8601 UTC to the second, "2026-11-24T10:00:00Z"
     shared: NotRequired[bool]  # True: its prompt was shared with staff as it was submitted; absent: private
+    words_elsewhere: NotRequired[int]  # text "" here: the words it had, kept in the browser (SCORM 1.2)
 
 
 class Entry(TypedDict, total=False):
@@ -319,7 +320,7 @@ def restore(saved: object, content: Content) -> JournalState:
         if not isinstance(entry, dict):
             continue
         versions = [
-            _version(v["text"], v["at"], v.get("shared") is True)
+            _restored_version(v)
             for v in entry.get("versions") or []
             if isinstance(v, dict) and isinstance(v.get("text"), str) and isinstance(v.get("at"), str)
         ]
@@ -338,6 +339,26 @@ def _version(text: str, at: str, shared: bool) -> Version:
     return {"text": text, "at": at, "shared": True} if shared else {"text": text, "at": at}
 
 
+def _elsewhere(version: Version | dict[str, Any]) -> bool:
+    """A version whose text its store could not hold (SCORM 1.2's 4,096 characters): the text is
+    kept in the browser it was written in and in the learner's download; here it is "" with the
+    number of words it had, so it still counts. Open edX never writes one; the twin script does."""
+    words = version.get("words_elsewhere")
+    return version.get("text") == "" and type(words) is int and words >= 0
+
+
+def _restored_version(saved: dict[str, Any]) -> Version:
+    """A saved version (its text and date checked) as a Version, with its words kept elsewhere."""
+    version = _version(saved["text"], saved["at"], saved.get("shared") is True)
+    if _elsewhere(saved):
+        version["words_elsewhere"] = saved["words_elsewhere"]
+    return version
+
+
+def _version_words(version: Version) -> int:
+    return version["words_elsewhere"] if _elsewhere(version) else word_count(version["text"])
+
+
 def _current_text(entry: Entry) -> str:
     if "draft" in entry:
         return entry["draft"]
@@ -347,7 +368,7 @@ def _current_text(entry: Entry) -> str:
 
 def _prompt_complete(entry: Entry | None, content: Content) -> bool:
     versions = (entry or Entry()).get("versions") or []
-    return bool(versions) and word_count(versions[-1]["text"]) >= max(content["min_words"], 1)
+    return bool(versions) and _version_words(versions[-1]) >= max(content["min_words"], 1)
 
 
 def entry_view(entry: Entry | None, content: Content) -> dict[str, Any]:
@@ -356,7 +377,7 @@ def entry_view(entry: Entry | None, content: Content) -> dict[str, Any]:
     return {
         "draft": entry.get("draft"),
         "versions": [
-            {"text": v["text"], "at": v["at"], "words": word_count(v["text"])} for v in entry.get("versions") or []
+            {"text": v["text"], "at": v["at"], "words": _version_words(v)} for v in entry.get("versions") or []
         ],
         "words": word_count(text),
         "chars": char_count(text),
@@ -556,7 +577,7 @@ def report(state: JournalState, content: Content, block_id: str = "") -> dict[st
                 "id": f"{block_id or content['id']}-{prompt['id']}",
                 "type": "long-fill-in",
                 "description": prompt["text"],
-                "response": last["text"] if shared else f"private entry, {word_count(last['text'])} words",
+                "response": last["text"] if shared else f"private entry, {_version_words(last)} words",
                 "result": "neutral",
             }
         )

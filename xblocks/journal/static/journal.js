@@ -40,7 +40,11 @@
       if (!isObject(entry)) { return; }
       var versions = (Array.isArray(entry.versions) ? entry.versions : []).filter(function (v) {
         return isObject(v) && isString(v.text) && isString(v.at);
-      }).map(function (v) { return version(v.text, v.at, v.shared === true); });
+      }).map(function (v) {
+        var kept = version(v.text, v.at, v.shared === true);
+        if (isElsewhere(v)) { kept.words_elsewhere = v.words_elsewhere; }
+        return kept;
+      });
       var kept = {};
       if (isString(entry.draft)) { kept.draft = entry.draft; }
       if (versions.length) { kept.versions = versions; }
@@ -54,6 +58,13 @@
   function version(text, at, shared) {
     return shared ? { text: text, at: at, shared: true } : { text: text, at: at };
   }
+  /* A version whose text the store could not hold (SCORM 1.2's 4,096 characters): its text is
+   * kept in the browser it was written in and in the learner's download; here it is "" with the
+   * number of words it had, so it still counts. */
+  function isElsewhere(v) {
+    return v.text === "" && Number.isInteger(v.words_elsewhere) && v.words_elsewhere >= 0;
+  }
+  function versionWords(v) { return isElsewhere(v) ? v.words_elsewhere : wordCount(v.text); }
 
   function lastVersion(entry) {
     var versions = (entry && entry.versions) || [];
@@ -66,14 +77,14 @@
   }
   function promptComplete(entry, content) {
     var last = lastVersion(entry);
-    return !!last && wordCount(last.text) >= Math.max(content.min_words, 1);
+    return !!last && versionWords(last) >= Math.max(content.min_words, 1);
   }
   function entryView(entry, content) {
     entry = entry || {};
     var text = currentText(entry);
     return {
       draft: has(entry, "draft") ? entry.draft : null,
-      versions: (entry.versions || []).map(function (v) { return { text: v.text, at: v.at, words: wordCount(v.text) }; }),
+      versions: (entry.versions || []).map(function (v) { return { text: v.text, at: v.at, words: versionWords(v) }; }),
       words: wordCount(text),
       chars: charCount(text),
       complete: promptComplete(entry, content)
@@ -184,7 +195,7 @@
       if (!last) { return; }
       interactions.push({ id: (blockId || content.id) + "-" + prompt.id, type: "long-fill-in", description: prompt.text,
         response: prompt.shared_with_staff && last.shared === true ? last.text
-          : "private entry, " + wordCount(last.text) + " words",
+          : "private entry, " + versionWords(last) + " words",
         result: "neutral" });
     });
     return { completed: completion(state, content) === 1, score: score(state, content), interactions: interactions };
