@@ -60,10 +60,67 @@ def scorm_runtime(course: Course, version: str, sco_per: str = "course") -> Runt
     )
 
 
+# What SCORM 1.2's room holds, estimated from docs/decisions/0002 (bench.suspend_data_capacity):
+# the state codec stores about 2.84 characters of English journal text per suspend_data
+# character, and a whole course's other state (role-plays, rubrics, visited units, interaction
+# signatures) takes about 810. A typical entry is 1,000 characters (the issue's learner); an
+# entry held to min_words has about 6 characters a word.
+JOURNAL_CHARS_PER_STORED_CHAR = 2.84
+OTHER_STATE_CHARS = 810
+TYPICAL_ENTRY_CHARS = 1000
+CHARS_PER_WORD = 6
+
+
+def journal_room_needed(chapters) -> tuple[int, int, int]:
+    """(prompts, stored characters their entries need at min_words, at a typical length) for
+    the journal prompts of these chapters, with the other state's share."""
+    prompts = at_min = typical = 0
+    for chapter in chapters:
+        for component in (c for s in chapter.subsections for u in s.units for c in u.components):
+            if component.category != "reflection_journal" or component.block is None:
+                continue
+            for _ in component.block.prompts:
+                least = max(component.block.min_words, 1) * CHARS_PER_WORD
+                prompts += 1
+                at_min += least
+                typical += max(least, TYPICAL_ENTRY_CHARS)
+    stored = lambda chars: round(OTHER_STATE_CHARS + chars / JOURNAL_CHARS_PER_STORED_CHAR)  # noqa: E731
+    return prompts, stored(at_min), stored(typical)
+
+
+def capacity_warnings(course: Course, version: str, sco_per: str) -> list[BuildWarning]:
+    """SCORM 1.2 keeps 4,096 characters of a learner's state per SCO. The player never blocks on it
+    (journal text that does not fit stays in the learner's browser and download), but an author
+    should know when ordinary entries will not all reach the LMS."""
+    if version != "scorm12":
+        return []
+    capacity = SUSPEND_DATA_CAPACITY[version]
+    found = []
+    for page in pages_of(course, sco_per):
+        prompts, at_min, typical = journal_room_needed(page.chapters)
+        if typical <= capacity:
+            continue
+        where = "the course" if sco_per == "course" else f"chapter {page.title!r} ({page.href})"
+        fix = "build SCORM 2004 (64,000 characters)" + (
+            " or --sco-per chapter (4,096 characters per chapter)" if sco_per == "course" else ""
+        )
+        found.append(
+            BuildWarning(
+                f"{course.name}-{version}",
+                f"{where} has {prompts} journal prompts: at a typical length ({TYPICAL_ENTRY_CHARS:,} characters) "
+                f"their entries need about {typical:,} of SCORM 1.2's {capacity:,} characters"
+                f" (at min_words about {at_min:,}), so some journal text would be kept only in the learner's "
+                f"browser and download, not in the LMS — {fix}",
+            )
+        )
+    return found
+
+
 def package_warnings(course: Course, version: str, sco_per: str) -> list[BuildWarning]:
     """Things an author should know about a package that still builds."""
+    capacity = capacity_warnings(course, version, sco_per)
     if sco_per != "chapter":
-        return []
+        return capacity
     package = f"{course.name}-{version}"
     found = [
         BuildWarning(
@@ -96,7 +153,7 @@ def package_warnings(course: Course, version: str, sco_per: str) -> list[BuildWa
                 "enforced in this package; build SCORM 2004 to unlock chapters in order",
             )
         )
-    return found
+    return found + capacity
 
 
 def build_package(

@@ -1,8 +1,10 @@
 /* An action script for a real LMS check (the body of an async function run in the SCO's frame,
  * with the helpers `H`): plays every unit of the page the way the issue's learners do, from the
  * page's own data. Settings come from a first line the test prepends:
- *   var PLAY = {chars: 1000, roleplay: "best" | <points to aim at>, selfLevel: "lowest"};
- * Journals: every prompt gets an entry of PLAY.chars characters (at least min_words words).
+ *   var PLAY = {chars: 1000, roleplay: "best" | <points to aim at>, selfLevel: "lowest", texts: [...]};
+ * Journals: every prompt gets an entry of PLAY.chars characters (at least min_words words), the
+ * next of PLAY.texts when given (varied prose, which compresses as a learner's does), else words
+ * repeated from a short list (which compresses far better than anything a learner writes).
  * Role-plays: the route whose points are the best (or the closest at or below PLAY.roleplay).
  * Calibration rubrics: the expert key. Self rubrics: the lowest level (an honest beginner).
  * Problems: the right answers (every correct choice, the numeric answer).
@@ -14,7 +16,9 @@ var done = [];
 var WORDS = ("families bring knowledge of their child that no assessment captures so I will ask first and listen " +
   "before I explain the plan then summarise what I heard and check it with them at the next meeting").split(" ");
 
+var written = 0;
 function entry(minWords, n) {
+  if (settings.texts && settings.texts.length) { return settings.texts[written++ % settings.texts.length]; }
   var words = [], length = 0, i = n;
   while (length < chars || words.length < minWords) { var w = WORDS[i++ % WORDS.length]; words.push(w); length += w.length + 1; }
   return words.join(" ").slice(0, Math.max(chars, words.slice(0, minWords).join(" ").length));

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from chapters import HOW, play
+from support.journal_text import varied_text
 
 from builder import pipeline
 from builder.build import BuildOptions
@@ -39,16 +40,20 @@ pytestmark = pytest.mark.skipif(
 LEARNERS = {"facilitation": ("facilitator", "best", 100.0), "cultural_competency": ("participant", 20, 83.0)}
 
 
-@pytest.mark.parametrize("version", ["scorm12", "scorm2004"])
-@pytest.mark.parametrize("course", sorted(LEARNERS))
-def test_package_in_moodle(tmp_path, course, version):
-    level, roleplay, grade = LEARNERS[course]
+def level_package(tmp_path, course: str, version: str) -> Path:
+    """The package of the course's learner level (as `p2p build` makes it)."""
+    level = LEARNERS[course][0]
     report = pipeline.validate(pipeline.select([course], COURSES))
     built = pipeline.build(report, [TARGETS[version]], tmp_path, BuildOptions(), levels=[level])
     assert not built.problems
     (package,) = [artifact.path for artifact in built.artifacts]
+    return package
+
+
+def run_check(tmp_path, package, settings: dict, *extra: str) -> dict:
+    """Import, play with play_course.js (settings as PLAY), exit, relaunch: check.py's JSON."""
     script = tmp_path / "play.js"
-    play = f"var PLAY = {json.dumps({'chars': 1000, 'roleplay': roleplay})};\n"
+    play = f"var PLAY = {json.dumps(settings)};\n"
     script.write_text(play + (HERE / "play_course.js").read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "result.json"
     command = [
@@ -56,11 +61,23 @@ def test_package_in_moodle(tmp_path, course, version):
         "--db-port", os.environ.get("P2P_MOODLE_DB_PORT", "55432"),
         "--admin-pass", os.environ.get("P2P_MOODLE_ADMIN_PASS", "Admin#12345"),
         "--package", str(package), "--script", str(script), "--script2", str(HERE / "relaunch_check.js"),
-        "--workdir", str(tmp_path / "work"), "--json-out", str(out),
+        "--workdir", str(tmp_path / "work"), "--json-out", str(out), *extra,
     ]  # fmt: skip
     run = subprocess.run(command, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     result = json.loads(out.read_text(encoding="utf-8"))
+    summary = result["summary"]
+    figures = ("scorm_version", "first_sco", "suspend_data_lengths_stored", "grade_after_first", "relaunch_entry")
+    print(package.name, json.dumps({key: summary.get(key) for key in figures}))  # shown with pytest -s
+    return result
+
+
+@pytest.mark.parametrize("version", ["scorm12", "scorm2004"])
+@pytest.mark.parametrize("course", sorted(LEARNERS))
+def test_package_in_moodle(tmp_path, course, version):
+    _, roleplay, grade = LEARNERS[course]
+    package = level_package(tmp_path, course, version)
+    result = run_check(tmp_path, package, {"chars": 1000, "roleplay": roleplay}, "--scormstandard", "0")
     summary = result["summary"]
     assert summary["first_initialized"] and summary["rejected_set_calls"] == []
     assert [g["finalgrade"] for g in summary["grade_after_first"]] == [grade]
@@ -101,3 +118,25 @@ def test_chapter_package_in_moodle(tmp_path, version, how):
         assert tracks[status] == "passed" and tracks["cmi.suspend_data"], sco
     # Each chapter reports its share of the course grade; "Sum of grades" adds them up to the course grade.
     assert [grade["finalgrade"] for grade in result["grade"]] == [100.0]
+
+
+@pytest.mark.parametrize("course", sorted(LEARNERS))
+def test_scorm12_strict_mode_thousand_character_entries_complete(tmp_path, course):
+    """Moodle's strict SCORM 1.2 limits (suspend_data over 4,096 refused whole): every entry of
+    1,000 characters of varied prose is saved, the course completes with the policy's grade, and
+    the relaunch in the same browser brings every entry back whole."""
+    _, roleplay, grade = LEARNERS[course]
+    package = level_package(tmp_path, course, "scorm12")
+    texts = [varied_text(1000, seed=n) for n in range(20)]
+    settings = {"chars": 1000, "roleplay": roleplay, "texts": texts}
+    result = run_check(tmp_path, package, settings, "--scormstandard", "1")
+    summary = result["summary"]
+    assert summary["first_initialized"] and summary["rejected_set_calls"] == []
+    played = result["first_launch"]["action_script"]["value"]
+    assert played["error"] == "" and played["progress"] == "100%", played
+    assert not any("Not saved" in line for line in played["done"]), played["done"]
+    assert [g["finalgrade"] for g in summary["grade_after_first"]] == [grade]
+    assert summary["relaunch_entry"] == "resume"
+    back = result["relaunch"]["action_script"]["value"]
+    assert back["error"] == "" and back["progress"] == "100%" and back["roleplays"]
+    assert back["journals"] and all(length >= 999 for length in back["journals"])

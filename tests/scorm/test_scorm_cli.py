@@ -79,3 +79,27 @@ def test_a_script_in_an_html_file_is_named_by_its_line_once_and_nothing_is_writt
     assert "p2p: 1 problem — nothing written" in result.output
     assert [p.name for p in out.iterdir()] == ["earlier.zip"]
     assert (out / "earlier.zip").read_bytes() == b"an earlier build"
+
+
+def test_a_scorm12_course_whose_journals_cannot_fit_warns_the_author(tmp_path):
+    """The 1.2 room warning is pipeline warning data: per SCO, for the journal prompts at a typical
+    length; a chapter per SCO gives each chapter its own 4,096, and 2004 has room for all."""
+    from pathlib import Path
+
+    from builder import pipeline
+    from builder.build import BuildOptions
+    from builder.targets import TARGETS
+
+    course = Path(__file__).resolve().parents[2] / "courses" / "facilitation"
+    report = pipeline.validate(pipeline.select([str(course)]))
+    for target, sco_per, expected in (("scorm12", "course", 1), ("scorm12", "chapter", 0), ("scorm2004", "course", 0)):
+        work = tmp_path / f"{target}-{sco_per}"
+        work.mkdir()
+        built = pipeline.build(report, [TARGETS[target]], work, BuildOptions(sco_per=sco_per))
+        room = [w for w in built.warnings if "journal prompts" in w.message]
+        assert len(room) == expected, (target, sco_per, built.warnings)
+        if expected:
+            assert room[0].where == f"facilitation-{target}"
+            assert "14 journal prompts" in room[0].message and "of SCORM 1.2's 4,096 characters" in room[0].message
+            assert "build SCORM 2004" in room[0].message and "--sco-per chapter" in room[0].message
+            assert built.failed(strict=True) and not built.failed()

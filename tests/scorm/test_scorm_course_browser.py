@@ -148,35 +148,108 @@ def test_course_over_two_sittings(page, serve, version):
         assert (responses["rp_call-listen"], responses["r_self-listening"]) == ("listen", "exemplary")
 
 
-def test_scorm12_overflow_warns_and_loses_no_text(page, serve, tmp_path):
+def room_status(sco) -> str:
+    return sco.locator("#p2p-room-status").inner_text()
+
+
+def test_scorm12_full_room_never_blocks_and_keeps_the_text(page, serve, tmp_path):
+    """SCORM 1.2's 4,096 characters (refused whole beyond, as Moodle's strict mode does): the
+    learner is told before the room is full; past it every save still succeeds, the text that does
+    not fit stays in this browser and in the download, and the LMS keeps the entry's word count,
+    the role-play and the progress. Shortening an entry frees room (earlier versions are left out)."""
     url = serve("scorm12")
     sco = launch(page, url, "scorm12")
     go_to(sco, "Pause and reflect")
+    assert sco.locator("#p2p-room").is_visible()  # 1.2 with a journal: the meter is always there
+    assert sco.locator("#p2p-room-meter").get_attribute("aria-labelledby") == "p2p-room-label"
     long_text = varied_text(9900, seed=7)
     texts = sco.locator(".p2p-journal__text")
     texts.nth(0).fill(long_text)
     sco.locator(".p2p-journal__submit").nth(0).click()
-    prompt_status(sco, 0, "Version 1").wait_for()  # one long entry fits
-    # A second one cannot: together they need about 6,500 characters.
+    prompt_status(sco, 0, "Version 1").wait_for()  # one long entry fits, and the learner is warned
+    assert "nearly full" in room_status(sco)
+    assert int(sco.locator("#p2p-room-meter").get_attribute("value")) >= 80
+    # A second one does not fit beside it: it is saved all the same, its text kept in this browser.
     second = varied_text(9900, seed=11)
     texts.nth(1).fill(second)
     sco.locator(".p2p-journal__submit").nth(1).click()
-    sco.locator(".p2p-journal__status", has_text="no room left").first.wait_for()
+    prompt_status(sco, 1, "Version 1").wait_for()
+    assert "kept in full only in this browser" in room_status(sco)
+    assert sco.locator("#p2p-room-meter").get_attribute("value") == "100"
+    assert axe_violations(sco) == []
+    # Progress and the role-play still save.
+    go_to(sco, "A call from Ms. Ruiz")
+    sco.locator("[data-choice='listen']").click()
+    sco.locator(".p2p-rp-feedback").wait_for()
+    assert sco.locator(".p2p-error").inner_text() == ""
     writes = suspend_writes(page)
-    assert writes and all(len(value) <= 4096 for value in writes)  # 1.2's limit, checked here
-    assert texts.nth(1).input_value() == second  # still on screen
-    rescue = sco.locator(".p2p-journal__rescue:visible").first
+    assert writes and all(len(value) <= 4096 for value in writes)
+    held = document_of(sco)
+    assert held["b"]["rp_call"] and "u_journal" in held["u"]
+    entries = held["b"]["j_after"]["entries"]
+    kept = [entries[p]["versions"][-1] for p in ("noticed", "next")]
+    assert sorted(v["text"] == "" for v in kept) == [False, True]  # one text in the LMS, one as its words
+    stub = next(v for v in kept if v["text"] == "")
+    assert stub["words_elsewhere"] == len((long_text if entries["noticed"]["versions"][-1] is stub else second).split())
+    # The download has both texts.
     with page.expect_download() as download:
-        rescue.click()
+        sco.locator("#p2p-room-download").click()
     saved = html.unescape(download.value.path().read_text(encoding="utf-8"))
     assert second in saved and long_text in saved
-    # What was accepted is still in the LMS: the state decodes, and nothing accepted went missing.
-    held = document_of(sco)
-    accepted = held["b"]["j_after"]["entries"]
-    assert accepted["noticed"]["versions"][-1]["text"] == long_text
-    assert "next" not in accepted or all(v["text"] != second for v in accepted["next"].get("versions", []))
     cmi = stop(page)
     assert len(cmi["suspend_data"]) <= 4096
+
+    # Relaunched in the same browser: both texts come back whole.
+    again = page.context.new_page()
+    sco = launch(again, url, "scorm12", persisted=cmi)
+    go_to(sco, "Pause and reflect")
+    texts = sco.locator(".p2p-journal__text")
+    assert (texts.nth(0).input_value(), texts.nth(1).input_value()) == (long_text, second)
+    # Shortening the first entry frees room: its earlier version is left out of the LMS's copy.
+    texts.nth(0).fill(FIRST_ENTRY)
+    sco.locator(".p2p-journal__submit").nth(0).click()
+    prompt_status(sco, 0, "Version 2").wait_for()
+    sco.locator("#p2p-room-download[hidden]").wait_for(state="attached")
+    entries = document_of(sco)["b"]["j_after"]["entries"]
+    assert [v["text"] for v in entries["noticed"]["versions"]] == [FIRST_ENTRY]
+    assert entries["next"]["versions"][-1]["text"] == second
+    cmi = stop(again)
+
+    # In another browser (nothing of this one's storage): everything the LMS holds comes back.
+    other = page.context.browser.new_context()
+    try:
+        other_page = other.new_page()
+        sco = launch(other_page, url, "scorm12", persisted=cmi)
+        go_to(sco, "Pause and reflect")
+        texts = sco.locator(".p2p-journal__text")
+        assert (texts.nth(0).input_value(), texts.nth(1).input_value()) == (FIRST_ENTRY, second)
+        assert "another browser" not in room_status(sco)
+    finally:
+        other.close()
+
+
+def test_scorm12_text_written_elsewhere_still_counts(page, serve, tmp_path):
+    url = serve("scorm12")
+    sco = launch(page, url, "scorm12")
+    go_to(sco, "Pause and reflect")
+    texts = sco.locator(".p2p-journal__text")
+    for n, seed in enumerate((7, 11)):
+        texts.nth(n).fill(varied_text(9900, seed=seed))
+        sco.locator(".p2p-journal__submit").nth(n).click()
+        prompt_status(sco, n, "Version 1").wait_for()
+    assert sco.locator(".p2p-toc a", has_text="Pause and reflect").locator(".p2p-toc-mark").inner_text() == "✓"
+    cmi = stop(page)
+    other = page.context.browser.new_context()  # another browser: nothing of this one's storage
+    try:
+        other_page = other.new_page()
+        sco = launch(other_page, url, "scorm12", persisted=cmi)
+        go_to(sco, "Pause and reflect")
+        assert "written in another browser" in room_status(sco)
+        assert sco.locator(".p2p-toc a", has_text="Pause and reflect").locator(".p2p-toc-mark").inner_text() == "✓"
+        assert sorted(sco.locator(".p2p-journal__text").nth(n).input_value() == "" for n in (0, 1)) == [False, True]
+        stop(other_page)
+    finally:
+        other.close()
 
 
 @pytest.mark.parametrize("version", VERSIONS)

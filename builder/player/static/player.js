@@ -2,7 +2,7 @@
  * with an offline store whose slot is the run-time adapter's (see docs/decisions/0001).
  *
  * The adapter is the global named by data.runtime (P2PScorm for SCORM 1.2 and 2004). Its
- * start(data, ui) answers the runtime the shell drives (ui: {notice, error, changed(status)}):
+ * start(data, ui) answers the runtime the shell drives (ui: {notice, error, changed(status), room(info)}):
  *   register(blockId, rules, content, unit)  every block, before begin()
  *   begin() -> the bookmarked unit index, or -1
  *   slot(blockId) -> {load, save}             the block's persistence, for P2PStore.offline
@@ -152,7 +152,47 @@
     });
   }
 
-  var runtime = global[data.runtime].start(data, {notice: notice, error: error, changed: changed});
+  /* The course-wide meter of the room the LMS keeps for this page's state (SCORM 1.2: 4,096
+   * characters), shown where a journal can fill it: the learner is told before it is full, and
+   * when journal text is kept only in this browser (it is also in the downloaded journal). Progress,
+   * completion, score and the role-plays always have room. Changes are announced once each. */
+  var roomBox = doc.getElementById("p2p-room");
+  var roomMeter = doc.getElementById("p2p-room-meter");
+  var roomText = doc.getElementById("p2p-room-text");
+  var roomStatus = doc.getElementById("p2p-room-status");
+  var roomDownload = doc.getElementById("p2p-room-download");
+  var hasJournal = data.blocks.some(function (block) { return block.global === "P2PJournal"; });
+  var ROOM_NEARLY_FULL = 0.8, SMALL_ROOM = 4096;
+
+  function room(info) {
+    if (!hasJournal) { return; }
+    var used = Math.min(100, Math.round(info.used * 100));
+    var nearly = !info.held && info.used >= ROOM_NEARLY_FULL;
+    roomBox.hidden = info.capacity > SMALL_ROOM && !nearly && !info.held && !info.elsewhere;
+    roomMeter.value = used;
+    roomText.textContent = format(t("{percent}% used"), {percent: used});
+    var message = [];
+    if (info.held) {
+      message.push(info.local
+        ? format(t("Your LMS has no room for more journal text in this course: {n} of your texts are kept in full only in this browser. Download your journal to keep them."), {n: info.held})
+        : t("Your LMS has no room for more journal text in this course, and this browser cannot keep it either: download your journal before you leave."));
+      message.push(t("Your progress, completion and score are still saved in your LMS."));
+    } else if (nearly) {
+      message.push(t("The space your LMS keeps for this course is nearly full. Journal text that does not fit will stay in this browser and in your downloaded journal; your progress and score are always saved."));
+    }
+    if (info.elsewhere) {
+      message.push(format(t("{n} of your journal entries were written in another browser: their text is kept there and in the journal you downloaded there. They still count."), {n: info.elsewhere}));
+    }
+    message = message.join(" ");
+    if (roomStatus.textContent !== message) { roomStatus.textContent = message; }
+    roomDownload.hidden = !info.held;
+  }
+
+  roomDownload.addEventListener("click", function () {
+    if (global.P2PJournal) { global.P2PJournal.download(global.P2PJournal.collect(), data.lang); }
+  });
+
+  var runtime = global[data.runtime].start(data, {notice: notice, error: error, changed: changed, room: room});
 
   function show(index, moveFocus) {
     if (index < 0 || index >= sections.length) { return; }

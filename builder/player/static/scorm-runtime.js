@@ -172,6 +172,70 @@
     return id || "_";
   }
 
+  /* ------------------------------------------------------------------ room in suspend_data
+   * SCORM 1.2 keeps 4,096 characters. Everything but journal text (visited units, completion, the
+   * role-plays, the rubrics, the journals' dates and word counts, interaction signatures) always
+   * goes in; journal text goes in as far as it fits. The journals' whole state is also kept in this
+   * browser, so text that does not fit stays with the learner and in their download. To make room,
+   * step by step: earlier (superseded) versions are left out, then drafts, then the latest
+   * versions' text, oldest first, becomes its word count (a version "kept elsewhere", which still
+   * counts: see the journal's restore). A step is a level: 0 all, 1 no earlier versions, 2 no
+   * drafts, 2 + k the k oldest texts left out. */
+  var JOURNAL_LEVELS = 2;
+
+  function journalEntries(state) {
+    return state && state.entries && typeof state.entries === "object" ? state.entries : {};
+  }
+
+  function lastOf(entry) {
+    var versions = (entry && Array.isArray(entry.versions)) ? entry.versions : [];
+    return versions.length ? versions[versions.length - 1] : null;
+  }
+
+  /* The texts that can be left out at levels above 2, oldest first: [[block id, prompt id]]. */
+  function candidates(doc, journals) {
+    var found = [];
+    journals.forEach(function (id) {
+      var entries = journalEntries(doc.b[id]);
+      Object.keys(entries).sort().forEach(function (prompt) {
+        var last = lastOf(entries[prompt]);
+        if (last && last.text) { found.push({block: id, prompt: prompt, at: String(last.at)}); }
+      });
+    });
+    return found.sort(function (a, b) { return a.at < b.at ? -1 : a.at > b.at ? 1 : 0; });
+  }
+
+  function wordsOf(text) {  // the journal's own count (its rules are on the page whenever a journal is)
+    return global.P2PJournal ? global.P2PJournal.rules.wordCount(text) : String(text).split(/\s+/).filter(Boolean).length;
+  }
+
+  /* A copy of doc for suspend_data at the given level, and what it leaves to this browser. */
+  function leaner(doc, journals, order, level) {
+    if (level === 0) { return {doc: doc, held: 0}; }
+    var copy = Object.assign({}, doc, {b: Object.assign({}, doc.b)}), held = 0;
+    journals.forEach(function (id) {
+      if (!doc.b[id]) { return; }
+      var entries = {};
+      Object.keys(journalEntries(doc.b[id])).forEach(function (prompt) {
+        var entry = doc.b[id].entries[prompt], last = lastOf(entry), kept = {};
+        if (!entry || typeof entry !== "object") { return; }
+        if (last) { kept.versions = [last]; }
+        if (typeof entry.draft === "string") {
+          if (level < 2) { kept.draft = entry.draft; } else if (entry.draft) { held++; }
+        }
+        if (kept.versions || "draft" in kept) { entries[prompt] = kept; }
+      });
+      copy.b[id] = Object.assign({}, doc.b[id], {entries: entries});
+    });
+    order.slice(0, Math.max(0, level - JOURNAL_LEVELS)).forEach(function (item) {
+      var entry = copy.b[item.block].entries[item.prompt], last = entry.versions[0];
+      entry = copy.b[item.block].entries[item.prompt] = Object.assign({}, entry);
+      entry.versions = [{text: "", at: last.at, words_elsewhere: wordsOf(last.text)}];
+      held++;
+    });
+    return {doc: copy, held: held};
+  }
+
   function start(config, ui) {
     i18n = config.i18n || {};
     var v = VERSIONS[config.version];
@@ -190,6 +254,9 @@
     var commitTimer = null, dirty = false, live = false, finished = false;
     var interactionIndex = {}, interactionCount = 0;
     var storageKey = "p2p-scorm:" + config.package + ":" + config.sco;
+    var journalKey = null;    // this learner's journals in full, in this browser (set once the learner is known)
+    var keptLocally = "";     // what journalKey holds now
+    var level = 0;            // the room level of the last write (see leaner)
     var unitIds = config.units.map(function (u) { return u.id; });
     var reported = {};
 
@@ -350,15 +417,85 @@
       set(base + v.time, clockTime(version, new Date()));
     }
 
-    /* Write the document if it fits, then score, status and the interactions that changed, and
-     * schedule one commit. false = nothing written and nothing sent. */
+    function journalIds() {
+      return Object.keys(blocks).filter(function (id) {
+        return global.P2PJournal && blocks[id].rules === global.P2PJournal.rules;
+      }).sort();
+    }
+
+    /* The journals' whole state, kept in this browser beside the LMS's copy while the LMS's copy
+     * leaves something out (level > 0); removed once everything fits again, so a private journal
+     * stays on a shared computer no longer than it must. */
+    function keepLocally(journals, fittedLevel) {
+      if (!journalKey) { return; }
+      var kept = {};
+      journals.forEach(function (id) { if (doc.b[id]) { kept[id] = doc.b[id]; } });
+      var text = fittedLevel > 0 ? JSON.stringify({b: kept}) : "";
+      if (text === keptLocally) { return; }
+      try {
+        if (text) { global.localStorage.setItem(journalKey, text); } else { global.localStorage.removeItem(journalKey); }
+        keptLocally = text;
+      } catch (e) { keptLocally = null; }
+    }
+
+    /* The encoded document at the lowest room level that fits, starting from the last write's
+     * (usually two encodings a save); null when even the journals' word counts alone do not fit. */
+    function fit(full) {
+      var journals = journalIds(), order = candidates(full, journals);
+      var top = JOURNAL_LEVELS + order.length, cache = {};
+      function at(n) {
+        if (!(n in cache)) {
+          var lean = leaner(full, journals, order, n);
+          cache[n] = {text: global.P2PStateCodec.encode(lean.doc), held: lean.held, level: n};
+        }
+        return cache[n].text.length <= config.capacity ? cache[n] : null;
+      }
+      var n = Math.min(level, top), found = at(n);
+      if (found) {
+        while (n > 0 && at(n - 1)) { found = at(--n); }
+      } else {  // the lowest level above n that fits: steps doubling, then halving
+        var fails = n, fits = n + 1;
+        while (fits < top && !at(fits)) { fails = fits; fits = Math.min(top, n + 2 * (fits - n)); }
+        if (fits <= top && at(fits)) {
+          while (fits - fails > 1) { var mid = (fails + fits) >> 1; if (at(mid)) { fits = mid; } else { fails = mid; } }
+          found = at(fits);
+        }
+      }
+      if (!found) {  // last: the interaction signatures (1.2 would then repeat unchanged records once)
+        var bare = leaner(Object.assign({}, full, {i: {}}), journals, order, top);
+        var text = global.P2PStateCodec.encode(bare.doc);
+        found = text.length <= config.capacity ? {text: text, held: bare.held, level: top} : null;
+      }
+      return found;
+    }
+
+    /* How full the LMS's room is, for the course-wide meter: used (0..1), held (texts only in this
+     * browser), elsewhere (texts kept in another browser), local (this browser keeps the journals). */
+    function room(fitted) {
+      var elsewhere = 0;
+      journalIds().forEach(function (id) {
+        var entries = journalEntries(doc.b[id]);
+        Object.keys(entries).forEach(function (prompt) {
+          (entries[prompt].versions || []).forEach(function (v) { if (v && v.text === "" && "words_elsewhere" in v) { elsewhere++; } });
+        });
+      });
+      return {used: fitted.held ? 1 : fitted.text.length / config.capacity, held: fitted.held,
+        elsewhere: elsewhere, local: keptLocally !== null, capacity: config.capacity};
+    }
+
+    /* Write the document (as much journal text as fits), then score, status and the interactions
+     * that changed, and schedule one commit. false = nothing written and nothing sent. */
     function persist() {
       var state = report();
       var records = api ? state.interactions.map(interactionRecord).filter(Boolean) : [];
       var signatures = Object.assign({}, doc.i);
       records.forEach(function (record) { signatures[record.id] = record.signature; });
-      var text = global.P2PStateCodec.encode(Object.assign({}, doc, {i: signatures}));
-      if (text.length > config.capacity) { return false; }
+      var fitted = fit(Object.assign({}, doc, {i: signatures}));
+      if (!fitted) { return false; }
+      keepLocally(journalIds(), fitted.level);
+      level = fitted.level;
+      var text = fitted.text;
+      if (ui.room) { ui.room(room(fitted)); }
       if (text !== written) {
         if (!writeSaved(text)) { return false; }
         written = text;
@@ -388,6 +525,34 @@
       if (restored.c) { doc.c = 1; }
       if (restored.l) { doc.l = restored.l; }
       if (typeof restored.k === "string") { doc.k = restored.k; }
+    }
+
+    /* Journal text this browser kept that the LMS's copy left out (see leaner): an entry whose
+     * latest version is the same (same date; the LMS has its text or only its word count) comes
+     * back whole, with its earlier versions and draft; a draft the LMS had no room for comes back
+     * when the LMS has no entry for that prompt. Only into a document the LMS handed back: a new
+     * attempt starts empty. */
+    function mergeKept() {
+      var kept = null;
+      if (!journalKey) { return; }
+      try { keptLocally = global.localStorage.getItem(journalKey) || ""; kept = keptLocally ? JSON.parse(keptLocally) : null; } catch (e) { kept = null; }
+      if (!written || !kept || typeof kept.b !== "object" || !kept.b) { return; }
+      journalIds().forEach(function (id) {
+        var local = journalEntries(kept.b[id]);
+        if (!doc.b[id] || !Object.keys(local).length) { return; }
+        var entries = Object.assign({}, journalEntries(doc.b[id]));
+        Object.keys(local).forEach(function (prompt) {
+          var mine = local[prompt], theirs = entries[prompt];
+          if (!mine || typeof mine !== "object") { return; }
+          var a = lastOf(mine), b = lastOf(theirs);
+          if (a && b && a.at === b.at && (a.text === b.text || (b.text === "" && "words_elsewhere" in b))) {
+            entries[prompt] = Object.assign({}, mine, typeof theirs.draft === "string" ? {draft: theirs.draft} : {});
+          } else if (!theirs && !a && typeof mine.draft === "string") {
+            entries[prompt] = {draft: mine.draft};
+          }
+        });
+        doc.b[id] = Object.assign({}, doc.b[id], {entries: entries});
+      });
     }
 
     function readInteractions() {
@@ -453,6 +618,8 @@
     }
     load();
     readInteractions();
+    var learner = api ? get(version === "scorm12" ? "cmi.core.student_id" : "cmi.learner_id") : "";
+    journalKey = "p2p-scorm-journal:" + config.package + ":" + config.sco + ":" + learner;
 
     return {
       mode: api ? "lms" : "local",
@@ -460,6 +627,7 @@
         blocks[id] = {rules: rules, content: content, unit: unit};
       },
       begin: function () {
+        mergeKept();
         // A re-published package: forget blocks and units that no longer exist.
         State.prune(doc, blocks, unitIds);
         var prefixes = Object.keys(blocks).map(function (id) { return identifier(id, 255) + "-"; });
@@ -470,6 +638,11 @@
         reported = state;
         if (api) { sendScoreAndStatus(state); }
         ui.changed(state);
+        if (ui.room && journalIds().length) {
+          var fitted = fit(doc);
+          if (fitted) { level = fitted.level; }
+          ui.room(room(fitted || {text: written, held: 0}));
+        }
         var bookmark = remembered && remembered.location ? remembered.location : api ? get(v.location) : doc.l;
         return unitIds.indexOf(bookmark);
       },
