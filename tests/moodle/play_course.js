@@ -7,8 +7,9 @@
  * repeated from a short list (which compresses far better than anything a learner writes).
  * Role-plays: the route whose points are the best (or the closest at or below PLAY.roleplay).
  * Calibration rubrics: the expert key. Self rubrics: the lowest level (an honest beginner).
- * Problems: the right answers (every correct choice, the numeric answer).
- * Answers what it did and what the page shows (errors included). */
+ * Problems (knowledge checks, tests): the right answers, submitted once.
+ * Answers what it did and what the page shows (errors included, and the course grade the
+ * player's result page shows, which the LMS must show too). */
 var data = JSON.parse(document.getElementById("p2p-data").textContent);
 var settings = typeof PLAY === "object" ? PLAY : {};
 var chars = settings.chars || 400;
@@ -77,23 +78,22 @@ for (var unit = 0; unit < data.units.length; unit++) {
       await H.waitFor(function () { return root.querySelector(".p2p-rp-debrief"); });
       done.push(block.id + ": route of " + pick.points + " points");
     } else if (block.global === "P2PProblem") {
-      var form = root.querySelector(".p2p-problem__form"), answerButton = root.querySelector(".p2p-problem__submit");
-      if (answerButton.disabled) { continue; }  // answered in an earlier sitting
-      c.items.forEach(function (item) {
-        var part = form.querySelector('[data-part="' + item.id + '"]');
-        if (!part) { return; }
-        if (item.choices) {
-          item.choices.forEach(function (choice) {
-            var input = part.querySelector('input[value="' + choice.id + '"]');
-            if (input && choice.correct === "true") { H.check(input, true); }
+      var form = root.querySelector(".p2p-problem__form"), check = root.querySelector(".p2p-problem__submit");
+      if (check.disabled) { continue; }  // answered in an earlier sitting
+      c.items.filter(function (item) { return item.kind; }).forEach(function (part) {
+        var box = form.querySelector('[data-part="' + part.id + '"]');
+        if (part.kind === "single" || part.kind === "multiple") {
+          part.choices.forEach(function (choice) {
+            H.check(box.querySelector('input[value="' + choice.id + '"]'), choice.correct === "true");
           });
-        } else if (item.answer !== undefined) {
-          H.type(part.querySelector("input, select"), String(item.answer));
+        } else if (part.kind === "dropdown") {
+          H.select(box.querySelector("select"), part.options.filter(function (o) { return o.correct === "true"; })[0].text);
+        } else {
+          H.type(box.querySelector("input"), part.kind === "text" ? part.answers[0] : String(part.answer));
         }
       });
-      H.click(answerButton);
-      var verdict = root.querySelector(".p2p-problem__status");
-      await H.waitFor(function () { return /\S/.test(verdict.textContent); }).catch(function () {});
+      H.click(check);
+      await H.waitFor(function () { return /\S/.test(root.querySelector(".p2p-problem__status").textContent); }).catch(function () {});
       done.push(block.id + ": answered");
     } else if (block.global === "P2PRubric") {
       var lowest = c.levels[0].id;
@@ -123,6 +123,8 @@ for (var unit = 0; unit < data.units.length; unit++) {
     }
   }
 }
+H.click("#p2p-result-link");
+await H.waitFor(".p2p-result-grade");
 await H.sleep(1500);  // the debounced commit
 return {done: done, error: H.text("#p2p-error"), notice: H.text("#p2p-notice"),
-  progress: H.text("#p2p-progress-text")};
+  progress: H.text("#p2p-progress-text"), grade: H.text(".p2p-result-grade")};

@@ -27,6 +27,7 @@ var H = (function () {
       fire(el, "input");
       fire(el, "change");
     },
+    select: function (sel, value) { var el = q(sel); el.value = value; fire(el, "change"); },
     check: function (sel, on) { var el = q(sel); if (el.checked !== on) { el.click(); } },
     text: function (sel) { var el = document.querySelector(sel); return el ? el.textContent.trim() : ""; },
     sleep: function (ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
