@@ -230,7 +230,7 @@
     order.slice(0, Math.max(0, level - JOURNAL_LEVELS)).forEach(function (item) {
       var entry = copy.b[item.block].entries[item.prompt], last = entry.versions[0];
       entry = copy.b[item.block].entries[item.prompt] = Object.assign({}, entry);
-      entry.versions = [{text: "", at: last.at, words_elsewhere: wordsOf(last.text)}];
+      entry.versions = [Object.assign({}, last, {text: "", words_elsewhere: wordsOf(last.text)})];  // its date and sharing stay
       held++;
     });
     return {doc: copy, held: held};
