@@ -33,6 +33,11 @@ module.exports = [
     files: ["eslint.config.js", "tests/**/*.test.js", "tests/**/run_*.js"],
     languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
   },
+  {
+    // helpers the browser tests evaluate in the page before an action script (they define H for it)
+    files: ["tests/scorm/data/*.js"],
+    languageOptions: { sourceType: "script", globals: { ...globals.browser } },
+  },
   { files: ["tests/moodle/*.js"], processor: asyncFunctionBody },
   {
     // the function the processor wraps each script in (ESLint names it <script>/0_body.js)

@@ -1,5 +1,7 @@
 /* The helpers an action script (tests/moodle/play_course.js) uses as H, for running it in the
- * stand-in LMS the way the real-Moodle check runs it: the same script plays both. */
+ * stand-in LMS the way the real-Moodle check runs it: the same script plays both (the test
+ * evaluates this text in the page, so H is used there). */
+/* exported H */
 var H = (function () {
   "use strict";
   function q(sel) {
@@ -13,8 +15,8 @@ var H = (function () {
       var until = Date.now() + (timeout || 15000);
       return new Promise(function (resolve, reject) {
         (function poll() {
-          var ok = false;
-          try { ok = typeof what === "function" ? what() : document.querySelector(what); } catch (e) { ok = false; }
+          var ok;
+          try { ok = typeof what === "function" ? what() : document.querySelector(what); } catch { ok = false; }
           if (ok) { resolve(ok); } else if (Date.now() > until) { reject(new Error("timed out waiting for " + what)); } else { setTimeout(poll, 50); }
         })();
       });
