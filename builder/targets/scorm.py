@@ -12,15 +12,17 @@ One SCO per course by default (the shape every LMS accepts) or one per chapter.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from builder.archive import write_zip
 from builder.build import Artifact, BuildError, BuildOptions, BuildWarning
-from builder.course import Course
+from builder.course import Chapter, Course
 from builder.player import Runtime, build_player, pages_of
 from builder.player.package import PLAYER_STATIC
 from builder.targets.scorm_manifest import PackageSpec, Sco, manifest_xml, schema_files, schema_path, validate_manifest
 from xblocks.common.problems import Problem
+from xblocks.journal.model import Journal
 
 RUNTIME_SCRIPT = PLAYER_STATIC / "scorm-runtime.js"
 RUNTIME_GLOBAL = "P2PScorm"
@@ -71,20 +73,24 @@ TYPICAL_ENTRY_CHARS = 1000
 CHARS_PER_WORD = 6
 
 
-def journal_room_needed(chapters) -> tuple[int, int, int]:
+def journal_room_needed(chapters: Iterable[Chapter]) -> tuple[int, int, int]:
     """(prompts, stored characters their entries need at min_words, at a typical length) for
     the journal prompts of these chapters, with the other state's share."""
     prompts = at_min = typical = 0
     for chapter in chapters:
         for component in (c for s in chapter.subsections for u in s.units for c in u.components):
-            if component.category != "reflection_journal" or component.block is None:
+            journal = component.block
+            if component.category != "reflection_journal" or not isinstance(journal, Journal):
                 continue
-            for _ in component.block.prompts:
-                least = max(component.block.min_words, 1) * CHARS_PER_WORD
+            for _ in journal.prompts:
+                least = max(journal.min_words, 1) * CHARS_PER_WORD
                 prompts += 1
                 at_min += least
                 typical += max(least, TYPICAL_ENTRY_CHARS)
-    stored = lambda chars: round(OTHER_STATE_CHARS + chars / JOURNAL_CHARS_PER_STORED_CHAR)  # noqa: E731
+
+    def stored(chars: int) -> int:
+        return round(OTHER_STATE_CHARS + chars / JOURNAL_CHARS_PER_STORED_CHAR)
+
     return prompts, stored(at_min), stored(typical)
 
 
