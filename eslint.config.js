@@ -35,7 +35,7 @@ module.exports = [
   },
   {
     // helpers the browser tests evaluate in the page before an action script (they define H for it)
-    files: ["tests/scorm/data/*.js"],
+    files: ["tests/scorm/data/play_helpers.js"],
     languageOptions: { sourceType: "script", globals: { ...globals.browser } },
   },
   { files: ["tests/moodle/*.js"], processor: asyncFunctionBody },

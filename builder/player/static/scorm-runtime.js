@@ -206,7 +206,7 @@
   }
 
   function wordsOf(text) {  // the journal's own count (its rules are on the page whenever a journal is)
-    return global.P2PJournal ? global.P2PJournal.rules.wordCount(text) : String(text).split(/\s+/).filter(Boolean).length;
+    return global.P2PJournal ? global.P2PJournal.wordCount(text) : String(text).split(/\s+/).filter(Boolean).length;
   }
 
   /* A copy of doc for suspend_data at the given level, and what it leaves to this browser. */

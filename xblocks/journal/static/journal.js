@@ -573,6 +573,7 @@
   var api = {
     mount: mount,
     rules: rules,
+    wordCount: wordCount,  // the count the rules use (the SCORM 1.2 runtime writes it for text it leaves out)
     collect: collect,
     renderJournal: renderJournal,
     journalDocument: journalDocument,
