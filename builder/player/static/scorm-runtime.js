@@ -435,7 +435,7 @@
       try {
         if (text) { global.localStorage.setItem(journalKey, text); } else { global.localStorage.removeItem(journalKey); }
         keptLocally = text;
-      } catch { keptLocally = null; }
+      } catch (ignored) { keptLocally = null; }
     }
 
     /* The encoded document at the lowest room level that fits, starting from the last write's
@@ -535,7 +535,7 @@
     function mergeKept() {
       var kept = null;
       if (!journalKey) { return; }
-      try { keptLocally = global.localStorage.getItem(journalKey) || ""; kept = keptLocally ? JSON.parse(keptLocally) : null; } catch { kept = null; }
+      try { keptLocally = global.localStorage.getItem(journalKey) || ""; kept = keptLocally ? JSON.parse(keptLocally) : null; } catch (ignored) { kept = null; }
       if (!written || !kept || typeof kept.b !== "object" || !kept.b) { return; }
       journalIds().forEach(function (id) {
         var local = journalEntries(kept.b[id]);
