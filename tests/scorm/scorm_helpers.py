@@ -104,12 +104,18 @@ def launch(
     return page.frames[1]
 
 
-def stop(page) -> dict:
-    """Close the SCO as an LMS does (the frame unloads), and return the CMI the LMS keeps."""
+def stop(page, unload_lost: bool = False) -> dict:
+    """Close the SCO as an LMS does (the frame unloads), and return the CMI the LMS keeps. With
+    unload_lost, only what the SCO committed before its page began to unload (Moodle may lose the
+    rest: see window.P2P_COMMITTED in lms.html)."""
+    if unload_lost:
+        page.evaluate("window.P2P_UNLOADING = true")
     page.evaluate("document.getElementById('sco').src = 'about:blank'")
     page.wait_for_function("window.P2P_CALLS.terminate === 1")
     # Nothing the SCO sent broke Moodle's stricter rules (the stand-in LMS refuses what Moodle does).
     assert page.evaluate("window.P2P_CALLS.refused") == []
+    if unload_lost:
+        return page.evaluate("window.P2P_COMMITTED || {}")
     return page.evaluate("JSON.parse(JSON.stringify(window.P2P_LMS.cmi))")
 
 

@@ -636,7 +636,15 @@
         });
         var state = report();
         reported = state;
-        if (api) { sendScoreAndStatus(state); }
+        if (api) {
+          sendScoreAndStatus(state);
+          // Suspend from the launch on, committed now, not only at the end (see finish): what a SCO
+          // sends while its page unloads is the likeliest to be lost (Moodle sends it with sendBeacon,
+          // which refuses more than 64 KB, and with every commit Moodle sends all a SCO has set), and
+          // without "suspend" the next launch starts afresh, with no journal and no role-play.
+          set(v.exit, "suspend");
+          scheduleCommit();
+        }
         ui.changed(state);
         if (ui.room && journalIds().length) {
           var fitted = fit(doc);
