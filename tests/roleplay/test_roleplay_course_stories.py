@@ -125,9 +125,9 @@ def test_replaying_to_the_best_ending_does_not_raise_the_grade(story):
     best_route, best = max(((r.split(), e) for r, e in endings.values()), key=lambda pair: pair[1])
     assert weak < best
     state, view = play(scenario, weak_route)
-    state, view = model.handle("restart", state, {}, scenario)
+    state, view = model.apply("restart", state, {}, scenario)
     for choice in best_route:
-        state, view = model.handle("choose", state, {"choice": choice}, scenario)
+        state, view = model.apply("choose", state, {"choice": choice}, scenario)
     assert view["best"]["earned"] == best and view["attempts"] == 2
     assert view["first"]["earned"] == weak and view["score"] == view["first"]
     assert model.report(state, scenario)["score"] == view["first"]
