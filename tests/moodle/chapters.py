@@ -52,12 +52,12 @@ def _leave(page, frame, how: str, title: str) -> None:
         page.click("#nav_next")
     elif how == "moodle-toc":
         page.click(f"#scorm_tree a:has-text({json.dumps(title)})")
-    else:  # the player's own Next, to the result page, then to the next chapter
-        while not frame.is_hidden("#p2p-next") and frame.is_enabled("#p2p-next"):
+    else:  # the player's own Next, to the result page (the play script may end there), then on
+        while (
+            not frame.is_visible("#p2p-result") and not frame.is_hidden("#p2p-next") and frame.is_enabled("#p2p-next")
+        ):
             frame.click("#p2p-next")
             time.sleep(0.1)
-            if frame.is_visible("#p2p-result"):
-                break
         frame.click("#p2p-next")
 
 
